@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { Matchmaker } from './domain/matchmaker.js';
+import { PresenceTracker } from './domain/presence.js';
+import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
+import { registerProblemHandler } from './http/problems.js';
+import { authRoutes } from './http/routes/auth.js';
+import { healthRoutes } from './http/routes/health.js';
+import { roomRoutes } from './http/routes/rooms.js';
+import { sessionPlugin } from './http/session.js';
+import { Gateway } from './realtime/gateway.js';
+import { AuthService } from './services/auth.js';
+import { ChatService } from './services/chat.js';
+import { EphemeralRooms } from './services/ephemeral.js';
+import { HistoryService } from './services/history.js';
+import { type Database, openDatabase } from './store/database.js';
+import * as repo from './store/repository.js';
+import { DEFAULT_CHANNEL, seedChannels } from './store/seed.js';
+import { WriteQueue } from './store/write-queue.js';
+
+export interface ParleyOptions {
+  config: Config;
+  logger: Logger;
+  /** Override rate limits (benchmarks, tests of other features); production uses the defaults. */
+  rateRules?: Partial<RateRules>;
+  now?: () => number;
+}
+
+export interface Parley {
+  app: FastifyInstance;
+  gateway: Gateway;
+  database: Database;
+  /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+
+/** Where the built web client lives; the placeholder page is used until it exists. */
+function webRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../../dist/web'), path.resolve(here, '../../web/public')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates.at(-1)!;
+}
+
+/**
+ * Builds and starts one Parley node: database (migrated and seeded), services, HTTP routes and
+ * the Socket.IO gateway, listening on the configured port. `close` shuts it down gracefully.
+ */
+export async function startParley(options: ParleyOptions): Promise<Parley> {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    sqliteSynchronous: config.sqliteSynchronous,
+    logger,
+  });
+  const { db } = database;
+  await seedChannels(db, now());
+  const writes = new WriteQueue(db);
+  const limiter = new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...options.rateRules }, now);
+  const presence = new PresenceTracker();
+  const isOnline = (userId: string) => presence.isOnline(userId);
+  const chat = new ChatService({ db, writes, limiter, matchmaker: new Matchmaker(), isOnline, now });
+  const history = new HistoryService(db);
+
+  // Circular by nature: signing up joins #general, whose broadcast needs the gateway.
+  let gateway: Gateway | undefined;
+  const general = await repo.findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
+  const auth = new AuthService({
+    db,
+    writes,
+    limiter,
+    now,
+    sessionTtlMs: config.sessionTtlMs,
+    guestSessionTtlMs: config.guestSessionTtlMs,
+    async onSignup(user) {
+      if (!general) return;
+      const joined = await chat.joinChannel(user, general.id);
+      gateway?.apply(joined.effects);
+    },
+  });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Parley HTTP API',
+        version: '1',
+        description:
+          'Accounts, sessions and read-only views. Real-time actions use the Socket.IO protocol described in docs/protocol.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(sessionPlugin, { auth });
+
+  let ready = false;
+  await app.register(healthRoutes, {
+    async checkReady() {
+      if (!ready) throw new Error('starting or shutting down');
+      await database.ping();
+    },
+  });
+  await app.register(authRoutes, {
+    auth,
+    sessionTtlMs: config.sessionTtlMs,
+    guestSessionTtlMs: config.guestSessionTtlMs,
+    revokeSockets: (ids) => gateway?.disconnectSessions(ids),
+  });
+  await app.register(roomRoutes, { chat, history });
+  await app.register(fastifyStatic, { root: webRoot(), wildcard: false });
+
+  await app.ready();
+  gateway = new Gateway({
+    httpServer: app.server,
+    auth,
+    chat,
+    history,
+    presence,
+    limiter,
+    ephemeral: () => ephemeral,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    logger,
+  });
+  const liveGateway = gateway;
+  const ephemeral = new EphemeralRooms(chat, {
+    graceMs: config.ephemeralGraceMs,
+    isOnline,
+    apply: (effects) => liveGateway.apply(effects),
+    logger,
+  });
+
+  const url = await app.listen({ port: config.port, host: config.host });
+  await ephemeral.afterBoot((await repo.ephemeralMemberships(db)).map((m) => m.user_id));
+  const housekeeping = setInterval(() => {
+    auth.expireSessions().catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+  ready = true;
+  logger.info({ url, database: database.dialect, location: database.location }, 'parley is listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      ready = false;
+      clearInterval(housekeeping);
+      ephemeral.stop();
+      liveGateway.stopAccepting();
+      // Finish what was accepted (the acks go out on still-open sockets), then hang up.
+      await writes.close();
+      await liveGateway.close();
+      await app.close();
+      await database.close();
+      logger.info('parley stopped');
+    })();
+    return closing;
+  };
+
+  return { app, gateway: liveGateway, database, url: baseUrl(app), close };
+}
+
+function baseUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') return String(address);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration comes from the environment (and a `.env` file in the working directory, if
+ * present, for values the environment does not set). Everything is validated before the
+ * server starts; a bad value stops it with a message naming the variable.
+ */
+const booleanFromString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((origin) => {
+        try {
+          const url = new URL(origin);
+          return url.origin === origin && (url.protocol === 'http:' || url.protocol === 'https:');
+        } catch {
+          return false;
+        }
+      }, 'each origin must look like https://chat.example.com (scheme, host and optional port, no path)'),
+    ),
+  );
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, or unset for SQLite')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  ALLOWED_ORIGINS: originList.default([]),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  TRUST_PROXY: booleanFromString.default(false),
+  EPHEMERAL_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24 * 30),
+  GUEST_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+export type EnvConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Extra origins allowed to open sockets; the server's own origin is always allowed. */
+  allowedOrigins: string[];
+  logLevel: EnvConfig['LOG_LEVEL'];
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  trustProxy: boolean;
+  ephemeralGraceMs: number;
+  sessionTtlMs: number;
+  guestSessionTtlMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const envFile = path.join(cwd, '.env');
+  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  const parsed = configSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+  );
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: path.resolve(cwd, c.DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    allowedOrigins: c.ALLOWED_ORIGINS,
+    logLevel: c.LOG_LEVEL,
+    sqliteSynchronous: c.SQLITE_SYNCHRONOUS,
+    trustProxy: c.TRUST_PROXY,
+    ephemeralGraceMs: c.EPHEMERAL_GRACE_MS,
+    sessionTtlMs: c.SESSION_TTL_HOURS * 3_600_000,
+    guestSessionTtlMs: c.GUEST_SESSION_TTL_HOURS * 3_600_000,
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+  };
+}

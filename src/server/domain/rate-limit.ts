@@ -1,0 +1,113 @@
+import { DomainError } from './errors.js';
+
+/**
+ * Token buckets: each (rule, key) pair holds up to `burst` tokens and regains `perSecond`
+ * tokens a second. A bucket that has refilled completely is forgotten, so memory follows the
+ * number of recently active keys, not all keys ever seen.
+ */
+export interface RateRule {
+  burst: number;
+  perSecond: number;
+}
+
+export const DEFAULT_RATE_RULES = {
+  /** Messages, per user. */
+  send: { burst: 20, perSecond: 5 },
+  /** Edits, deletes and reactions, per user. */
+  action: { burst: 30, perSecond: 5 },
+  /** Channel joins and leaves, per user. */
+  join: { burst: 20, perSecond: 1 },
+  /** Code-room guesses, per user and per address. */
+  codeGuess: { burst: 10, perSecond: 0.2 },
+  /** Opening DMs, per user. */
+  dmOpen: { burst: 20, perSecond: 0.5 },
+  /** Creating rooms of any kind, per user. */
+  roomCreate: { burst: 10, perSecond: 0.1 },
+  /** Typing notices, per user and room; excess is dropped silently. */
+  typing: { burst: 3, perSecond: 1 },
+  /** User search and other lookups, per user. */
+  lookup: { burst: 20, perSecond: 5 },
+  /** Failed logins, per account. */
+  loginAccount: { burst: 5, perSecond: 1 / 60 },
+  /** Login attempts, per address. */
+  loginAddress: { burst: 30, perSecond: 0.5 },
+  /** Registrations and guest sign-ins, per address. */
+  signup: { burst: 30, perSecond: 0.5 },
+} satisfies Record<string, RateRule>;
+
+export type RateRuleName = keyof typeof DEFAULT_RATE_RULES;
+export type RateRules = Record<RateRuleName, RateRule>;
+
+export interface RateDecision {
+  allowed: boolean;
+  retryAfterMs: number;
+}
+
+/** Async so that a cluster-wide implementation (Redis) can stand in without changing callers. */
+export interface RateLimiter {
+  take(rule: RateRuleName, key: string, cost?: number): Promise<RateDecision>;
+  /** Whether `take` would succeed, without spending anything. */
+  peek(rule: RateRuleName, key: string): Promise<RateDecision>;
+}
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private lastSweep: number;
+
+  constructor(
+    private readonly rules: RateRules = DEFAULT_RATE_RULES,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastSweep = now();
+  }
+
+  async take(rule: RateRuleName, key: string, cost = 1): Promise<RateDecision> {
+    return this.decide(rule, key, cost, true);
+  }
+
+  async peek(rule: RateRuleName, key: string): Promise<RateDecision> {
+    return this.decide(rule, key, 1, false);
+  }
+
+  private decide(ruleName: RateRuleName, key: string, cost: number, spend: boolean): RateDecision {
+    const rule = this.rules[ruleName];
+    const now = this.now();
+    this.sweep(now);
+    const id = `${ruleName}\u0000${key}`;
+    const bucket = this.buckets.get(id) ?? { tokens: rule.burst, updatedAt: now };
+    const tokens = Math.min(rule.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * rule.perSecond);
+    if (tokens < cost) {
+      return { allowed: false, retryAfterMs: Math.ceil(((cost - tokens) / rule.perSecond) * 1000) };
+    }
+    if (spend) this.buckets.set(id, { tokens: tokens - cost, updatedAt: now });
+    return { allowed: true, retryAfterMs: 0 };
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [id, bucket] of this.buckets) {
+      const ruleName = id.slice(0, id.indexOf('\u0000')) as RateRuleName;
+      const rule = this.rules[ruleName];
+      if (bucket.tokens + ((now - bucket.updatedAt) / 1000) * rule.perSecond >= rule.burst) {
+        this.buckets.delete(id);
+      }
+    }
+  }
+}
+
+/** Spends a token or throws `rate_limited` with a hint of when to retry. */
+export async function enforce(
+  limiter: RateLimiter,
+  rule: RateRuleName,
+  key: string,
+  message = 'too many requests, slow down',
+): Promise<void> {
+  const decision = await limiter.take(rule, key);
+  if (!decision.allowed) throw new DomainError('rate_limited', message, decision.retryAfterMs);
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { credentialsSchema, guestSchema, passwordChangeSchema } from '../../../shared/protocol.js';
+import type { AuthService } from '../../services/auth.js';
+import { authResponseSchema, problems, publicUserSchema } from '../schemas.js';
+import { clearSessionCookie, requireSession, setSessionCookie } from '../session.js';
+
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  sessionTtlMs: number;
+  guestSessionTtlMs: number;
+  /** Disconnects the sockets of revoked sessions, on every node. */
+  revokeSockets(sessionIds: string[]): void;
+}
+
+export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { auth } = opts;
+  const tags = ['auth'];
+
+  api.post(
+    '/api/auth/register',
+    { schema: { tags, body: credentialsSchema, response: { 201: authResponseSchema, ...problems } } },
+    async (request, reply) => {
+      const { session, token } = await auth.register(
+        request.body.username,
+        request.body.password,
+        request.ip,
+      );
+      setSessionCookie(request, reply, token, opts.sessionTtlMs);
+      return reply.status(201).send({ user: session.user, token });
+    },
+  );
+
+  api.post(
+    '/api/auth/login',
+    { schema: { tags, body: credentialsSchema, response: { 200: authResponseSchema, ...problems } } },
+    async (request, reply) => {
+      const { session, token } = await auth.login(request.body.username, request.body.password, request.ip);
+      setSessionCookie(request, reply, token, opts.sessionTtlMs);
+      return { user: session.user, token };
+    },
+  );
+
+  api.post(
+    '/api/auth/guest',
+    { schema: { tags, body: guestSchema, response: { 201: authResponseSchema, ...problems } } },
+    async (request, reply) => {
+      const { session, token } = await auth.guest(request.body.username, request.ip);
+      setSessionCookie(request, reply, token, opts.guestSessionTtlMs);
+      return reply.status(201).send({ user: session.user, token });
+    },
+  );
+
+  api.post('/api/auth/logout', { schema: { tags, response: { 204: z.null() } } }, async (request, reply) => {
+    if (request.session) {
+      await auth.logout(request.session.id);
+      opts.revokeSockets([request.session.id]);
+    }
+    clearSessionCookie(reply);
+    return reply.status(204).send(null);
+  });
+
+  api.post(
+    '/api/auth/password',
+    { schema: { tags, body: passwordChangeSchema, response: { 204: z.null(), ...problems } } },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const revoked = await auth.changePassword(
+        session,
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
+      opts.revokeSockets(revoked);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/me',
+    { schema: { tags, response: { 200: z.object({ user: publicUserSchema }), ...problems } } },
+    async (request) => ({ user: requireSession(request).user }),
+  );
+}

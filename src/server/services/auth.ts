@@ -1,0 +1,188 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import type { PublicUser } from '../../shared/protocol.js';
+import { conflict, DomainError } from '../domain/errors.js';
+import { enforce, type RateLimiter } from '../domain/rate-limit.js';
+import { normaliseUsername, usernameKey, validatePassword } from '../domain/usernames.js';
+import { isUniqueViolation } from '../store/errors.js';
+import * as repo from '../store/repository.js';
+import type { Schema } from '../store/schema.js';
+import type { WriteQueue } from '../store/write-queue.js';
+
+export interface AuthDeps {
+  db: Kysely<Schema>;
+  writes: WriteQueue;
+  limiter: RateLimiter;
+  now(): number;
+  /** Called after sign-up so a new account lands somewhere (the `general` channel). */
+  onSignup(user: PublicUser): Promise<void>;
+  sessionTtlMs: number;
+  guestSessionTtlMs: number;
+}
+
+export interface Session {
+  id: string;
+  user: PublicUser;
+  expiresAt: number;
+}
+
+// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
+const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const INVALID_LOGIN = 'invalid username or password';
+
+/**
+ * Accounts and sessions. A session token is 32 random bytes given to the client once; only
+ * its SHA-256 is stored, so the sessions table cannot be replayed, and deleting the row
+ * revokes the token on every node at once.
+ */
+export class AuthService {
+  // A real hash to verify against when the account does not exist, so a wrong username
+  // costs as much time as a wrong password.
+  private readonly decoyHash = hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
+
+  constructor(private readonly deps: AuthDeps) {}
+
+  async register(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ session: Session; token: string }> {
+    await enforce(
+      this.deps.limiter,
+      'signup',
+      address,
+      'too many sign-ups from this address, try again later',
+    );
+    const name = normaliseUsername(username);
+    validatePassword(password);
+    const passwordHash = await hash(password, ARGON2_OPTIONS);
+    return this.createUser(name, passwordHash);
+  }
+
+  async guest(username: string, address: string): Promise<{ session: Session; token: string }> {
+    await enforce(
+      this.deps.limiter,
+      'signup',
+      address,
+      'too many sign-ups from this address, try again later',
+    );
+    return this.createUser(normaliseUsername(username), null);
+  }
+
+  async login(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ session: Session; token: string }> {
+    await enforce(this.deps.limiter, 'loginAddress', address, 'too many login attempts, try again later');
+    const key = usernameKey(username.normalize('NFKC').trim());
+    const locked = await this.deps.limiter.peek('loginAccount', key);
+    if (!locked.allowed) {
+      throw new DomainError(
+        'rate_limited',
+        'too many failed logins for this account, try again later',
+        locked.retryAfterMs,
+      );
+    }
+    const user = await repo.findUserByKey(this.deps.db, key);
+    const valid = user?.password_hash
+      ? await verify(user.password_hash, password)
+      : await verify(await this.decoyHash, password).then(() => false);
+    if (!user || !valid) {
+      await this.deps.limiter.take('loginAccount', key);
+      throw new DomainError('unauthorized', INVALID_LOGIN);
+    }
+    return this.startSession(repo.toPublicUser(user));
+  }
+
+  /** Revokes one session; a guest whose last session this was gives up their name. */
+  async logout(sessionId: string): Promise<void> {
+    await this.deps.writes.run(async (trx) => {
+      const session = await trx
+        .selectFrom('sessions')
+        .select('user_id')
+        .where('id', '=', sessionId)
+        .executeTakeFirst();
+      await trx.deleteFrom('sessions').where('id', '=', sessionId).execute();
+      if (session) await repo.releaseIdleGuestNames(trx, session.user_id);
+    });
+  }
+
+  /** Changes the password and revokes every other session; returns the revoked session ids. */
+  async changePassword(session: Session, current: string, next: string): Promise<string[]> {
+    const user = await repo.findUserById(this.deps.db, session.user.id);
+    if (!user?.password_hash) throw new DomainError('bad_request', 'guests have no password to change');
+    if (!(await verify(user.password_hash, current))) {
+      throw new DomainError('unauthorized', 'the current password is wrong');
+    }
+    validatePassword(next);
+    const passwordHash = await hash(next, ARGON2_OPTIONS);
+    return this.deps.writes.run(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
+      const others = await trx
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', user.id)
+        .where('id', '<>', session.id)
+        .execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).where('id', '<>', session.id).execute();
+      return others.map((s) => s.id);
+    });
+  }
+
+  /** Resolves a bearer token to its live session, or null. */
+  async authenticate(token: string | undefined): Promise<Session | null> {
+    if (!token || token.length > 200) return null;
+    const row = await repo.findSessionWithUser(this.deps.db, sessionIdOf(token));
+    if (!row || row.expires_at <= this.deps.now()) return null;
+    return { id: row.session_id, user: repo.toPublicUser(row), expiresAt: row.expires_at };
+  }
+
+  async expireSessions(): Promise<number> {
+    return this.deps.writes.run((trx) => repo.expireSessions(trx, this.deps.now()));
+  }
+
+  private async createUser(
+    name: { display: string; key: string },
+    passwordHash: string | null,
+  ): Promise<{ session: Session; token: string }> {
+    const user = {
+      id: randomUUID(),
+      username: name.display,
+      username_key: name.key,
+      password_hash: passwordHash,
+      is_guest: passwordHash ? 0 : 1,
+      created_at: this.deps.now(),
+      last_seen_at: null,
+    };
+    try {
+      await this.deps.writes.run(async (trx) => {
+        if (await repo.findUserByKey(trx, name.key)) throw nameTaken();
+        await repo.insertUser(trx, user);
+      });
+    } catch (error) {
+      throw isUniqueViolation(error) ? nameTaken() : error;
+    }
+    const publicUser = repo.toPublicUser(user);
+    await this.deps.onSignup(publicUser);
+    return this.startSession(publicUser);
+  }
+
+  private async startSession(user: PublicUser): Promise<{ session: Session; token: string }> {
+    const token = randomBytes(32).toString('base64url');
+    const id = sessionIdOf(token);
+    const createdAt = this.deps.now();
+    const ttl = user.guest ? this.deps.guestSessionTtlMs : this.deps.sessionTtlMs;
+    await this.deps.writes.run((trx) =>
+      repo.insertSession(trx, { id, userId: user.id, createdAt, expiresAt: createdAt + ttl }),
+    );
+    return { session: { id, user, expiresAt: createdAt + ttl }, token };
+  }
+}
+
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+const nameTaken = () => conflict('that username is taken');

@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type { HistoryPage, LogEvent, SyncResult } from '../../shared/protocol.js';
+import { LIMITS } from '../../shared/protocol.js';
+import { notFound } from '../domain/errors.js';
+import * as repo from '../store/repository.js';
+import type { Schema } from '../store/schema.js';
+import { toRoom } from './views.js';
+
+/**
+ * Reading the past: message history pages for scrolling back, and the log replay that brings
+ * a reconnecting client up to date. Both read committed rows only, so whatever they return has
+ * already been (or is about to be) broadcast.
+ */
+export class HistoryService {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async history(
+    userId: string,
+    roomId: string,
+    before: number | undefined,
+    limit: number,
+  ): Promise<HistoryPage> {
+    if (!(await repo.findMembership(this.db, roomId, userId))) throw notFound('room not found');
+    const rows = await repo.messagesBefore(this.db, roomId, before ?? Number.MAX_SAFE_INTEGER, limit);
+    const messages = await repo.hydrateMessages(this.db, rows);
+    const last = rows.at(-1);
+    return { messages, nextBefore: rows.length === limit && last ? last.seq : null };
+  }
+
+  /**
+   * Replays every log entry after each cursor, room by room in seq order, up to one page in
+   * total. The client applies the page, advances its cursors and asks again while `more` is
+   * true, so a gap of any length is closed without the server keeping any per-client state.
+   */
+  async sync(
+    userId: string,
+    cursors: Record<string, number>,
+    pageSize = LIMITS.syncPageSize,
+  ): Promise<SyncResult> {
+    const memberOf = new Set(await repo.roomIdsOfUser(this.db, userId));
+    const events: LogEvent[] = [];
+    const gone: string[] = [];
+    let more = false;
+    for (const roomId of Object.keys(cursors).sort()) {
+      if (!memberOf.has(roomId)) {
+        gone.push(roomId);
+        continue;
+      }
+      if (more) continue;
+      const budget = pageSize - events.length;
+      const rows = await repo.eventsAfter(this.db, roomId, cursors[roomId] ?? 0, budget);
+      events.push(...(await this.buildEvents(rows)));
+      if (rows.length === budget) more = true;
+    }
+    return { events, more, gone };
+  }
+
+  /** Turns stored log rows into wire events, rebuilding payloads from the rows' current state. */
+  private async buildEvents(rows: readonly repo.RoomEventRow[]): Promise<LogEvent[]> {
+    if (rows.length === 0) return [];
+    const messageIds = [...new Set(rows.flatMap((r) => (r.message_id ? [r.message_id] : [])))];
+    const messages = new Map(
+      (await repo.hydrateMessages(this.db, await repo.messagesByIds(this.db, messageIds))).map((m) => [
+        m.id,
+        m,
+      ]),
+    );
+    const needsRoom = rows.some((r) => r.type === 'room:updated');
+    const roomRow = needsRoom ? await repo.findRoom(this.db, rows[0]!.room_id) : undefined;
+    const room = roomRow
+      ? toRoom(roomRow, await repo.countMembers(this.db, roomRow.id), null, true)
+      : undefined;
+
+    const events: LogEvent[] = [];
+    for (const row of rows) {
+      const base = { roomId: row.room_id, seq: row.seq, at: row.created_at };
+      const message = row.message_id ? messages.get(row.message_id) : undefined;
+      switch (row.type) {
+        case 'message:new':
+        case 'message:updated':
+          if (message) events.push({ ...base, type: row.type, message });
+          break;
+        case 'message:deleted':
+          events.push({ ...base, type: 'message:deleted', messageId: row.message_id! });
+          break;
+        case 'reaction:updated':
+          events.push({
+            ...base,
+            type: 'reaction:updated',
+            messageId: row.message_id!,
+            reactions: message?.reactions ?? [],
+          });
+          break;
+        case 'room:member-joined':
+          if (message?.author)
+            events.push({ ...base, type: 'room:member-joined', user: message.author, message });
+          break;
+        case 'room:member-left':
+          if (message) events.push({ ...base, type: 'room:member-left', userId: row.user_id!, message });
+          break;
+        case 'room:updated':
+          if (room) events.push({ ...base, type: 'room:updated', room });
+          break;
+      }
+    }
+    return events;
+  }
+}

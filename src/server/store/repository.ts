@@ -1,0 +1,518 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
+import { groupReactions, replyExcerpt } from '../domain/messages.js';
+import type { MemberRole, RoomRecord } from '../domain/rooms.js';
+import type { MessagesTable, RoomEventsTable, RoomsTable, Schema, UsersTable } from './schema.js';
+
+/**
+ * Every query Parley runs, as functions of an executor: the database itself for reads, or the
+ * write queue's transaction for writes. Parameterised through Kysely only: no string-built SQL.
+ */
+export type Executor = Kysely<Schema>;
+
+// ---------------------------------------------------------------------------------------------
+// Users and sessions
+// ---------------------------------------------------------------------------------------------
+
+export type UserRow = Selectable<UsersTable>;
+
+export const toPublicUser = (row: Pick<UserRow, 'id' | 'username' | 'is_guest'>): PublicUser => ({
+  id: row.id,
+  username: row.username,
+  guest: row.is_guest === 1,
+});
+
+export function findUserById(db: Executor, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserByKey(db: Executor, key: string) {
+  return db.selectFrom('users').selectAll().where('username_key', '=', key).executeTakeFirst();
+}
+
+export function findUsersByIds(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([] as UserRow[]);
+  return db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function insertUser(db: Executor, user: UserRow): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+}
+
+export function searchUsers(db: Executor, keyPrefix: string, limit: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'is_guest'])
+    .where('username_key', 'like', `${keyPrefix.replace(/[\\%_]/g, '\\$&')}%`)
+    .orderBy('username_key')
+    .limit(limit)
+    .execute();
+}
+
+export async function insertSession(
+  db: Executor,
+  session: { id: string; userId: string; createdAt: number; expiresAt: number },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: session.id,
+      user_id: session.userId,
+      created_at: session.createdAt,
+      expires_at: session.expiresAt,
+    })
+    .execute();
+}
+
+export function findSessionWithUser(db: Executor, sessionId: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as session_id',
+      'sessions.expires_at',
+      'users.id',
+      'users.username',
+      'users.is_guest',
+      'users.password_hash',
+    ])
+    .where('sessions.id', '=', sessionId)
+    .executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rooms and membership
+// ---------------------------------------------------------------------------------------------
+
+export type RoomRow = Selectable<RoomsTable>;
+
+export const toRoomRecord = (row: RoomRow): RoomRecord => ({
+  id: row.id,
+  kind: row.kind as RoomKind,
+  name: row.name,
+  code: row.code,
+  ownerId: row.owner_id,
+  maxMembers: row.max_members,
+  lastSeq: row.last_seq,
+  createdAt: row.created_at,
+});
+
+export function findRoom(db: Executor, roomId: string) {
+  return db.selectFrom('rooms').selectAll().where('id', '=', roomId).executeTakeFirst();
+}
+
+export function findRoomBy(db: Executor, column: 'code' | 'dm_key' | 'name_key', value: string) {
+  return db.selectFrom('rooms').selectAll().where(column, '=', value).executeTakeFirst();
+}
+
+export async function insertRoom(db: Executor, room: RoomRow): Promise<void> {
+  await db.insertInto('rooms').values(room).execute();
+}
+
+export function findMembership(db: Executor, roomId: string, userId: string) {
+  return db
+    .selectFrom('room_members')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function insertMembers(
+  db: Executor,
+  roomId: string,
+  members: { userId: string; role: MemberRole; lastReadSeq: number }[],
+  at: number,
+): Promise<void> {
+  if (members.length === 0) return;
+  await db
+    .insertInto('room_members')
+    .values(
+      members.map((m) => ({
+        room_id: roomId,
+        user_id: m.userId,
+        role: m.role,
+        joined_at: at,
+        last_read_seq: m.lastReadSeq,
+      })),
+    )
+    .execute();
+}
+
+export async function deleteMember(db: Executor, roomId: string, userId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('room_members')
+    .where('room_id', '=', roomId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function countMembers(db: Executor, roomId: string): Promise<number> {
+  const row = await db
+    .selectFrom('room_members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('room_id', '=', roomId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countMembersByRoom(db: Executor, roomIds: readonly string[]) {
+  const counts = new Map<string, number>();
+  if (roomIds.length === 0) return counts;
+  const rows = await db
+    .selectFrom('room_members')
+    .select(['room_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('room_id', 'in', roomIds)
+    .groupBy('room_id')
+    .execute();
+  for (const row of rows) counts.set(row.room_id, Number(row.n));
+  return counts;
+}
+
+export function listMembers(db: Executor, roomId: string) {
+  return db
+    .selectFrom('room_members')
+    .innerJoin('users', 'users.id', 'room_members.user_id')
+    .select([
+      'users.id',
+      'users.username',
+      'users.is_guest',
+      'users.last_seen_at',
+      'room_members.role',
+      'room_members.joined_at',
+    ])
+    .where('room_members.room_id', '=', roomId)
+    .orderBy('room_members.joined_at')
+    .execute();
+}
+
+export async function memberIds(db: Executor, roomId: string): Promise<string[]> {
+  const rows = await db.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).execute();
+  return rows.map((r) => r.user_id);
+}
+
+export function roomsOfUser(db: Executor, userId: string, onlyRoomId?: string) {
+  let query = db
+    .selectFrom('room_members')
+    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+    .selectAll('rooms')
+    .select(['room_members.last_read_seq', 'room_members.role'])
+    .where('room_members.user_id', '=', userId);
+  if (onlyRoomId) query = query.where('rooms.id', '=', onlyRoomId);
+  return query.orderBy('rooms.created_at').execute();
+}
+
+export async function roomIdsOfUser(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('room_members').select('room_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.room_id);
+}
+
+/** For each room, the member other than `userId` (DMs and matches have exactly two). */
+export async function peersOf(db: Executor, userId: string, roomIds: readonly string[]) {
+  const peers = new Map<string, PublicUser>();
+  if (roomIds.length === 0) return peers;
+  const rows = await db
+    .selectFrom('room_members')
+    .innerJoin('users', 'users.id', 'room_members.user_id')
+    .select(['room_members.room_id', 'users.id', 'users.username', 'users.is_guest'])
+    .where('room_members.room_id', 'in', roomIds)
+    .where('room_members.user_id', '<>', userId)
+    .execute();
+  for (const row of rows) peers.set(row.room_id, toPublicUser(row));
+  return peers;
+}
+
+/** Unread user messages per room: newer than the read position and not written by the reader. */
+export async function unreadCounts(db: Executor, userId: string, onlyRoomId?: string) {
+  let query = db
+    .selectFrom('messages')
+    .innerJoin('room_members', (join) =>
+      join.onRef('room_members.room_id', '=', 'messages.room_id').on('room_members.user_id', '=', userId),
+    )
+    .select(['messages.room_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .whereRef('messages.seq', '>', 'room_members.last_read_seq')
+    .where('messages.kind', '=', 'user')
+    .where('messages.deleted_at', 'is', null)
+    .where('messages.author_id', '<>', userId)
+    .groupBy('messages.room_id');
+  if (onlyRoomId) query = query.where('messages.room_id', '=', onlyRoomId);
+  const rows = await query.execute();
+  return new Map(rows.map((r) => [r.room_id, Number(r.n)]));
+}
+
+export async function setLastRead(db: Executor, roomId: string, userId: string, seq: number) {
+  await db
+    .updateTable('room_members')
+    .set({ last_read_seq: seq })
+    .where('room_id', '=', roomId)
+    .where('user_id', '=', userId)
+    .where('last_read_seq', '<', seq)
+    .execute();
+}
+
+export function listChannels(db: Executor) {
+  return db.selectFrom('rooms').selectAll().where('kind', '=', 'channel').orderBy('name_key').execute();
+}
+
+/** Members of code and match rooms, for the sweep that ends rooms whose members went away. */
+export function ephemeralMemberships(db: Executor) {
+  return db
+    .selectFrom('room_members')
+    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+    .select(['room_members.room_id', 'room_members.user_id'])
+    .where('rooms.kind', 'in', ['code', 'match'])
+    .execute();
+}
+
+export async function emptyEphemeralRooms(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('rooms')
+    .select('id')
+    .where('kind', 'in', ['code', 'match'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('room_members').select('user_id').whereRef('room_members.room_id', '=', 'rooms.id'),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Removes a room and everything in it: its log, messages, reactions and memberships. */
+export async function deleteRoomCascade(db: Executor, roomId: string): Promise<void> {
+  await db
+    .deleteFrom('reactions')
+    .where('message_id', 'in', db.selectFrom('messages').select('id').where('room_id', '=', roomId))
+    .execute();
+  await db.deleteFrom('messages').where('room_id', '=', roomId).execute();
+  await db.deleteFrom('room_events').where('room_id', '=', roomId).execute();
+  await db.deleteFrom('room_members').where('room_id', '=', roomId).execute();
+  await db.deleteFrom('rooms').where('id', '=', roomId).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The room log
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Hands out the room's next sequence number. The UPDATE takes the room row's write lock, so
+ * on PostgreSQL concurrent writers on any number of nodes queue up behind each other per room
+ * and never get the same number; on SQLite the write queue serialises all writers anyway.
+ */
+export async function nextSeq(db: Executor, roomId: string): Promise<number> {
+  const row = await db
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', roomId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return Number(row.last_seq);
+}
+
+export async function appendEvent(
+  db: Executor,
+  event: {
+    roomId: string;
+    seq: number;
+    type: LogEventType;
+    messageId: string | null;
+    userId: string | null;
+    at: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto('room_events')
+    .values({
+      room_id: event.roomId,
+      seq: event.seq,
+      type: event.type,
+      message_id: event.messageId,
+      user_id: event.userId,
+      created_at: event.at,
+    })
+    .execute();
+}
+
+export type RoomEventRow = Selectable<RoomEventsTable>;
+
+export function eventsAfter(db: Executor, roomId: string, afterSeq: number, limit: number) {
+  return db
+    .selectFrom('room_events')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages and reactions
+// ---------------------------------------------------------------------------------------------
+
+export type MessageRow = Selectable<MessagesTable>;
+
+export async function insertMessage(db: Executor, row: MessageRow): Promise<void> {
+  await db.insertInto('messages').values(row).execute();
+}
+
+export function findMessage(db: Executor, id: string) {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findMessageByClientId(db: Executor, authorId: string, clientMsgId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('author_id', '=', authorId)
+    .where('client_msg_id', '=', clientMsgId)
+    .executeTakeFirst();
+}
+
+export async function updateMessageText(db: Executor, id: string, text: string, at: number) {
+  await db.updateTable('messages').set({ text, edited_at: at }).where('id', '=', id).execute();
+}
+
+/** Deletion keeps a tombstone (for the log and for replies) but drops the text and reactions. */
+export async function tombstoneMessage(db: Executor, id: string, at: number) {
+  await db.updateTable('messages').set({ text: '', deleted_at: at }).where('id', '=', id).execute();
+  await db.deleteFrom('reactions').where('message_id', '=', id).execute();
+}
+
+/** Adds the reaction if absent, removes it if present; returns whether it is now present. */
+export async function toggleReaction(
+  db: Executor,
+  r: { messageId: string; userId: string; emoji: string; at: number },
+): Promise<boolean> {
+  const removed = await db
+    .deleteFrom('reactions')
+    .where('message_id', '=', r.messageId)
+    .where('user_id', '=', r.userId)
+    .where('emoji', '=', r.emoji)
+    .executeTakeFirst();
+  if (removed.numDeletedRows > 0n) return false;
+  await db
+    .insertInto('reactions')
+    .values({ message_id: r.messageId, user_id: r.userId, emoji: r.emoji, created_at: r.at })
+    .execute();
+  return true;
+}
+
+export async function countDistinctReactions(db: Executor, messageId: string): Promise<number> {
+  const row = await db
+    .selectFrom('reactions')
+    .select((eb) => eb.fn.count<number>('emoji').distinct().as('n'))
+    .where('message_id', '=', messageId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Newest first, before a sequence number; deleted messages are left out of history. */
+export function messagesBefore(db: Executor, roomId: string, beforeSeq: number, limit: number) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('seq', '<', beforeSeq)
+    .where('deleted_at', 'is', null)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export function messagesByIds(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([] as MessageRow[]);
+  return db.selectFrom('messages').selectAll().where('id', 'in', ids).execute();
+}
+
+/**
+ * Turns message rows into wire messages with authors, reply previews and reactions, using
+ * three queries for the whole set whatever its size.
+ */
+export async function hydrateMessages(db: Executor, rows: readonly MessageRow[]): Promise<Message[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const replyIds = [...new Set(rows.flatMap((r) => (r.reply_to ? [r.reply_to] : [])))];
+  const replied = await messagesByIds(db, replyIds);
+  const authorIds = [...new Set([...rows, ...replied].flatMap((r) => (r.author_id ? [r.author_id] : [])))];
+  // Sequential on purpose: inside a transaction there is one connection to share.
+  const authors = await findUsersByIds(db, authorIds);
+  const reactionRows = await db.selectFrom('reactions').selectAll().where('message_id', 'in', ids).execute();
+  const authorById = new Map(authors.map((u) => [u.id, toPublicUser(u)]));
+  const repliedById = new Map(replied.map((m) => [m.id, m]));
+  const reactionsByMessage = new Map<string, { emoji: string; userId: string; createdAt: number }[]>();
+  for (const r of reactionRows) {
+    const list = reactionsByMessage.get(r.message_id) ?? [];
+    list.push({ emoji: r.emoji, userId: r.user_id, createdAt: r.created_at });
+    reactionsByMessage.set(r.message_id, list);
+  }
+  return rows.map((row) => {
+    const quoted = row.reply_to ? repliedById.get(row.reply_to) : undefined;
+    return toMessage(row, {
+      author: row.author_id ? (authorById.get(row.author_id) ?? null) : null,
+      reply: quoted
+        ? {
+            id: quoted.id,
+            author: quoted.author_id ? (authorById.get(quoted.author_id) ?? null) : null,
+            text: quoted.deleted_at === null ? replyExcerpt(quoted.text) : '',
+            deleted: quoted.deleted_at !== null,
+          }
+        : null,
+      reactions: groupReactions(reactionsByMessage.get(row.id) ?? []),
+    });
+  });
+}
+
+export function toMessage(
+  row: MessageRow,
+  related: Pick<Message, 'author' | 'reply' | 'reactions'>,
+): Message {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    seq: row.seq,
+    kind: row.kind,
+    author: related.author,
+    text: row.text,
+    system: row.system,
+    clientMsgId: row.client_msg_id,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    deletedAt: row.deleted_at,
+    replyTo: row.reply_to,
+    reply: related.reply,
+    reactions: related.reactions,
+  };
+}
+
+export async function reactionsOf(db: Executor, messageId: string) {
+  const rows = await db.selectFrom('reactions').selectAll().where('message_id', '=', messageId).execute();
+  return groupReactions(rows.map((r) => ({ emoji: r.emoji, userId: r.user_id, createdAt: r.created_at })));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Housekeeping
+// ---------------------------------------------------------------------------------------------
+
+/** Deletes expired sessions and frees the names of guests left without one. */
+export async function expireSessions(db: Executor, now: number): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  await releaseIdleGuestNames(db);
+  return Number(result.numDeletedRows);
+}
+
+export async function releaseIdleGuestNames(db: Executor, userId?: string): Promise<void> {
+  let query = db
+    .updateTable('users')
+    .set({ username_key: null })
+    .where('is_guest', '=', 1)
+    .where('username_key', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('sessions').select('sessions.id').whereRef('sessions.user_id', '=', 'users.id'))),
+    );
+  if (userId) query = query.where('id', '=', userId);
+  await query.execute();
+}

@@ -1,0 +1,88 @@
+/**
+ * Table shapes as Kysely sees them. Times are milliseconds since the epoch (bigint columns),
+ * flags are 0/1 integers, ids are opaque text; the same definitions serve SQLite and PostgreSQL.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Folded username (see domain/usernames.ts); NULL once a guest's name is released. */
+  username_key: string | null;
+  password_hash: string | null;
+  is_guest: number;
+  created_at: number;
+  last_seen_at: number | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the bearer token: a leaked database does not leak usable tokens. */
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface RoomsTable {
+  id: string;
+  kind: 'channel' | 'dm' | 'group' | 'code' | 'match';
+  name: string | null;
+  /** Lower-cased channel name, UNIQUE; NULL for other kinds. */
+  name_key: string | null;
+  code: string | null;
+  /** Sorted pair of user ids, UNIQUE, so a pair of users has one DM. */
+  dm_key: string | null;
+  owner_id: string | null;
+  max_members: number | null;
+  /** Last sequence number handed out in this room's log. */
+  last_seq: number;
+  created_at: number;
+}
+
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  joined_at: number;
+  last_read_seq: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  room_id: string;
+  seq: number;
+  kind: 'user' | 'system';
+  author_id: string | null;
+  client_msg_id: string | null;
+  text: string;
+  system: 'joined' | 'left' | null;
+  reply_to: string | null;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface ReactionsTable {
+  message_id: string;
+  user_id: string;
+  emoji: string;
+  created_at: number;
+}
+
+/** The room log: one row per change, in `seq` order. Payloads are rebuilt from current state. */
+export interface RoomEventsTable {
+  room_id: string;
+  seq: number;
+  type: string;
+  message_id: string | null;
+  user_id: string | null;
+  created_at: number;
+}
+
+export interface Schema {
+  users: UsersTable;
+  sessions: SessionsTable;
+  rooms: RoomsTable;
+  room_members: RoomMembersTable;
+  messages: MessagesTable;
+  reactions: ReactionsTable;
+  room_events: RoomEventsTable;
+}

@@ -1,0 +1,102 @@
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import type { Schema } from './schema.js';
+
+export type Work<T> = (trx: Transaction<Schema>) => Promise<T>;
+
+interface Job {
+  work: Work<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit. Every write is a small job; jobs that arrive while a batch is being committed
+ * are gathered and run together in one transaction, each inside its own savepoint so a failing
+ * job rolls back alone. The commit (and with SQLite synchronous=FULL, its single fsync) then
+ * makes the whole batch durable, and only after it do the jobs' promises settle: callers ack
+ * clients strictly after their data is on disk.
+ *
+ * Jobs run one after another, so each sees the writes of the jobs before it; a job that reads
+ * in here sees a state consistent with every effect already announced to clients.
+ */
+export class WriteQueue {
+  private pending: Job[] = [];
+  private running: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly maxBatch = 512,
+  ) {}
+
+  run<T>(work: Work<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('write queue is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.running) this.running = this.drainLoop();
+    });
+  }
+
+  /** Stops taking new work and waits until everything accepted so far is committed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running;
+  }
+
+  private async drainLoop(): Promise<void> {
+    // Yield once so that writes issued in the same tick (a burst of socket packets) share a batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      await this.commit(batch);
+    }
+    this.running = null;
+  }
+
+  private async commit(batch: Job[]): Promise<void> {
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let trx: ControlledTransaction<Schema> | undefined;
+    try {
+      trx = await this.db.startTransaction().execute();
+      for (const job of batch) {
+        if (batch.length === 1) {
+          // Alone in its batch, a job needs no savepoint: a failure rolls back the transaction.
+          outcomes.push({ ok: true, value: await job.work(trx) });
+          continue;
+        }
+        const savepoint = await trx.savepoint('job').execute();
+        try {
+          const value = await job.work(savepoint);
+          await savepoint.releaseSavepoint('job').execute();
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          await savepoint.rollbackToSavepoint('job').execute();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await trx.commit().execute();
+    } catch (error) {
+      if (trx)
+        await trx
+          .rollback()
+          .execute()
+          .catch(() => {});
+      const failedAlone = batch.length === 1;
+      for (const job of batch) job.reject(failedAlone ? error : new BatchFailedError(error));
+      return;
+    }
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+}
+
+/** The batch's transaction itself failed (lost connection, disk full): nothing in it was stored. */
+export class BatchFailedError extends Error {
+  constructor(cause: unknown) {
+    super('the database write failed', { cause });
+    this.name = 'BatchFailedError';
+  }
+}
