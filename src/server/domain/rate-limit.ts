@@ -32,7 +32,7 @@ export const DEFAULT_RATE_RULES = {
   /** Login attempts, per address. */
   loginAddress: { burst: 30, perSecond: 0.5 },
   /** Registrations and guest sign-ins, per address. */
-  signup: { burst: 30, perSecond: 0.5 },
+  signup: { burst: 60, perSecond: 1 },
 } satisfies Record<string, RateRule>;
 
 export type RateRuleName = keyof typeof DEFAULT_RATE_RULES;

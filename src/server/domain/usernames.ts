@@ -1,4 +1,4 @@
-import confusables from 'confusables';
+import { remove as removeConfusables } from 'confusables';
 import { LIMITS } from '../../shared/protocol.js';
 import { badRequest } from './errors.js';
 
@@ -32,7 +32,7 @@ export function normaliseUsername(raw: string): NormalisedUsername {
 }
 
 export function usernameKey(name: string): string {
-  const skeleton = confusables.remove(name.normalize('NFKC').toLowerCase());
+  const skeleton = removeConfusables(name.normalize('NFKC').toLowerCase());
   return skeleton
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { type Parley, type ParleyOptions, startParley } from '../../src/server/app.js';
+import { type Config, loadConfig } from '../../src/server/config.js';
+
+export interface TestServer {
+  parley: Parley;
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A temp directory removed when the test process exits, whatever happened. */
+export function tempDir(prefix = 'parley-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({}, process.cwd()),
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: tempDir(),
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+/**
+ * A real Parley node in this process, on a random port, with its own SQLite file (or the
+ * given PostgreSQL database). Rate limits stay at production values unless a test loosens them.
+ */
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: Omit<ParleyOptions, 'config' | 'logger'> = {},
+): Promise<TestServer> {
+  const config = testConfig(overrides);
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const parley = await startParley({ config, logger, ...options });
+  return { parley, url: parley.url, dataDir: config.dataDir, close: () => parley.close() };
+}
+
+/** Limits loose enough that tests about other features never trip them. */
+export const relaxedLimits: ParleyOptions['rateRules'] = Object.fromEntries(
+  [
+    'send',
+    'action',
+    'join',
+    'codeGuess',
+    'dmOpen',
+    'roomCreate',
+    'typing',
+    'lookup',
+    'loginAccount',
+    'loginAddress',
+    'signup',
+  ].map((rule) => [rule, { burst: 10_000, perSecond: 10_000 }]),
+);
