@@ -9,23 +9,18 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { Matchmaker } from './domain/matchmaker.js';
-import { PresenceTracker } from './domain/presence.js';
-import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
+import type { RateRules } from './domain/rate-limit.js';
 import { registerProblemHandler } from './http/problems.js';
 import { authRoutes } from './http/routes/auth.js';
 import { healthRoutes } from './http/routes/health.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { sessionPlugin } from './http/session.js';
 import { Gateway } from './realtime/gateway.js';
-import { AuthService } from './services/auth.js';
-import { ChatService } from './services/chat.js';
 import { EphemeralRooms } from './services/ephemeral.js';
-import { HistoryService } from './services/history.js';
+import { createServices } from './services/index.js';
 import { type Database, openDatabase } from './store/database.js';
 import * as repo from './store/repository.js';
-import { DEFAULT_CHANNEL, seedChannels } from './store/seed.js';
-import { WriteQueue } from './store/write-queue.js';
+import { seedChannels } from './store/seed.js';
 
 export interface ParleyOptions {
   config: Config;
@@ -68,28 +63,15 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const { db } = database;
   await seedChannels(db, now());
-  const writes = new WriteQueue(db);
-  const limiter = new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...options.rateRules }, now);
-  const presence = new PresenceTracker();
-  const isOnline = (userId: string) => presence.isOnline(userId);
-  const chat = new ChatService({ db, writes, limiter, matchmaker: new Matchmaker(), isOnline, now });
-  const history = new HistoryService(db);
-
   // Circular by nature: signing up joins #general, whose broadcast needs the gateway.
   let gateway: Gateway | undefined;
-  const general = await repo.findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
-  const auth = new AuthService({
+  const { writes, limiter, presence, isOnline, chat, history, auth } = await createServices({
     db,
-    writes,
-    limiter,
+    rateRules: options.rateRules,
     now,
     sessionTtlMs: config.sessionTtlMs,
     guestSessionTtlMs: config.guestSessionTtlMs,
-    async onSignup(user) {
-      if (!general) return;
-      const joined = await chat.joinChannel(user, general.id);
-      gateway?.apply(joined.effects);
-    },
+    apply: (effects) => gateway?.apply(effects),
   });
 
   const app = Fastify({

@@ -219,7 +219,9 @@ describe('bad input', () => {
       });
     }
     // Unknown events are ignored; the socket stays usable.
-    alice.socket.emit('no:such-event' as never, { x: 1 } as never);
+    (alice.socket as unknown as { emit(event: string, payload: unknown): void }).emit('no:such-event', {
+      x: 1,
+    });
     expect((await ok(alice.socket, 'rooms:list')).rooms.length).toBeGreaterThan(0);
   });
 
@@ -228,11 +230,11 @@ describe('bad input', () => {
     const bystander = await signedIn(server.url);
     const general = await channelId(alice.socket, 'general');
     const closed = new Promise((resolve) => alice.socket.once('disconnect', resolve));
-    alice.socket.emit('message:send', {
-      roomId: general,
-      clientMsgId: randomUUID(),
-      text: 'x'.repeat(100_000),
-    });
+    const oversize = { roomId: general, clientMsgId: randomUUID(), text: 'x'.repeat(100_000) };
+    (alice.socket as unknown as { emit(event: string, payload: unknown): void }).emit(
+      'message:send',
+      oversize,
+    );
     await closed;
     expect((await ok(bystander.socket, 'rooms:list')).rooms.length).toBeGreaterThan(0);
     expect((await getJson(`${server.url}/healthz`)).status).toBe(200);
@@ -246,7 +248,7 @@ describe('bad input', () => {
       reconnection: false,
       forceNew: true,
     });
-    await new Promise((resolve) => raw.once('connect', resolve));
+    await new Promise<void>((resolve) => raw.once('connect', () => resolve()));
     const closed = new Promise((resolve) => raw.once('disconnect', resolve));
     // Bypass the encoder: a socket.io EVENT packet whose JSON is broken.
     (raw.io.engine as unknown as { write(data: string): void }).write('42["message:send",{broken');

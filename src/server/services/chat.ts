@@ -342,6 +342,17 @@ export class ChatService {
   ): Promise<Outcome<{ message: Message; duplicate: boolean }>> {
     await enforce(this.deps.limiter, 'send', author.id, 'you are sending messages too fast');
     const text = cleanMessageText(input.text);
+    const store = () => this.storeMessage(author, input, text);
+    // The same retry landing on two nodes at once: the loser's insert hits UNIQUE(author,
+    // clientMsgId), and its second attempt finds the winner's row and returns it.
+    return store().catch((error: unknown) => (isUniqueViolation(error) ? store() : Promise.reject(error)));
+  }
+
+  private storeMessage(
+    author: PublicUser,
+    input: RequestPayload<'message:send'>,
+    text: string,
+  ): Promise<Outcome<{ message: Message; duplicate: boolean }>> {
     return this.deps.writes.run(async (trx) => {
       const earlier = await repo.findMessageByClientId(trx, author.id, input.clientMsgId);
       if (earlier) {

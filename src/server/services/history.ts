@@ -35,7 +35,7 @@ export class HistoryService {
   async sync(
     userId: string,
     cursors: Record<string, number>,
-    pageSize = LIMITS.syncPageSize,
+    pageSize: number = LIMITS.syncPageSize,
   ): Promise<SyncResult> {
     const memberOf = new Set(await repo.roomIdsOfUser(this.db, userId));
     const events: LogEvent[] = [];

@@ -29,7 +29,7 @@ export interface Database {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const database = options.url?.startsWith('postgres')
-    ? openPostgres(options.url)
+    ? openPostgres(options.url, options.logger)
     : openSqlite(options.dataDir, options.sqliteSynchronous);
   await migrate(database.db, options.logger);
   return database;
@@ -62,7 +62,7 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
   };
 }
 
-function openPostgres(url: string): Database {
+function openPostgres(url: string, logger: Logger): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -72,6 +72,9 @@ function openPostgres(url: string): Database {
         oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection dropped by the server (restart, failover) must not crash the process:
+  // the pool discards it and the next query opens a fresh one.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const parsed = new URL(url);
   return {

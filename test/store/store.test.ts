@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../src/server/services/index.js';
+import { type Database, openDatabase } from '../../src/server/store/database.js';
+import { seedChannels } from '../../src/server/store/seed.js';
+import type { PublicUser } from '../../src/shared/protocol.js';
+import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
+import { relaxedLimits, tempDir } from '../helpers/server.js';
+
+/**
+ * The storage contract, run against every backend: SQLite always, PostgreSQL when
+ * DATABASE_URL points at a server. Two independent service stacks over one database stand in
+ * for two Parley nodes, so ordering guarantees are tested across writers, not just within one.
+ */
+const backends = [
+  { name: 'sqlite', url: async () => ({ url: undefined, drop: async () => {} }) },
+  ...(postgresAdminUrl ? [{ name: 'postgres', url: createTestDatabase }] : []),
+];
+
+const logger = pino({ level: 'silent' });
+let clock = Date.now();
+const now = () => ++clock;
+
+describe.each(backends)('store on $name', (backend) => {
+  let target: { url: string | undefined; drop(): Promise<void> };
+  const dataDir = tempDir();
+  const databases: Database[] = [];
+  let nodeA: Services;
+  let nodeB: Services;
+
+  const open = async () => {
+    const database = await openDatabase({ url: target.url, dataDir, sqliteSynchronous: 'FULL', logger });
+    databases.push(database);
+    await seedChannels(database.db, now());
+    return database;
+  };
+  const services = async () =>
+    createServices({
+      db: (await open()).db,
+      rateRules: relaxedLimits,
+      now,
+      sessionTtlMs: 60_000,
+      guestSessionTtlMs: 1_000,
+      apply: () => {},
+    });
+  const newUser = async (node: Services, kind: 'register' | 'guest' = 'register') => {
+    const name = `u${randomUUID().slice(0, 8)}`;
+    const { session, token } =
+      kind === 'register'
+        ? await node.auth.register(name, 'long enough pw', 'test')
+        : await node.auth.guest(name, 'test');
+    return { user: session.user, token, session };
+  };
+  const group = async (node: Services, owner: PublicUser, members: PublicUser[] = []) =>
+    (await node.chat.createRoom(owner, { kind: 'group', name: 'g', memberIds: members.map((m) => m.id) }))
+      .value;
+
+  beforeAll(async () => {
+    target = await backend.url();
+    nodeA = await services();
+    nodeB = await services();
+  });
+  afterAll(async () => {
+    for (const node of [nodeA, nodeB]) await node?.writes.close();
+    for (const database of databases) await database.close();
+    await target.drop();
+  });
+
+  it('migrates and seeds idempotently', async () => {
+    const again = await open();
+    const channels = await again.db
+      .selectFrom('rooms')
+      .select('name')
+      .where('kind', '=', 'channel')
+      .execute();
+    expect(channels.map((c) => c.name).sort()).toEqual(['gaming', 'general', 'tech']);
+  });
+
+  it('hands out gap-free, unique seqs to concurrent writers on two nodes', async () => {
+    const alice = await newUser(nodeA);
+    const room = await group(nodeA, alice.user);
+    const sends = Array.from({ length: 60 }, (_, i) =>
+      (i % 2 ? nodeA : nodeB).chat.sendMessage(alice.user, {
+        roomId: room.id,
+        clientMsgId: randomUUID(),
+        text: `m${i}`,
+      }),
+    );
+    const seqs = (await Promise.all(sends)).map((r) => r.value.message.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const { events } = await nodeB.history.sync(alice.user.id, { [room.id]: 0 });
+    expect(events.map((e) => e.seq)).toEqual(seqs);
+  });
+
+  it('stores a clientMsgId retried on two nodes at once exactly once', async () => {
+    const alice = await newUser(nodeA);
+    const room = await group(nodeA, alice.user);
+    const input = { roomId: room.id, clientMsgId: randomUUID(), text: 'once' };
+    const [a, b] = await Promise.all([
+      nodeA.chat.sendMessage(alice.user, input),
+      nodeB.chat.sendMessage(alice.user, input),
+    ]);
+    expect(a.value.message.id).toBe(b.value.message.id);
+    expect([a.value.duplicate, b.value.duplicate].sort()).toEqual([false, true]);
+    const page = await nodeA.history.history(alice.user.id, room.id, undefined, 100);
+    expect(page.messages).toHaveLength(1);
+  });
+
+  it('opens one DM per pair even when both sides open it at once', async () => {
+    const alice = await newUser(nodeA);
+    const bob = await newUser(nodeB);
+    const [a, b] = await Promise.all([
+      nodeA.chat.openDm(alice.user, bob.user.id),
+      nodeB.chat.openDm(bob.user, alice.user.id),
+    ]);
+    expect(a.value.id).toBe(b.value.id);
+  });
+
+  it('replays edits, reactions and deletions in order and pages history', async () => {
+    const alice = await newUser(nodeA);
+    const bob = await newUser(nodeA);
+    const room = await group(nodeA, alice.user, [bob.user]);
+    const sent = [];
+    for (let i = 0; i < 5; i++) {
+      sent.push(
+        (
+          await nodeA.chat.sendMessage(alice.user, {
+            roomId: room.id,
+            clientMsgId: randomUUID(),
+            text: `t${i}`,
+          })
+        ).value.message,
+      );
+    }
+    await nodeB.chat.editMessage(alice.user, sent[0]!.id, 'edited');
+    await nodeB.chat.toggleReaction(bob.user, sent[0]!.id, '👍');
+    await nodeA.chat.deleteMessage(alice.user, sent[4]!.id);
+    const { events, more } = await nodeA.history.sync(bob.user.id, { [room.id]: sent[2]!.seq }, 3);
+    expect(more).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(['message:new', 'message:new', 'message:updated']);
+    const rest = await nodeA.history.sync(bob.user.id, { [room.id]: events.at(-1)!.seq }, 3);
+    expect(rest.events.map((e) => e.type)).toEqual(['reaction:updated', 'message:deleted']);
+    expect(rest.more).toBe(false);
+
+    const page1 = await nodeA.history.history(bob.user.id, room.id, undefined, 2);
+    expect(page1.messages.map((m) => m.text)).toEqual(['t3', 't2']);
+    const page2 = await nodeA.history.history(bob.user.id, room.id, page1.nextBefore!, 10);
+    expect(page2.messages.map((m) => m.text)).toEqual(['t1', 'edited']);
+    expect(page2.messages.at(-1)!.reactions).toEqual([{ emoji: '👍', userIds: [bob.user.id] }]);
+    expect(page2.nextBefore).toBeNull();
+  });
+
+  it('deletes a code room and all of its rows when the last member leaves', async () => {
+    const alice = await newUser(nodeA, 'guest');
+    const bob = await newUser(nodeB, 'guest');
+    const { room, code } = (await nodeA.chat.createCodeRoom(alice.user, {})).value;
+    await nodeB.chat.joinByCode(bob.user, code, 'test');
+    const { message } = (
+      await nodeB.chat.sendMessage(bob.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'bye' })
+    ).value;
+    await nodeA.chat.toggleReaction(alice.user, message.id, '👋');
+    await nodeA.chat.leaveRoom(alice.user, room.id);
+    const effects = (await nodeB.chat.leaveRoom(bob.user, room.id)).effects;
+    expect(effects).toContainEqual({ kind: 'room-deleted', roomId: room.id, reason: 'empty' });
+    const db = databases[0]!.db;
+    for (const [table, column] of [
+      ['rooms', 'id'],
+      ['room_members', 'room_id'],
+      ['messages', 'room_id'],
+      ['room_events', 'room_id'],
+    ] as const) {
+      const rows = await db.selectFrom(table).selectAll().where(column, '=', room.id).execute();
+      expect(rows, table).toEqual([]);
+    }
+    expect(
+      await db.selectFrom('reactions').selectAll().where('message_id', '=', message.id).execute(),
+    ).toEqual([]);
+  });
+
+  it('expires sessions and frees the names of guests left without one', async () => {
+    const visitor = await newUser(nodeA, 'guest');
+    const member = await newUser(nodeA);
+    expect(await nodeA.auth.authenticate(visitor.token)).not.toBeNull();
+    clock += 2_000;
+    expect(await nodeA.auth.authenticate(visitor.token)).toBeNull();
+    expect(await nodeA.auth.expireSessions()).toBeGreaterThan(0);
+    await expect(nodeB.auth.guest(visitor.user.username, 'test')).resolves.toBeTruthy();
+    expect(await nodeA.auth.authenticate(member.token)).not.toBeNull();
+  });
+});
