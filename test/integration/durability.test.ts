@@ -32,6 +32,27 @@ async function syncAll(socket: Parameters<typeof ok>[0], cursors: Record<string,
   }
 }
 
+/** A child-process server with one signed-in user in #general. */
+async function spawnWithUser(dataDir: string) {
+  const server = await spawnServer({ DATA_DIR: dataDir });
+  const { token } = await register(server.url);
+  const socket = await connect(server.url, token);
+  return { server, token, socket, general: await channelId(socket, 'general') };
+}
+
+/** Every message id stored in a room, paging through the whole history over HTTP. */
+async function storedMessageIds(url: string, token: string, roomId: string): Promise<Set<string>> {
+  const stored = new Set<string>();
+  let before: number | null = null;
+  do {
+    const query: string = before ? `&before=${before}` : '';
+    const page = await getJson(`${url}/api/rooms/${roomId}/messages?limit=100${query}`, token);
+    for (const m of page.body.messages) stored.add(m.id);
+    before = page.body.nextBefore;
+  } while (before);
+  return stored;
+}
+
 describe('resync', () => {
   it('replays exactly the missed events, in order, across several pages', async () => {
     const server = await startTestServer({}, { rateRules: relaxedLimits });
@@ -129,10 +150,7 @@ describe('persistence', () => {
 
   it('keeps every acknowledged message when the server process is killed with SIGKILL', async () => {
     const dataDir = tempDir();
-    const server = await spawnServer({ DATA_DIR: dataDir });
-    const { token } = await register(server.url);
-    const socket = await connect(server.url, token);
-    const general = await channelId(socket, 'general');
+    const { server, token, socket, general } = await spawnWithUser(dataDir);
 
     // A steady stream within the rate limit; kill -9 lands while sends are in flight.
     const acked: string[] = [];
@@ -155,16 +173,7 @@ describe('persistence', () => {
 
     const restarted = await spawnServer({ DATA_DIR: dataDir });
     try {
-      const stored = new Set<string>();
-      let before: number | null | undefined;
-      do {
-        const page = await getJson(
-          `${restarted.url}/api/rooms/${general}/messages?limit=100${before ? `&before=${before}` : ''}`,
-          token,
-        );
-        for (const m of page.body.messages) stored.add(m.id);
-        before = page.body.nextBefore;
-      } while (before);
+      const stored = await storedMessageIds(restarted.url, token, general);
       expect(acked.filter((id) => !stored.has(id))).toEqual([]);
     } finally {
       await restarted.stop();
@@ -175,27 +184,26 @@ describe('persistence', () => {
 describe('graceful shutdown', () => {
   it('stops on SIGTERM after finishing accepted writes', async () => {
     const dataDir = tempDir();
-    const server = await spawnServer({ DATA_DIR: dataDir });
-    const { token } = await register(server.url);
-    const socket = await connect(server.url, token);
-    const general = await channelId(socket, 'general');
-    const pending = Array.from({ length: 15 }, () =>
+    const { server, token, socket, general } = await spawnWithUser(dataDir);
+    const sendOne = () =>
       call(
         socket,
         'message:send',
         { roomId: general, clientMsgId: randomUUID(), text: 'before shutdown' },
         5_000,
-      ).catch(() => null),
-    );
+      ).catch(() => null);
+    const first = await sendOne();
+    // More sends in flight as the signal lands: each is either stored and acked, or refused.
+    const pending = [Promise.resolve(first), ...Array.from({ length: 15 }, sendOne)];
     const exitCode = await server.stop('SIGTERM');
     expect(exitCode).toBe(0);
     const acks = await Promise.all(pending);
     const ackedIds = acks.flatMap((a) => (a?.ok ? [a.message.id] : []));
+    expect(ackedIds.length).toBeGreaterThan(0);
 
     const restarted = await spawnServer({ DATA_DIR: dataDir });
     try {
-      const page = await getJson(`${restarted.url}/api/rooms/${general}/messages?limit=100`, token);
-      const stored = new Set(page.body.messages.map((m: { id: string }) => m.id));
+      const stored = await storedMessageIds(restarted.url, token, general);
       expect(ackedIds.filter((id) => !stored.has(id))).toEqual([]);
     } finally {
       await restarted.stop();
