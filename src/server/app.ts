@@ -144,7 +144,10 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   const url = await app.listen({ port: config.port, host: config.host });
   await ephemeral.afterBoot((await repo.ephemeralMemberships(db)).map((m) => m.user_id));
   const housekeeping = setInterval(() => {
-    auth.expireSessions().catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
+    auth
+      .expireSessions()
+      .then((expired) => liveGateway.disconnectSessions(expired))
+      .catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   ready = true;

@@ -1,11 +1,13 @@
 /**
  * The Parley wire protocol: event names, payload schemas and the types built from them.
  *
- * This module is imported by the server (to validate every incoming payload) and by the web
- * client (to type what it sends and receives). It must stay free of Node and DOM APIs.
+ * This module is imported by the server and by the web client (to type what it sends and
+ * receives). It holds no runtime dependencies — the zod schemas that validate payloads on the
+ * server are in ./schemas.ts — so the browser bundle stays small. No Node or DOM APIs here.
  * docs/protocol.md explains the semantics; keep the two in step.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { RequestSchemas } from './schemas.js';
 
 export const LIMITS = {
   messageTextMax: 4000,
@@ -225,67 +227,17 @@ export interface ServerToClientEvents {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Client → server requests: one schema per event, validated on the server before anything runs.
+// Client → server requests. Their payload schemas live in ./schemas.ts (zod, server-side
+// validation); the payload types here are inferred from them, so the two cannot drift.
 // ---------------------------------------------------------------------------------------------
 
-export const idSchema = z.string().trim().min(1).max(64);
-const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const roomNameSchema = z.string().trim().min(1).max(LIMITS.roomNameMax);
-const maxMembersSchema = z.number().int().min(2).max(LIMITS.roomMembersMax);
-const messageTextSchema = z
-  .string()
-  .max(LIMITS.messageTextMax, `messages are limited to ${LIMITS.messageTextMax} characters`)
-  .refine((text) => text.trim().length > 0, 'message text must not be empty');
-const emojiSchema = z.string().trim().min(1).max(LIMITS.emojiMax);
-const empty = z.object({}).strict().optional();
-
-export const requestSchemas = {
-  'rooms:list': empty,
-  'channels:list': empty,
-  'room:join': z.object({ roomId: idSchema }).strict(),
-  'room:leave': z.object({ roomId: idSchema }).strict(),
-  'room:create': z
-    .object({
-      kind: z.enum(['channel', 'group']),
-      name: roomNameSchema,
-      memberIds: z.array(idSchema).max(LIMITS.roomMembersMax).optional(),
-      maxMembers: maxMembersSchema.optional(),
-    })
-    .strict(),
-  'room:members': z.object({ roomId: idSchema }).strict(),
-  'room:add-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
-  'room:remove-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
-  'room:read': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
-  'dm:open': z.object({ userId: idSchema }).strict(),
-  'code:create': z
-    .object({ name: roomNameSchema.optional(), maxMembers: maxMembersSchema.optional() })
-    .strict()
-    .optional(),
-  'code:join': z.object({ code: z.string().trim().min(1).max(32) }).strict(),
-  'match:random': empty,
-  'match:cancel': empty,
-  'message:send': z
-    .object({
-      roomId: idSchema,
-      clientMsgId: z.string().trim().min(1).max(LIMITS.clientMsgIdMax),
-      text: messageTextSchema,
-      replyTo: idSchema.optional(),
-    })
-    .strict(),
-  'message:edit': z.object({ messageId: idSchema, text: messageTextSchema }).strict(),
-  'message:delete': z.object({ messageId: idSchema }).strict(),
-  'reaction:toggle': z.object({ messageId: idSchema, emoji: emojiSchema }).strict(),
-  typing: z.object({ roomId: idSchema, typing: z.boolean() }).strict(),
-  sync: z.object({ cursors: z.record(idSchema, seqSchema) }).strict(),
-  'users:search': z.object({ query: z.string().trim().max(LIMITS.usernameMax) }).strict(),
-} as const;
-
-export type RequestEvent = keyof typeof requestSchemas;
-export type RequestPayload<E extends RequestEvent> = z.infer<(typeof requestSchemas)[E]>;
+export type RequestEvent = keyof RequestSchemas;
+export type RequestPayload<E extends RequestEvent> = z.infer<RequestSchemas[E]>;
 
 /** What each request's successful ack carries besides `ok: true`. */
 export interface ResponsePayloads {
-  'rooms:list': { rooms: MyRoom[] };
+  /** `presence` covers the other member of each DM and match, so a sidebar can show dots at once. */
+  'rooms:list': { rooms: MyRoom[]; presence: PresenceEvent[] };
   'channels:list': { channels: (Room & { joined: boolean })[] };
   'room:join': { room: MyRoom };
   'room:leave': Record<string, never>;
@@ -323,21 +275,6 @@ export type ClientToServerEvents = {
     ack: (response: Ack<ResponsePayloads[E]>) => void,
   ) => void;
 };
-
-// ---------------------------------------------------------------------------------------------
-// HTTP API bodies shared with the web client
-// ---------------------------------------------------------------------------------------------
-
-export const usernameInputSchema = z.string().trim().min(1).max(64);
-export const credentialsSchema = z.object({
-  username: usernameInputSchema,
-  password: z.string().min(1).max(LIMITS.passwordMax),
-});
-export const guestSchema = z.object({ username: usernameInputSchema });
-export const passwordChangeSchema = z.object({
-  currentPassword: z.string().min(1).max(LIMITS.passwordMax),
-  newPassword: z.string().min(1).max(LIMITS.passwordMax),
-});
 
 export interface AuthResponse {
   user: PublicUser;

@@ -210,6 +210,8 @@ describe('bad input', () => {
       ['sync', { cursors: { [general]: -1 } }],
       ['room:create', { kind: 'dm', name: 'x' }],
       ['reaction:toggle', { messageId: 'x', emoji: '' }],
+      ['room:join', { roomId: 'x\u0000y' }],
+      ['message:send', { roomId: general, clientMsgId: 'a\u0000b', text: 'hi' }],
     ];
     for (const [event, payload] of cases) {
       const ack = await call(alice.socket, event as 'message:send', payload as never);
@@ -287,6 +289,20 @@ describe('rate limits (production values)', () => {
     expect(acks.at(-1)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
   });
 
+  it('throttles parallel login guesses for one account too', async () => {
+    const { user } = await register(strict.url);
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        postJson(`${strict.url}/api/auth/login`, {
+          username: user.username,
+          password: 'wrong password',
+        }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
+  });
+
   it('throttles failed logins per account, with Retry-After', async () => {
     const { user } = await register(strict.url);
     const statuses = [];
@@ -307,5 +323,19 @@ describe('rate limits (production values)', () => {
     });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('session expiry', () => {
+  it('disconnects a socket when its session expires, and the token stops working', async () => {
+    const short = await startTestServer({ guestSessionTtlMs: 1_500 }, { rateRules: relaxedLimits });
+    try {
+      const visitor = await signedIn(short.url, 'guest');
+      const closed = new Promise((resolve) => visitor.socket.once('disconnect', resolve));
+      await closed;
+      await expect(connect(short.url, visitor.token)).rejects.toThrow('unauthorized');
+    } finally {
+      await short.close();
+    }
   });
 });

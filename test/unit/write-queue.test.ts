@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Schema } from '../../src/server/store/schema.js';
-import { WriteQueue } from '../../src/server/store/write-queue.js';
+import { BatchFailedError, WriteQueue } from '../../src/server/store/write-queue.js';
 
 let db: Kysely<Schema>;
 let statements: string[];
@@ -58,6 +58,23 @@ describe('write queue (group commit)', () => {
     expect(statements.indexOf('commit')).toBeGreaterThan(
       statements.lastIndexOf('insert into t (v) values (?)'),
     );
+  });
+
+  it("reports a failed commit as a retryable batch failure, not as the job's error", async () => {
+    const queue = new WriteQueue(db);
+    // Ending the transaction behind the queue's back makes its COMMIT fail.
+    const results = await Promise.allSettled([
+      queue.run(insert(1)),
+      queue.run(async (trx) => sql`rollback`.execute(trx)),
+    ]);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(BatchFailedError);
+    }
+    const alone = await Promise.allSettled([queue.run(async (trx) => sql`rollback`.execute(trx))]);
+    expect((alone[0] as PromiseRejectedResult).reason).toBeInstanceOf(BatchFailedError);
+    await queue.run(insert(2));
+    expect(await values()).toEqual([2]);
   });
 
   it('drains accepted work on close and refuses new work', async () => {

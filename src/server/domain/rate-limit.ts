@@ -48,6 +48,8 @@ export interface RateLimiter {
   take(rule: RateRuleName, key: string, cost?: number): Promise<RateDecision>;
   /** Whether `take` would succeed, without spending anything. */
   peek(rule: RateRuleName, key: string): Promise<RateDecision>;
+  /** Gives back what `take` spent, when the attempt turned out to be legitimate. */
+  refund(rule: RateRuleName, key: string, cost?: number): Promise<void>;
 }
 
 interface Bucket {
@@ -72,6 +74,11 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async peek(rule: RateRuleName, key: string): Promise<RateDecision> {
     return this.decide(rule, key, 1, false);
+  }
+
+  async refund(ruleName: RateRuleName, key: string, cost = 1): Promise<void> {
+    const bucket = this.buckets.get(`${ruleName}\u0000${key}`);
+    if (bucket) bucket.tokens = Math.min(this.rules[ruleName].burst, bucket.tokens + cost);
   }
 
   private decide(ruleName: RateRuleName, key: string, cost: number, spend: boolean): RateDecision {

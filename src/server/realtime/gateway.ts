@@ -46,6 +46,10 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
+// setTimeout cannot wait longer than 2^31-1 ms (about 24.8 days); longer sessions are still
+// checked on every event and their sockets closed by the periodic expiry sweep.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Socket frames are small: files travel over HTTP. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 
@@ -156,7 +160,15 @@ export class Gateway {
     const ready = this.subscribe(socket);
     registerHandlers(socket, { ...this.deps, gateway: this, ready, log });
 
+    // An expired session loses its sockets at the moment it expires, not at the next request.
+    const untilExpiry = session.expiresAt - Date.now();
+    const expiry =
+      untilExpiry < MAX_TIMER_MS
+        ? setTimeout(() => socket.disconnect(true), Math.max(0, untilExpiry))
+        : undefined;
+
     socket.on('disconnect', (reason) => {
+      clearTimeout(expiry);
       log.debug({ reason }, 'socket disconnected');
       if (!this.deps.presence.disconnect(userId, socket.id)) return;
       this.deps.chat.cancelMatch(userId);
@@ -172,7 +184,9 @@ export class Gateway {
         if (!socket.connected) return;
         if (this.deps.presence.connect(userId, socket.id)) {
           this.deps.ephemeral().userOnline(userId);
-          void this.broadcastPresence({ userId, online: true, lastSeenAt: null });
+          this.broadcastPresence({ userId, online: true, lastSeenAt: null }).catch((error: unknown) =>
+            log.warn({ err: error }, 'could not broadcast presence'),
+          );
         }
       })
       .catch((error: unknown) => {

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import {
-  type Ack,
-  type ErrorBody,
-  type RequestEvent,
-  type RequestPayload,
-  type ResponsePayloads,
-  requestSchemas,
+import type {
+  Ack,
+  ErrorBody,
+  RequestEvent,
+  RequestPayload,
+  ResponsePayloads,
 } from '../../shared/protocol.js';
+import { requestSchemas } from '../../shared/schemas.js';
 import { DomainError } from '../domain/errors.js';
 import type { PresenceTracker } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
@@ -42,7 +42,7 @@ export function registerHandlers(socket: ParleySocket, ctx: HandlerContext): voi
   const user = socket.data.session.user;
   const on = <E extends RequestEvent>(event: E, handler: Handler<E>) => handle(socket, ctx, event, handler);
 
-  on('rooms:list', async () => ({ rooms: await chat.listMyRooms(user.id) }));
+  on('rooms:list', async () => chat.listMyRoomsWithPresence(user.id));
   on('channels:list', async () => ({ channels: await chat.listChannels(user.id) }));
   on('room:join', async ({ roomId }) => wrap(await chat.joinChannel(user, roomId), (room) => ({ room })));
   on('room:leave', async ({ roomId }) => chat.leaveRoom(user, roomId));
@@ -72,8 +72,9 @@ export function registerHandlers(socket: ParleySocket, ctx: HandlerContext): voi
   on('reaction:toggle', async ({ messageId, emoji }) => chat.toggleReaction(user, messageId, emoji));
   on('typing', async ({ roomId, typing }) => {
     // Typing notices are best effort: over the rate they are dropped, never reported as errors.
-    if (!(await limiter.take('typing', `${user.id}:${roomId}`)).allowed) return {};
+    // Membership first, so made-up room ids cannot create rate-limit buckets.
     if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError('not_found', 'room not found');
+    if (!(await limiter.take('typing', `${user.id}:${roomId}`)).allowed) return {};
     socket.to(roomChannel(roomId)).emit('typing', { roomId, userId: user.id, typing });
     return {};
   });
@@ -106,6 +107,9 @@ function handle<E extends RequestEvent>(
     let response: Ack<ResponsePayloads[E]>;
     try {
       await ctx.ready;
+      // A socket that closed while its subscription was pending must not act any more (it
+      // would, say, wait in the match queue with nobody there).
+      if (!socket.connected) throw new DomainError('unavailable', 'the connection is closed');
       if (socket.data.session.expiresAt <= Date.now())
         throw new DomainError('unauthorized', 'session expired');
       const parsed = schema.safeParse(args[0]);

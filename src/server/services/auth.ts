@@ -77,22 +77,22 @@ export class AuthService {
   ): Promise<{ session: Session; token: string }> {
     await enforce(this.deps.limiter, 'loginAddress', address, 'too many login attempts, try again later');
     const key = usernameKey(username.normalize('NFKC').trim());
-    const locked = await this.deps.limiter.peek('loginAccount', key);
-    if (!locked.allowed) {
+    // Spend the account's token before checking the password, so parallel guesses cannot all
+    // slip past the limit; a successful login gets its token back.
+    const attempt = await this.deps.limiter.take('loginAccount', key);
+    if (!attempt.allowed) {
       throw new DomainError(
         'rate_limited',
         'too many failed logins for this account, try again later',
-        locked.retryAfterMs,
+        attempt.retryAfterMs,
       );
     }
     const user = await repo.findUserByKey(this.deps.db, key);
     const valid = user?.password_hash
       ? await verify(user.password_hash, password)
       : await verify(await this.decoyHash, password).then(() => false);
-    if (!user || !valid) {
-      await this.deps.limiter.take('loginAccount', key);
-      throw new DomainError('unauthorized', INVALID_LOGIN);
-    }
+    if (!user || !valid) throw new DomainError('unauthorized', INVALID_LOGIN);
+    await this.deps.limiter.refund('loginAccount', key);
     return this.startSession(repo.toPublicUser(user));
   }
 
@@ -139,7 +139,8 @@ export class AuthService {
     return { id: row.session_id, user: repo.toPublicUser(row), expiresAt: row.expires_at };
   }
 
-  async expireSessions(): Promise<number> {
+  /** Deletes expired sessions; returns their ids so their sockets can be closed. */
+  async expireSessions(): Promise<string[]> {
     return this.deps.writes.run((trx) => repo.expireSessions(trx, this.deps.now()));
   }
 

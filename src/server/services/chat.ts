@@ -5,6 +5,7 @@ import type {
   Member,
   Message,
   MyRoom,
+  PresenceEvent,
   PublicUser,
   Reaction,
   RequestPayload,
@@ -72,6 +73,18 @@ export class ChatService {
     return myRooms(this.db, userId);
   }
 
+  async listMyRoomsWithPresence(userId: string): Promise<{ rooms: MyRoom[]; presence: PresenceEvent[] }> {
+    const rooms = await this.listMyRooms(userId);
+    const peers = [...new Set(rooms.flatMap((r) => (r.peer ? [r.peer.id] : [])))];
+    const users = await repo.findUsersByIds(this.db, peers);
+    const presence = users.map((u) => ({
+      userId: u.id,
+      online: this.deps.isOnline(u.id),
+      lastSeenAt: u.last_seen_at,
+    }));
+    return { rooms, presence };
+  }
+
   /** Membership read through the write queue, so it is consistent with effects already sent. */
   subscriptionsOf(userId: string): Promise<string[]> {
     return this.deps.writes.run((trx) => repo.roomIdsOfUser(trx, userId));
@@ -123,7 +136,7 @@ export class ChatService {
   async joinChannel(user: PublicUser, roomId: string): Promise<Outcome<MyRoom>> {
     await enforce(this.deps.limiter, 'join', user.id);
     return this.deps.writes.run(async (trx) => {
-      const row = await repo.findRoom(trx, roomId);
+      const row = (await repo.lockRoom(trx, roomId)) ? await repo.findRoom(trx, roomId) : undefined;
       if (row && (await repo.findMembership(trx, roomId, user.id))) {
         return outcome(await myRoom(trx, user.id, roomId), [subscribe(roomId, [user.id])]);
       }
@@ -140,7 +153,9 @@ export class ChatService {
     const code = normaliseCode(rawCode);
     if (!code) throw notFound('no room has that code');
     return this.deps.writes.run(async (trx) => {
-      const row = await repo.findRoomBy(trx, 'code', code);
+      const found = await repo.findRoomBy(trx, 'code', code);
+      const row =
+        found && (await repo.lockRoom(trx, found.id)) ? await repo.findRoom(trx, found.id) : undefined;
       if (!row) throw notFound('no room has that code');
       if (await repo.findMembership(trx, row.id, user.id)) {
         return outcome(await myRoom(trx, user.id, row.id), [subscribe(row.id, [user.id])]);
@@ -275,6 +290,7 @@ export class ChatService {
   async addGroupMember(actor: PublicUser, roomId: string, userId: string): Promise<Outcome<Room>> {
     await enforce(this.deps.limiter, 'action', actor.id);
     return this.deps.writes.run(async (trx) => {
+      await repo.lockRoom(trx, roomId);
       const room = await this.readableRoom(trx, roomId, actor.id);
       assertCanManageMembers(room, actor.id);
       const target = await repo.findUserById(trx, userId);
@@ -309,7 +325,12 @@ export class ChatService {
     await enforce(this.deps.limiter, 'roomCreate', user.id);
     const { matchmaker } = this.deps;
     if (matchmaker.isWaiting(user.id)) return outcome({ status: 'waiting' });
-    const partnerId = matchmaker.request(user.id);
+    let partnerId = matchmaker.request(user.id);
+    // Whoever waits must still be here; anyone who left without cancelling loses their place.
+    while (partnerId && !this.deps.isOnline(partnerId)) {
+      matchmaker.cancel(user.id);
+      partnerId = matchmaker.request(user.id);
+    }
     if (!partnerId) return outcome({ status: 'waiting' });
     try {
       return await this.deps.writes.run(async (trx) => {
@@ -557,14 +578,17 @@ export class ChatService {
         members.map((m) => m.userId),
       ),
     ];
+    const actorView = await myRoom(trx, actorId, room.id);
     for (const { userId } of members) {
       if (userId === actorId) continue;
-      effects.push({ kind: 'notify', userId, event: 'room:added', room: await myRoom(trx, userId, room.id) });
+      // A new room looks the same to every member except for who the "peer" is (DMs, matches).
+      const view = actorView.peer ? await myRoom(trx, userId, room.id) : actorView;
+      effects.push({ kind: 'notify', userId, event: 'room:added', room: view });
     }
-    return outcome(await myRoom(trx, actorId, room.id), effects);
+    return outcome(actorView, effects);
   }
 
-  /** Adds one member to an existing room, logged as a "joined" line. */
+  /** Adds one member to an existing room, logged as a "joined" line. The room must be locked. */
   private async addMemberTo(
     trx: Executor,
     room: RoomRecord,
@@ -592,7 +616,8 @@ export class ChatService {
     user: PublicUser,
     how: 'left' | 'removed',
   ): Promise<Effect[]> {
-    await repo.deleteMember(trx, room.id, user.id);
+    await repo.lockRoom(trx, room.id);
+    if (!(await repo.deleteMember(trx, room.id, user.id))) return [];
     const remaining = await repo.countMembers(trx, room.id);
     if (afterMemberLeft(room, remaining) === 'delete') {
       await repo.deleteRoomCascade(trx, room.id);

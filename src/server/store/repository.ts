@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
 import { groupReactions, replyExcerpt } from '../domain/messages.js';
 import type { MemberRole, RoomRecord } from '../domain/rooms.js';
@@ -40,13 +40,16 @@ export async function insertUser(db: Executor, user: UserRow): Promise<void> {
 }
 
 export function searchUsers(db: Executor, keyPrefix: string, limit: number) {
-  return db
-    .selectFrom('users')
-    .select(['id', 'username', 'is_guest'])
-    .where('username_key', 'like', `${keyPrefix.replace(/[\\%_]/g, '\\$&')}%`)
-    .orderBy('username_key')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('users')
+      .select(['id', 'username', 'is_guest'])
+      // ESCAPE is explicit: SQLite's LIKE has no default escape character.
+      .where(sql<boolean>`username_key like ${`${keyPrefix.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`)
+      .orderBy('username_key')
+      .limit(limit)
+      .execute()
+  );
 }
 
 export async function insertSession(
@@ -298,6 +301,20 @@ export async function deleteRoomCascade(db: Executor, roomId: string): Promise<v
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Takes the room row's write lock for the rest of the transaction (a no-op UPDATE, which works
+ * the same on both databases). Membership counts and capacity checks must come after it, or
+ * two nodes could both see room for one more member, or both miss that the room is now empty.
+ */
+export async function lockRoom(db: Executor, roomId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('id', '=', roomId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
  * Hands out the room's next sequence number. The UPDATE takes the room row's write lock, so
  * on PostgreSQL concurrent writers on any number of nodes queue up behind each other per room
  * and never get the same number; on SQLite the write queue serialises all writers anyway.
@@ -498,10 +515,10 @@ export async function reactionsOf(db: Executor, messageId: string) {
 // ---------------------------------------------------------------------------------------------
 
 /** Deletes expired sessions and frees the names of guests left without one. */
-export async function expireSessions(db: Executor, now: number): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+export async function expireSessions(db: Executor, now: number): Promise<string[]> {
+  const expired = await db.deleteFrom('sessions').where('expires_at', '<=', now).returning('id').execute();
   await releaseIdleGuestNames(db);
-  return Number(result.numDeletedRows);
+  return expired.map((row) => row.id);
 }
 
 export async function releaseIdleGuestNames(db: Executor, userId?: string): Promise<void> {

@@ -58,31 +58,38 @@ export class WriteQueue {
     let trx: ControlledTransaction<Schema> | undefined;
     try {
       trx = await this.db.startTransaction().execute();
-      for (const job of batch) {
-        if (batch.length === 1) {
-          // Alone in its batch, a job needs no savepoint: a failure rolls back the transaction.
-          outcomes.push({ ok: true, value: await job.work(trx) });
-          continue;
-        }
-        const savepoint = await trx.savepoint('job').execute();
+      if (batch.length === 1) {
+        // Alone in its batch, a job needs no savepoint: its failure rolls back the transaction.
         try {
-          const value = await job.work(savepoint);
-          await savepoint.releaseSavepoint('job').execute();
-          outcomes.push({ ok: true, value });
+          outcomes.push({ ok: true, value: await batch[0]!.work(trx) });
         } catch (error) {
-          await savepoint.rollbackToSavepoint('job').execute();
-          outcomes.push({ ok: false, error });
+          await trx.rollback().execute();
+          batch[0]!.reject(error);
+          return;
+        }
+      } else {
+        for (const job of batch) {
+          const savepoint = await trx.savepoint('job').execute();
+          try {
+            const value = await job.work(savepoint);
+            await savepoint.releaseSavepoint('job').execute();
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await savepoint.rollbackToSavepoint('job').execute();
+            outcomes.push({ ok: false, error });
+          }
         }
       }
       await trx.commit().execute();
     } catch (error) {
+      // The transaction itself failed (BEGIN, a savepoint, COMMIT): nothing in it was stored,
+      // and the cause is the database, not a job, so every job gets a retryable failure.
       if (trx)
         await trx
           .rollback()
           .execute()
           .catch(() => {});
-      const failedAlone = batch.length === 1;
-      for (const job of batch) job.reject(failedAlone ? error : new BatchFailedError(error));
+      for (const job of batch) job.reject(new BatchFailedError(error));
       return;
     }
     batch.forEach((job, i) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { credentialsSchema, guestSchema, passwordChangeSchema } from '../../../shared/protocol.js';
+import { credentialsSchema, guestSchema, passwordChangeSchema } from '../../../shared/schemas.js';
 import type { AuthService } from '../../services/auth.js';
 import { authResponseSchema, problems, publicUserSchema } from '../schemas.js';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../session.js';

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idSchema, LIMITS } from '../../../shared/protocol.js';
+import { LIMITS } from '../../../shared/protocol.js';
+import { idSchema } from '../../../shared/schemas.js';
 import type { ChatService } from '../../services/chat.js';
 import type { HistoryService } from '../../services/history.js';
 import {

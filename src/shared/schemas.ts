@@ -1,0 +1,86 @@
+/**
+ * Zod schemas for every client → server payload and HTTP body. The server validates with them
+ * before anything else runs; protocol.ts infers the payload types from them.
+ */
+import { z } from 'zod';
+import { LIMITS } from './protocol.js';
+
+// Ids and client ids are opaque, but never contain control characters (PostgreSQL refuses NUL).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001F\u007F]*$/;
+export const idSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const roomNameSchema = z.string().trim().min(1).max(LIMITS.roomNameMax);
+const maxMembersSchema = z.number().int().min(2).max(LIMITS.roomMembersMax);
+const messageTextSchema = z
+  .string()
+  .max(LIMITS.messageTextMax, `messages are limited to ${LIMITS.messageTextMax} characters`)
+  .refine((text) => text.trim().length > 0, 'message text must not be empty');
+const emojiSchema = z.string().trim().min(1).max(LIMITS.emojiMax);
+const empty = z.object({}).strict().optional();
+
+export const requestSchemas = {
+  'rooms:list': empty,
+  'channels:list': empty,
+  'room:join': z.object({ roomId: idSchema }).strict(),
+  'room:leave': z.object({ roomId: idSchema }).strict(),
+  'room:create': z
+    .object({
+      kind: z.enum(['channel', 'group']),
+      name: roomNameSchema,
+      memberIds: z.array(idSchema).max(LIMITS.roomMembersMax).optional(),
+      maxMembers: maxMembersSchema.optional(),
+    })
+    .strict(),
+  'room:members': z.object({ roomId: idSchema }).strict(),
+  'room:add-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  'room:remove-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  'room:read': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
+  'dm:open': z.object({ userId: idSchema }).strict(),
+  'code:create': z
+    .object({ name: roomNameSchema.optional(), maxMembers: maxMembersSchema.optional() })
+    .strict()
+    .optional(),
+  'code:join': z.object({ code: z.string().trim().min(1).max(32) }).strict(),
+  'match:random': empty,
+  'match:cancel': empty,
+  'message:send': z
+    .object({
+      roomId: idSchema,
+      clientMsgId: z
+        .string()
+        .trim()
+        .min(1)
+        .max(LIMITS.clientMsgIdMax)
+        .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+      text: messageTextSchema,
+      replyTo: idSchema.optional(),
+    })
+    .strict(),
+  'message:edit': z.object({ messageId: idSchema, text: messageTextSchema }).strict(),
+  'message:delete': z.object({ messageId: idSchema }).strict(),
+  'reaction:toggle': z.object({ messageId: idSchema, emoji: emojiSchema }).strict(),
+  typing: z.object({ roomId: idSchema, typing: z.boolean() }).strict(),
+  sync: z.object({ cursors: z.record(idSchema, seqSchema) }).strict(),
+  'users:search': z.object({ query: z.string().trim().max(LIMITS.usernameMax) }).strict(),
+} as const;
+
+export type RequestSchemas = typeof requestSchemas;
+
+// HTTP bodies.
+
+export const usernameInputSchema = z.string().trim().min(1).max(64);
+export const credentialsSchema = z.object({
+  username: usernameInputSchema,
+  password: z.string().min(1).max(LIMITS.passwordMax),
+});
+export const guestSchema = z.object({ username: usernameInputSchema });
+export const passwordChangeSchema = z.object({
+  currentPassword: z.string().min(1).max(LIMITS.passwordMax),
+  newPassword: z.string().min(1).max(LIMITS.passwordMax),
+});

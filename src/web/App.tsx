@@ -1,0 +1,35 @@
+import { useEffect, useState } from 'react';
+import type { PublicUser } from '../shared/protocol';
+import { currentUser } from './api/auth';
+import { AuthScreen } from './components/AuthScreen';
+import { ChatApp } from './components/ChatApp';
+
+type Session = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: PublicUser };
+
+export function App() {
+  const [session, setSession] = useState<Session>({ status: 'loading' });
+
+  useEffect(() => {
+    currentUser()
+      .then((user) => setSession(user ? { status: 'signed-in', user } : { status: 'signed-out' }))
+      .catch(() => setSession({ status: 'signed-out' }));
+  }, []);
+
+  if (session.status === 'loading') {
+    return (
+      <div className="splash" role="status">
+        Loading Parley…
+      </div>
+    );
+  }
+  if (session.status === 'signed-out') {
+    return <AuthScreen onSignedIn={(user) => setSession({ status: 'signed-in', user })} />;
+  }
+  return (
+    <ChatApp
+      key={session.user.id}
+      me={session.user}
+      onSignedOut={() => setSession({ status: 'signed-out' })}
+    />
+  );
+}

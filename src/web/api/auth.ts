@@ -1,0 +1,42 @@
+import type { AuthResponse, PublicUser } from '../../shared/protocol';
+
+/** Account calls. The session itself lives in an HttpOnly cookie the browser sends for us. */
+
+export class AuthError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function post(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(path, {
+    method: 'POST',
+    credentials: 'include',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return null;
+  const payload = (await response.json().catch(() => null)) as { code?: string; detail?: string } | null;
+  if (!response.ok)
+    throw new AuthError(
+      payload?.code ?? 'internal',
+      payload?.detail ?? `request failed (${response.status})`,
+    );
+  return payload;
+}
+
+export const register = (username: string, password: string) =>
+  post('/api/auth/register', { username, password }) as Promise<AuthResponse>;
+export const login = (username: string, password: string) =>
+  post('/api/auth/login', { username, password }) as Promise<AuthResponse>;
+export const guest = (username: string) => post('/api/auth/guest', { username }) as Promise<AuthResponse>;
+export const logout = () => post('/api/auth/logout');
+
+export async function currentUser(): Promise<PublicUser | null> {
+  const response = await fetch('/api/me', { credentials: 'include' });
+  if (!response.ok) return null;
+  return ((await response.json()) as { user: PublicUser }).user;
+}

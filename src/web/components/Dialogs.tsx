@@ -1,0 +1,255 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import type { PublicUser, Room } from '../../shared/protocol';
+import type { ChatClient } from '../state/client';
+import { Modal } from './Modal';
+import { UserPicker } from './UserPicker';
+
+export type DialogKind = 'browse' | 'channel' | 'dm' | 'group' | 'join-code' | 'code';
+
+export function Dialogs({
+  kind,
+  client,
+  onClose,
+}: {
+  kind: DialogKind;
+  client: ChatClient;
+  onClose(): void;
+}) {
+  switch (kind) {
+    case 'browse':
+      return <BrowseChannels client={client} onClose={onClose} />;
+    case 'channel':
+      return <NewChannel client={client} onClose={onClose} />;
+    case 'dm':
+      return (
+        <Modal title="New direct message" onClose={onClose}>
+          <UserPicker
+            client={client}
+            onPick={async (user) => {
+              if (await client.openDm(user.id)) onClose();
+            }}
+          />
+        </Modal>
+      );
+    case 'group':
+      return <NewGroup client={client} onClose={onClose} />;
+    case 'join-code':
+      return <JoinCode client={client} onClose={onClose} />;
+    case 'code':
+      return <NewCodeRoom client={client} onClose={onClose} />;
+  }
+}
+
+function BrowseChannels({ client, onClose }: { client: ChatClient; onClose(): void }) {
+  const [channels, setChannels] = useState<(Room & { joined: boolean })[] | null>(null);
+  useEffect(() => {
+    client.listChannels().then(setChannels, () => setChannels([]));
+  }, [client]);
+  return (
+    <Modal title="Browse channels" onClose={onClose}>
+      {!channels ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <ul className="pick-list">
+          {channels.map((channel) => (
+            <li key={channel.id}>
+              <button
+                type="button"
+                className="pick"
+                onClick={async () => {
+                  if (channel.joined) client.selectRoom(channel.id);
+                  else await client.joinChannel(channel.id);
+                  onClose();
+                }}
+              >
+                <span className="hash" aria-hidden="true">
+                  #
+                </span>
+                {channel.name}
+                <span className="muted small">
+                  {channel.memberCount} {channel.memberCount === 1 ? 'member' : 'members'}
+                </span>
+                <span className="tag">{channel.joined ? 'Open' : 'Join'}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Modal>
+  );
+}
+
+function NewChannel({ client, onClose }: { client: ChatClient; onClose(): void }) {
+  const [name, setName] = useState('');
+  const id = useId();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (await client.createRoom('channel', name)) onClose();
+  }
+  return (
+    <Modal title="New channel" onClose={onClose}>
+      <form onSubmit={submit}>
+        <label htmlFor={id}>Channel name</label>
+        <input
+          id={id}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={64}
+          required
+          autoFocus
+        />
+        <p className="hint">Public: anyone can find and join it.</p>
+        <button className="primary" type="submit">
+          Create channel
+        </button>
+      </form>
+    </Modal>
+  );
+}
+
+function NewGroup({ client, onClose }: { client: ChatClient; onClose(): void }) {
+  const [name, setName] = useState('');
+  const [limit, setLimit] = useState('');
+  const [members, setMembers] = useState<PublicUser[]>([]);
+  const nameId = useId();
+  const limitId = useId();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const maxMembers = limit ? Number(limit) : undefined;
+    const created = await client.createRoom(
+      'group',
+      name,
+      members.map((m) => m.id),
+      maxMembers,
+    );
+    if (created) onClose();
+  }
+  return (
+    <Modal title="New group" onClose={onClose}>
+      <form onSubmit={submit}>
+        <label htmlFor={nameId}>Group name</label>
+        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
+        <label htmlFor={limitId}>Member limit (optional)</label>
+        <input
+          id={limitId}
+          type="number"
+          min={2}
+          max={1000}
+          value={limit}
+          onChange={(e) => setLimit(e.target.value)}
+          placeholder="No limit"
+        />
+        <div className="chips" aria-label="Chosen members">
+          {members.map((m) => (
+            <span key={m.id} className="chip">
+              {m.username}
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label={`Remove ${m.username}`}
+                onClick={() => setMembers(members.filter((x) => x.id !== m.id))}
+              >
+                ✕
+              </button>
+            </span>
+          ))}
+        </div>
+        <UserPicker
+          client={client}
+          label="Add members"
+          exclude={members.map((m) => m.id)}
+          onPick={(user) => setMembers([...members, user])}
+        />
+        <button className="primary" type="submit">
+          Create group
+        </button>
+      </form>
+    </Modal>
+  );
+}
+
+function JoinCode({ client, onClose }: { client: ChatClient; onClose(): void }) {
+  const [code, setCode] = useState('');
+  const id = useId();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (await client.joinCode(code)) onClose();
+  }
+  return (
+    <Modal title="Join with a code" onClose={onClose}>
+      <form onSubmit={submit}>
+        <label htmlFor={id}>Room code</label>
+        <input
+          id={id}
+          className="code-input"
+          value={code}
+          onChange={(e) => setCode(e.target.value.toUpperCase())}
+          maxLength={9}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="ABC123"
+          required
+          autoFocus
+        />
+        <button className="primary" type="submit">
+          Join room
+        </button>
+      </form>
+    </Modal>
+  );
+}
+
+function NewCodeRoom({ client, onClose }: { client: ChatClient; onClose(): void }) {
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<string | null>(null);
+  const [copied, setCopied] = useState<'code' | 'link' | null>(null);
+  const nameId = useId();
+  const link = created ? `${location.origin}/#/code/${created}` : '';
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const result = await client.createCodeRoom(name.trim() || undefined);
+    if (result) setCreated(result.code);
+  }
+  async function copy(what: 'code' | 'link') {
+    await navigator.clipboard?.writeText(what === 'code' ? created! : link).catch(() => {});
+    setCopied(what);
+  }
+  return (
+    <Modal title="New code room" onClose={onClose}>
+      {created ? (
+        <div className="code-share">
+          <p>Share this code. The room disappears when everyone has left.</p>
+          <output className="big-code" aria-label="Room code">
+            {created}
+          </output>
+          <div className="row">
+            <button type="button" onClick={() => copy('code')}>
+              {copied === 'code' ? 'Copied!' : 'Copy code'}
+            </button>
+            <button type="button" onClick={() => copy('link')}>
+              {copied === 'link' ? 'Copied!' : 'Copy link'}
+            </button>
+          </div>
+          <p className="muted small break">{link}</p>
+          <button type="button" className="primary" onClick={onClose}>
+            Go to the room
+          </button>
+        </div>
+      ) : (
+        <form onSubmit={submit}>
+          <label htmlFor={nameId}>Room name (optional)</label>
+          <input
+            id={nameId}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={64}
+            autoFocus
+          />
+          <button className="primary" type="submit">
+            Create room
+          </button>
+        </form>
+      )}
+    </Modal>
+  );
+}

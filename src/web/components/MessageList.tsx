@@ -1,0 +1,212 @@
+import { forwardRef, type HTMLAttributes, useEffect, useMemo, useRef, useState } from 'react';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import type { Member, Message } from '../../shared/protocol';
+import { useNow } from '../lib/hooks';
+import { formatDay, startOfDay } from '../lib/time';
+import type { OutboxItem } from '../state/outbox';
+import { type MessageActions, MessageItem, PendingItem, SystemLine } from './MessageItem';
+
+type Row =
+  | { key: string; kind: 'day'; label: string }
+  | { key: string; kind: 'divider' }
+  | { key: string; kind: 'message'; message: Message; grouped: boolean }
+  | { key: string; kind: 'pending'; item: OutboxItem };
+
+const GROUP_WINDOW_MS = 5 * 60_000;
+// Virtuoso keeps the scroll position when older rows are prepended if the index of the first
+// row goes down by the number of rows added; starting high leaves room for that.
+const FIRST_INDEX = 10_000_000;
+
+export function buildRows(
+  messages: readonly Message[],
+  pending: readonly OutboxItem[],
+  meId: string,
+  dividerSeq: number | null,
+  now: number,
+): Row[] {
+  const rows: Row[] = [];
+  let previous: Message | undefined;
+  let dividerPlaced = dividerSeq === null;
+  for (const message of messages) {
+    if (!previous || startOfDay(previous.createdAt) !== startOfDay(message.createdAt)) {
+      rows.push({
+        key: `day-${startOfDay(message.createdAt)}`,
+        kind: 'day',
+        label: formatDay(message.createdAt, now),
+      });
+      previous = undefined;
+    }
+    if (
+      !dividerPlaced &&
+      message.seq > dividerSeq! &&
+      message.author?.id !== meId &&
+      message.kind === 'user'
+    ) {
+      rows.push({ key: 'divider', kind: 'divider' });
+      dividerPlaced = true;
+      previous = undefined;
+    }
+    const grouped =
+      previous !== undefined &&
+      previous.kind === 'user' &&
+      message.kind === 'user' &&
+      previous.author?.id === message.author?.id &&
+      message.createdAt - previous.createdAt < GROUP_WINDOW_MS &&
+      message.replyTo === null;
+    rows.push({ key: message.id, kind: 'message', message, grouped });
+    previous = message;
+  }
+  for (const item of pending) rows.push({ key: item.clientMsgId, kind: 'pending', item });
+  return rows;
+}
+
+const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function LogList(props, ref) {
+  return (
+    <div {...props} ref={ref} role="log" aria-live="polite" aria-relevant="additions" aria-label="Messages" />
+  );
+});
+
+export function MessageList({
+  messages,
+  pending,
+  meId,
+  meName,
+  isOwner,
+  members,
+  dividerSeq,
+  hasOlder,
+  onLoadOlder,
+  onRetry,
+  onDiscard,
+  actions,
+}: {
+  messages: readonly Message[];
+  pending: readonly OutboxItem[];
+  meId: string;
+  meName: string;
+  isOwner: boolean;
+  members: Member[] | undefined;
+  dividerSeq: number | null;
+  hasOlder: boolean;
+  onLoadOlder(): void;
+  onRetry(id: string): void;
+  onDiscard(id: string): void;
+  actions: MessageActions;
+}) {
+  const now = useNow();
+  const rows = useMemo(
+    () => buildRows(messages, pending, meId, dividerSeq, now),
+    [messages, pending, meId, dividerSeq, now],
+  );
+  const virtuoso = useRef<VirtuosoHandle>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+
+  // Keep the first rendered message anchored when older history is prepended.
+  const anchor = useRef<{ key: string | null; index: number; firstItemIndex: number }>({
+    key: null,
+    index: 0,
+    firstItemIndex: FIRST_INDEX,
+  });
+  const anchorIndex = anchor.current.key ? rows.findIndex((r) => r.key === anchor.current.key) : -1;
+  if (anchorIndex > anchor.current.index) anchor.current.firstItemIndex -= anchorIndex - anchor.current.index;
+  const firstMessage = rows.findIndex((r) => r.kind === 'message');
+  anchor.current.key = firstMessage >= 0 ? rows[firstMessage]!.key : null;
+  anchor.current.index = Math.max(0, firstMessage);
+
+  // Count messages that arrive while the reader is scrolled up, for the "new messages" pill.
+  const last = rows.at(-1);
+  const lastFromOther = last?.kind === 'message' && last.message.author?.id !== meId ? last.key : null;
+  const atBottomRef = useRef(atBottom);
+  atBottomRef.current = atBottom;
+  useEffect(() => {
+    if (lastFromOther && !atBottomRef.current) setUnseen((n) => n + 1);
+  }, [lastFromOther]);
+
+  const highlight = meName.toLowerCase();
+  return (
+    <div className="message-list">
+      <Virtuoso
+        ref={virtuoso}
+        data={rows}
+        firstItemIndex={anchor.current.firstItemIndex}
+        initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
+        computeItemKey={(_, row) => row.key}
+        alignToBottom
+        followOutput={(isAtBottom) => {
+          const last = rows.at(-1);
+          const mineLast =
+            last?.kind === 'pending' || (last?.kind === 'message' && last.message.author?.id === meId);
+          return isAtBottom || mineLast ? 'smooth' : false;
+        }}
+        atBottomThreshold={80}
+        atBottomStateChange={(bottom) => {
+          setAtBottom(bottom);
+          if (bottom) setUnseen(0);
+        }}
+        startReached={() => {
+          if (hasOlder) onLoadOlder();
+        }}
+        components={{
+          List: LogList,
+          Header: () =>
+            hasOlder ? (
+              <div className="list-edge muted small">Loading earlier messages…</div>
+            ) : (
+              <div className="list-edge muted small">This is the beginning of the room.</div>
+            ),
+        }}
+        itemContent={(_, row) => {
+          switch (row.kind) {
+            case 'day':
+              return (
+                <div className="day-separator" role="separator">
+                  <span>{row.label}</span>
+                </div>
+              );
+            case 'divider':
+              return (
+                <div className="unread-divider" role="separator" aria-label="New messages">
+                  <span>New</span>
+                </div>
+              );
+            case 'pending':
+              return (
+                <PendingItem
+                  item={row.item}
+                  me={meName}
+                  onRetry={() => onRetry(row.item.clientMsgId)}
+                  onDiscard={() => onDiscard(row.item.clientMsgId)}
+                />
+              );
+            case 'message':
+              return row.message.kind === 'system' ? (
+                <SystemLine message={row.message} now={now} />
+              ) : (
+                <MessageItem
+                  message={row.message}
+                  grouped={row.grouped}
+                  mine={row.message.author?.id === meId}
+                  canDelete={row.message.author?.id === meId || isOwner}
+                  meId={meId}
+                  highlight={highlight}
+                  members={members}
+                  now={now}
+                  actions={actions}
+                />
+              );
+          }
+        }}
+      />
+      {!atBottom && unseen > 0 && (
+        <button
+          type="button"
+          className="new-messages-pill"
+          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', behavior: 'smooth', align: 'end' })}
+        >
+          {unseen} new {unseen === 1 ? 'message' : 'messages'} ↓
+        </button>
+      )}
+    </div>
+  );
+}

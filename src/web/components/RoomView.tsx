@@ -1,0 +1,242 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { Member, Message } from '../../shared/protocol';
+import { formatLastSeen } from '../lib/time';
+import type { ChatClient, ChatState } from '../state/client';
+import { roomTitle } from '../state/client';
+import type { RoomView as RoomViewState } from '../state/log';
+import { Composer } from './Composer';
+import type { MessageActions } from './MessageItem';
+import { MessageList } from './MessageList';
+import { UserPicker } from './UserPicker';
+
+const KIND_LABEL = {
+  channel: 'Channel',
+  dm: 'Direct message',
+  group: 'Group',
+  code: 'Code room',
+  match: 'Random chat',
+} as const;
+
+export function RoomView({
+  client,
+  state,
+  view,
+  onOpenSidebar,
+}: {
+  client: ChatClient;
+  state: ChatState;
+  view: RoomViewState;
+  onOpenSidebar: (() => void) | undefined;
+}) {
+  const { room } = view;
+  const { me } = state;
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [editing, setEditing] = useState<Message | null>(null);
+  const [showMembers, setShowMembers] = useState(false);
+  const members = state.members[room.id];
+  const title = roomTitle(room);
+  const pending = useMemo(() => state.outbox.filter((o) => o.roomId === room.id), [state.outbox, room.id]);
+  const typingNames = Object.keys(state.typing[room.id] ?? {})
+    .map(
+      (id) =>
+        members?.find((m) => m.id === id)?.username ??
+        (room.peer?.id === id ? room.peer.username : 'Someone'),
+    )
+    .sort();
+  const online = members?.filter((m) => m.online).length;
+  const peerPresence = room.peer ? state.presence[room.peer.id] : undefined;
+  const isOwner = room.ownerId === me.id;
+  const lastOwnMessage = useMemo(
+    () => [...view.messages].reverse().find((m) => m.kind === 'user' && m.author?.id === me.id),
+    [view.messages, me.id],
+  );
+
+  const actions: MessageActions = useMemo(
+    () => ({
+      reply: (message) => {
+        setEditing(null);
+        setReplyTo(message);
+      },
+      edit: (message) => {
+        setReplyTo(null);
+        setEditing(message);
+      },
+      remove: (message) => {
+        if (window.confirm('Delete this message for everyone?')) void client.remove(message.id);
+      },
+      react: (message, emoji) => void client.react(message.id, emoji),
+    }),
+    [client],
+  );
+  const loadOlder = useCallback(() => void client.loadOlder(room.id), [client, room.id]);
+
+  return (
+    <main className="room" aria-label={title}>
+      <header className="room-header">
+        {onOpenSidebar && (
+          <button type="button" className="icon-button" aria-label="Open sidebar" onClick={onOpenSidebar}>
+            ☰
+          </button>
+        )}
+        <div className="room-title">
+          <h1>{title}</h1>
+          <p className="muted small">
+            {KIND_LABEL[room.kind]}
+            {room.peer
+              ? ` · ${peerPresence?.online ? 'online' : formatLastSeen(peerPresence?.lastSeenAt ?? null)}`
+              : ` · ${room.memberCount} ${room.memberCount === 1 ? 'member' : 'members'}${online !== undefined ? `, ${online} online` : ''}`}
+            {room.kind === 'code' && room.code && (
+              <>
+                {' · code '}
+                <button
+                  type="button"
+                  className="link-button code"
+                  title="Copy code"
+                  onClick={() => navigator.clipboard?.writeText(room.code!)}
+                >
+                  {room.code}
+                </button>
+              </>
+            )}
+          </p>
+        </div>
+        <div className="room-actions">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Members"
+            aria-expanded={showMembers}
+            aria-controls="members-panel"
+            onClick={() => setShowMembers((s) => !s)}
+          >
+            👥
+          </button>
+          {room.kind !== 'dm' && (
+            <button
+              type="button"
+              className="ghost small"
+              onClick={() => {
+                if (room.kind !== 'match' || window.confirm('End this chat?')) void client.leave(room.id);
+              }}
+            >
+              {room.kind === 'match' ? 'End chat' : 'Leave'}
+            </button>
+          )}
+        </div>
+      </header>
+      <div className="room-body">
+        <div className="conversation">
+          <MessageList
+            messages={view.messages}
+            pending={pending}
+            meId={me.id}
+            meName={me.username}
+            isOwner={isOwner}
+            members={members}
+            dividerSeq={state.dividerSeq}
+            hasOlder={view.hasOlder && view.historyLoaded}
+            onLoadOlder={loadOlder}
+            onRetry={(id) => client.retry(id)}
+            onDiscard={(id) => client.discard(id)}
+            actions={actions}
+          />
+          <div className="typing-indicator" aria-live="polite">
+            {typingNames.length > 0 &&
+              `${typingNames.length > 2 ? 'Several people are' : `${typingNames.join(' and ')} ${typingNames.length === 1 ? 'is' : 'are'}`} typing…`}
+          </div>
+          <Composer
+            roomName={title}
+            replyTo={replyTo}
+            editing={editing}
+            lastOwnMessage={lastOwnMessage}
+            onSend={(text) => {
+              client.send(room.id, text, replyTo?.id);
+              setReplyTo(null);
+            }}
+            onEdit={(message, text) => client.edit(message.id, text)}
+            onCancel={() => {
+              setReplyTo(null);
+              setEditing(null);
+            }}
+            onStartEdit={(message) => setEditing(message)}
+            onTyping={(typing) => client.setTyping(room.id, typing)}
+          />
+        </div>
+        {showMembers && (
+          <MembersPanel
+            client={client}
+            roomId={room.id}
+            members={members}
+            meId={me.id}
+            canManage={room.kind === 'group' && isOwner}
+          />
+        )}
+      </div>
+    </main>
+  );
+}
+
+function MembersPanel({
+  client,
+  roomId,
+  members,
+  meId,
+  canManage,
+}: {
+  client: ChatClient;
+  roomId: string;
+  members: Member[] | undefined;
+  meId: string;
+  canManage: boolean;
+}) {
+  const [adding, setAdding] = useState(false);
+  const sorted = [...(members ?? [])].sort(
+    (a, b) => Number(b.online) - Number(a.online) || a.username.localeCompare(b.username),
+  );
+  return (
+    <aside className="members-panel" id="members-panel" aria-label="Members">
+      <h2>
+        Members <span className="muted">({sorted.filter((m) => m.online).length} online)</span>
+      </h2>
+      <ul>
+        {sorted.map((m) => (
+          <li key={m.id} className="member">
+            <span className={m.online ? 'dot online' : 'dot'} aria-hidden="true" />
+            <span className="member-name">
+              {m.username}
+              {m.id === meId && <span className="muted"> (you)</span>}
+            </span>
+            {m.role === 'owner' && <span className="tag">owner</span>}
+            <span className="visually-hidden">{m.online ? 'online' : formatLastSeen(m.lastSeenAt)}</span>
+            {canManage && m.id !== meId && (
+              <button
+                type="button"
+                className="icon-button small"
+                aria-label={`Remove ${m.username}`}
+                onClick={() => client.removeMember(roomId, m.id)}
+              >
+                ✕
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canManage &&
+        (adding ? (
+          <UserPicker
+            client={client}
+            label="Add a member"
+            exclude={sorted.map((m) => m.id)}
+            onPick={async (user) => {
+              await client.addMember(roomId, user.id);
+              setAdding(false);
+            }}
+          />
+        ) : (
+          <button type="button" className="ghost small" onClick={() => setAdding(true)}>
+            + Add member
+          </button>
+        ))}
+    </aside>
+  );
+}

@@ -1,0 +1,162 @@
+import type { RoomKind } from '../../shared/protocol';
+import type { ChatClient, ChatState } from '../state/client';
+import { roomTitle } from '../state/client';
+import type { RoomView } from '../state/log';
+import type { DialogKind } from './Dialogs';
+
+interface Section {
+  title: string;
+  kinds: RoomKind[];
+  actions: { label: string; dialog: DialogKind; icon: string }[];
+  empty: string;
+}
+
+const SECTIONS: Section[] = [
+  {
+    title: 'Channels',
+    kinds: ['channel'],
+    actions: [
+      { label: 'Browse channels', dialog: 'browse', icon: '⌕' },
+      { label: 'New channel', dialog: 'channel', icon: '+' },
+    ],
+    empty: 'No channels yet',
+  },
+  {
+    title: 'Direct messages',
+    kinds: ['dm', 'match'],
+    actions: [{ label: 'New direct message', dialog: 'dm', icon: '+' }],
+    empty: 'Start a conversation',
+  },
+  {
+    title: 'Groups',
+    kinds: ['group'],
+    actions: [{ label: 'New group', dialog: 'group', icon: '+' }],
+    empty: 'No groups yet',
+  },
+  {
+    title: 'Code rooms',
+    kinds: ['code'],
+    actions: [
+      { label: 'Join with a code', dialog: 'join-code', icon: '⇥' },
+      { label: 'New code room', dialog: 'code', icon: '+' },
+    ],
+    empty: 'Join one with a code',
+  },
+];
+
+export function Sidebar({
+  client,
+  state,
+  onOpenDialog,
+  onNavigate,
+}: {
+  client: ChatClient;
+  state: ChatState;
+  onOpenDialog(kind: DialogKind): void;
+  onNavigate(): void;
+}) {
+  const views = Object.values(state.rooms);
+  return (
+    <nav className="sidebar-rooms" aria-label="Rooms">
+      {SECTIONS.map((section) => {
+        const rooms = views
+          .filter((v) => section.kinds.includes(v.room.kind))
+          .sort((a, b) => roomTitle(a.room).localeCompare(roomTitle(b.room)));
+        return (
+          <section key={section.title} className="room-section">
+            <header className="section-header">
+              <h2>{section.title}</h2>
+              <div className="section-actions">
+                {section.actions.map((action) => (
+                  <button
+                    key={action.dialog}
+                    type="button"
+                    className="icon-button small"
+                    aria-label={action.label}
+                    title={action.label}
+                    onClick={() => onOpenDialog(action.dialog)}
+                  >
+                    {action.icon}
+                  </button>
+                ))}
+              </div>
+            </header>
+            <ul>
+              {rooms.map((view) => (
+                <RoomLink
+                  key={view.room.id}
+                  view={view}
+                  active={view.room.id === state.activeRoomId}
+                  online={view.room.peer ? state.presence[view.room.peer.id]?.online : undefined}
+                  onSelect={() => {
+                    client.selectRoom(view.room.id);
+                    onNavigate();
+                  }}
+                />
+              ))}
+              {rooms.length === 0 && <li className="muted small empty-line">{section.empty}</li>}
+            </ul>
+          </section>
+        );
+      })}
+      <section className="room-section">
+        <header className="section-header">
+          <h2>Random chat</h2>
+        </header>
+        {state.match === 'waiting' ? (
+          <div className="match-waiting" role="status">
+            <span className="spinner" aria-hidden="true" /> Looking for someone…
+            <button type="button" className="link-button" onClick={() => client.cancelMatch()}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="match-button" onClick={() => client.findMatch()}>
+            🎲 Talk to a stranger
+          </button>
+        )}
+      </section>
+    </nav>
+  );
+}
+
+function RoomLink({
+  view,
+  active,
+  online,
+  onSelect,
+}: {
+  view: RoomView;
+  active: boolean;
+  online: boolean | undefined;
+  onSelect(): void;
+}) {
+  const { room } = view;
+  const unread = room.unread;
+  return (
+    <li>
+      <button
+        type="button"
+        className={`room-link${active ? ' active' : ''}${unread > 0 ? ' unread' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        onClick={onSelect}
+      >
+        {online !== undefined ? (
+          <span className={online ? 'dot online' : 'dot'} aria-hidden="true" />
+        ) : (
+          <span className="room-icon" aria-hidden="true">
+            {room.kind === 'channel' ? '#' : room.kind === 'code' ? '⌗' : '◎'}
+          </span>
+        )}
+        <span className="room-name">{roomTitle(room).replace(/^#/, '')}</span>
+        {room.kind === 'match' && <span className="tag">random</span>}
+        {online !== undefined && <span className="visually-hidden">{online ? ', online' : ', offline'}</span>}
+        {unread > 0 && (
+          <span className="badge" aria-label={`${unread} unread`}>
+            {unread > 99 ? '99+' : unread}
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+import { useEffect, useId, useState } from 'react';
+import type { PublicUser } from '../../shared/protocol';
+import type { ChatClient } from '../state/client';
+
+type Found = PublicUser & { online: boolean };
+
+/** Search people by name; `onPick` gets the chosen user. */
+export function UserPicker({
+  client,
+  onPick,
+  exclude = [],
+  label = 'Search people',
+}: {
+  client: ChatClient;
+  onPick(user: Found): void;
+  exclude?: string[];
+  label?: string;
+}) {
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<Found[]>([]);
+  const inputId = useId();
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      client.searchUsers(query).then((users) => {
+        if (!cancelled) setResults(users);
+      });
+    }, 150);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [client, query]);
+  const shown = results.filter((u) => !exclude.includes(u.id));
+  return (
+    <div className="user-picker">
+      <label htmlFor={inputId}>{label}</label>
+      <input
+        id={inputId}
+        type="search"
+        placeholder="Type a name…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        autoFocus
+      />
+      <ul className="pick-list" aria-label="People found">
+        {shown.map((user) => (
+          <li key={user.id}>
+            <button type="button" className="pick" onClick={() => onPick(user)}>
+              <span className={user.online ? 'dot online' : 'dot'} aria-hidden="true" />
+              {user.username}
+              {user.guest && <span className="tag">guest</span>}
+              <span className="visually-hidden">{user.online ? ' (online)' : ' (offline)'}</span>
+            </button>
+          </li>
+        ))}
+        {query.trim() && shown.length === 0 && <li className="muted">Nobody by that name yet.</li>}
+      </ul>
+    </div>
+  );
+}

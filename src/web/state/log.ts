@@ -1,0 +1,125 @@
+import type { LogEvent, Message, MyRoom, Room } from '../../shared/protocol.js';
+
+/**
+ * A room as the client holds it. `cursor` is the highest log seq applied: events at or below it
+ * are duplicates, an event more than one above it means some were missed (a gap) and must be
+ * fetched with `sync` before going on. Messages are kept sorted by seq and unique by id, so a
+ * message can arrive from a history page, a send ack, a live event or a sync page, in any
+ * order, and still appear once.
+ */
+export interface RoomView {
+  room: MyRoom;
+  messages: Message[];
+  cursor: number;
+  /** The newest history page has been fetched. */
+  historyLoaded: boolean;
+  /** Older history remains on the server (as far as we know). */
+  hasOlder: boolean;
+  /** `room.unread` already counts messages up to this seq (the server's snapshot). */
+  unreadCountedTo: number;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'gap';
+
+export function newRoomView(room: MyRoom): RoomView {
+  return {
+    room,
+    messages: [],
+    cursor: room.lastSeq,
+    historyLoaded: false,
+    hasOlder: true,
+    unreadCountedTo: room.lastSeq,
+  };
+}
+
+/** Inserts or replaces a message, keeping the list ordered by seq. */
+export function upsertMessage(messages: readonly Message[], message: Message): Message[] {
+  const existing = messages.findIndex((m) => m.id === message.id);
+  if (existing >= 0) {
+    const next = messages.slice();
+    next[existing] = message;
+    return next;
+  }
+  let index = messages.length;
+  while (index > 0 && messages[index - 1]!.seq > message.seq) index--;
+  return [...messages.slice(0, index), message, ...messages.slice(index)];
+}
+
+function updateMessage(messages: readonly Message[], id: string, change: (m: Message) => Message): Message[] {
+  const index = messages.findIndex((m) => m.id === id);
+  if (index < 0) return messages as Message[];
+  const next = messages.slice();
+  next[index] = change(next[index]!);
+  return next;
+}
+
+/**
+ * Applies one room-log event exactly once and in order. A gap leaves the view untouched: the
+ * caller syncs from the cursor, which brings the missing events and this one again.
+ */
+export function applyLogEvent(view: RoomView, event: LogEvent): { view: RoomView; outcome: ApplyOutcome } {
+  if (event.seq <= view.cursor) return { view, outcome: 'duplicate' };
+  if (event.seq > view.cursor + 1) return { view, outcome: 'gap' };
+  let { messages, room } = view;
+  switch (event.type) {
+    case 'message:new':
+    case 'message:updated':
+      if (event.message.deletedAt !== null) {
+        // Replayed after its deletion: it must not reappear.
+        messages = messages.filter((m) => m.id !== event.message.id);
+      } else if (event.type === 'message:new' || messages.some((m) => m.id === event.message.id)) {
+        // An update to a message older than what is loaded needs no placeholder: history
+        // pages always carry current state.
+        messages = upsertMessage(messages, event.message);
+      }
+      break;
+    case 'message:deleted':
+      messages = messages.filter((m) => m.id !== event.messageId);
+      break;
+    case 'reaction:updated':
+      messages = updateMessage(messages, event.messageId, (m) => ({ ...m, reactions: event.reactions }));
+      break;
+    case 'room:member-joined':
+      messages = upsertMessage(messages, event.message);
+      room = { ...room, memberCount: room.memberCount + 1 };
+      break;
+    case 'room:member-left':
+      messages = upsertMessage(messages, event.message);
+      room = { ...room, memberCount: Math.max(0, room.memberCount - 1) };
+      break;
+    case 'room:updated':
+      room = mergeRoom(room, event.room);
+      break;
+  }
+  room = { ...room, lastSeq: Math.max(room.lastSeq, event.seq) };
+  return { view: { ...view, messages, room, cursor: event.seq }, outcome: 'applied' };
+}
+
+/** A room snapshot from the server, keeping this user's own fields (read position, peer). */
+export function mergeRoom(mine: MyRoom, update: Room | MyRoom): MyRoom {
+  return {
+    ...mine,
+    ...update,
+    peer: update.peer ?? mine.peer,
+    code: update.code ?? mine.code,
+    lastReadSeq: 'lastReadSeq' in update ? update.lastReadSeq : mine.lastReadSeq,
+    unread: 'unread' in update ? update.unread : mine.unread,
+  };
+}
+
+/** Adds a page of history (any order); deleted messages never show. */
+export function mergeHistory(view: RoomView, page: readonly Message[], hasOlder: boolean): RoomView {
+  let messages = view.messages;
+  for (const message of page) if (message.deletedAt === null) messages = upsertMessage(messages, message);
+  return { ...view, messages, historyLoaded: true, hasOlder };
+}
+
+/** Whether a new message should count as unread for this user. */
+export function countsAsUnread(message: Message, meId: string): boolean {
+  return message.kind === 'user' && message.author?.id !== meId && message.deletedAt === null;
+}
+
+/** The oldest loaded message seq, to ask for the page before it. */
+export function oldestSeq(view: RoomView): number | undefined {
+  return view.messages[0]?.seq;
+}

@@ -1,0 +1,98 @@
+/**
+ * Messages written but not yet acknowledged. Kept in localStorage (per user) so a message typed
+ * while offline survives a reload and is sent once the socket is back. Each item keeps the
+ * clientMsgId it was given when the user pressed send: however many times it is retried, the
+ * server stores it once.
+ */
+export interface OutboxItem {
+  clientMsgId: string;
+  roomId: string;
+  text: string;
+  replyTo?: string;
+  createdAt: number;
+  status: 'pending' | 'sending' | 'failed';
+  error?: string;
+}
+
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export class Outbox {
+  private items: OutboxItem[];
+
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly key: string,
+  ) {
+    this.items = this.load();
+  }
+
+  list(): readonly OutboxItem[] {
+    return this.items;
+  }
+
+  forRoom(roomId: string): OutboxItem[] {
+    return this.items.filter((item) => item.roomId === roomId);
+  }
+
+  add(item: Omit<OutboxItem, 'status'>): OutboxItem {
+    const added: OutboxItem = { ...item, status: 'pending' };
+    this.items = [...this.items, added];
+    this.save();
+    return added;
+  }
+
+  /** The next item to send: the oldest pending one (messages go out in the order written). */
+  next(): OutboxItem | undefined {
+    return this.items.find((item) => item.status === 'pending');
+  }
+
+  mark(clientMsgId: string, status: OutboxItem['status'], error?: string): void {
+    this.items = this.items.map((item) =>
+      item.clientMsgId === clientMsgId
+        ? { ...item, status, ...(error ? { error } : { error: undefined }) }
+        : item,
+    );
+    this.save();
+  }
+
+  remove(clientMsgId: string): void {
+    this.items = this.items.filter((item) => item.clientMsgId !== clientMsgId);
+    this.save();
+  }
+
+  /** After a reload or reconnect nothing is in flight any more: what was sending is pending again. */
+  resetInFlight(): void {
+    if (!this.items.some((item) => item.status === 'sending')) return;
+    this.items = this.items.map((item) =>
+      item.status === 'sending' ? { ...item, status: 'pending' } : item,
+    );
+    this.save();
+  }
+
+  private load(): OutboxItem[] {
+    try {
+      const raw = this.storage.getItem(this.key);
+      const parsed: unknown = raw ? JSON.parse(raw) : [];
+      if (!Array.isArray(parsed)) return [];
+      return parsed
+        .filter(
+          (item): item is OutboxItem =>
+            typeof item?.clientMsgId === 'string' && typeof item?.roomId === 'string',
+        )
+        .map((item) => (item.status === 'sending' ? { ...item, status: 'pending' as const } : item));
+    } catch {
+      return [];
+    }
+  }
+
+  private save(): void {
+    try {
+      this.storage.setItem(this.key, JSON.stringify(this.items));
+    } catch {
+      // Storage full or disabled: the outbox still works for this page's lifetime.
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../src/shared/protocol.js';
+import { ChatClient } from '../../src/web/state/client.js';
+import type { KeyValueStorage } from '../../src/web/state/outbox.js';
+import { channelId, closeAllSockets, ok, register, send, settle, signedIn } from '../helpers/clients.js';
+import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * The web app's ChatClient (the same code the browser runs) against a real server: the
+ * outbox, reconnect and resync rules that make delivery exactly-once.
+ */
+let server: TestServer;
+const clients: ChatClient[] = [];
+beforeAll(async () => {
+  server = await startTestServer({}, { rateRules: relaxedLimits });
+});
+afterEach(() => {
+  for (const client of clients.splice(0)) client.stop();
+  closeAllSockets();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+class MemoryStorage implements KeyValueStorage {
+  readonly data = new Map<string, string>();
+  getItem(key: string) {
+    return this.data.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.data.set(key, value);
+  }
+}
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await settle(20);
+  }
+}
+
+async function startClient(storage = new MemoryStorage()) {
+  const auth = await register(server.url);
+  const make = () => {
+    const client = new ChatClient({
+      me: auth.user,
+      baseUrl: server.url,
+      token: auth.token,
+      storage,
+      onUnauthorized: () => {},
+    });
+    clients.push(client);
+    client.start();
+    return client;
+  };
+  const client = make();
+  await until(
+    () => client.getState().connection === 'online' && Object.keys(client.getState().rooms).length > 0,
+  );
+  return { client, auth, storage, restart: make };
+}
+
+describe('web client engine', () => {
+  it('sends messages written offline exactly once when the connection returns', async () => {
+    const { client } = await startClient();
+    const bob = await signedIn(server.url);
+    const general = await channelId(bob.socket, 'general');
+    client.selectRoom(general);
+
+    client.socket.disconnect();
+    await until(() => client.getState().connection === 'reconnecting');
+    client.send(general, 'written offline 1');
+    client.send(general, 'written offline 2');
+    expect(client.getState().outbox.map((o) => o.status)).toEqual(['pending', 'pending']);
+
+    client.socket.connect();
+    await until(() => client.getState().outbox.length === 0);
+    await settle(300);
+    const texts = bob.recorder.of('message:new').map((e) => e.message.text);
+    expect(texts.filter((t) => t === 'written offline 1')).toHaveLength(1);
+    expect(texts.filter((t) => t === 'written offline 2')).toHaveLength(1);
+    expect(texts.indexOf('written offline 1')).toBeLessThan(texts.indexOf('written offline 2'));
+    const mine = client
+      .getState()
+      .rooms[general]!.messages.filter((m) => m.text.startsWith('written offline'));
+    expect(mine).toHaveLength(2);
+  });
+
+  it('keeps the outbox across a reload and sends it once', async () => {
+    const { client, storage, restart } = await startClient();
+    const bob = await signedIn(server.url);
+    const general = await channelId(bob.socket, 'general');
+    client.socket.disconnect();
+    client.send(general, 'survives a reload');
+    client.stop();
+
+    const reloaded = restart();
+    await until(() => reloaded.getState().connection === 'online' && reloaded.getState().outbox.length === 0);
+    await bob.recorder.wait('message:new', (e) => e.message.text === 'survives a reload');
+    await settle(300);
+    expect(bob.recorder.of('message:new').filter((e) => e.message.text === 'survives a reload')).toHaveLength(
+      1,
+    );
+    expect(storage.data.size).toBe(1);
+  });
+
+  it('catches up on everything missed while disconnected, in order, once', async () => {
+    const { client } = await startClient();
+    const bob = await signedIn(server.url);
+    const general = await channelId(bob.socket, 'general');
+    client.selectRoom(general);
+    await until(() => client.getState().rooms[general]!.historyLoaded);
+
+    client.socket.disconnect();
+    const sent: Message[] = [];
+    for (let i = 0; i < 5; i++) sent.push((await send(bob.socket, general, `while away ${i}`)).message);
+    await ok(bob.socket, 'message:edit', { messageId: sent[0]!.id, text: 'edited while away' });
+    await ok(bob.socket, 'message:delete', { messageId: sent[4]!.id });
+
+    client.socket.connect();
+    await until(() => client.getState().rooms[general]!.cursor >= sent[4]!.seq + 2);
+    const view = client.getState().rooms[general]!;
+    const ids = view.messages.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const seen = view.messages.filter((m) => sent.some((s) => s.id === m.id));
+    expect(seen.map((m) => m.text)).toEqual([
+      'edited while away',
+      'while away 1',
+      'while away 2',
+      'while away 3',
+    ]);
+  });
+
+  it('fills a gap in the live stream by syncing', async () => {
+    const { client } = await startClient();
+    const bob = await signedIn(server.url);
+    const general = await channelId(bob.socket, 'general');
+    const view = () => client.getState().rooms[general]!;
+    // Pretend two events were lost in transit: the next live event shows the gap.
+    const first = await send(bob.socket, general, 'gap 1');
+    await until(() => view().cursor === first.message.seq);
+    (client as unknown as { state: { rooms: Record<string, { cursor: number }> } }).state.rooms[
+      general
+    ]!.cursor -= 2;
+    const next = await send(bob.socket, general, 'gap 2');
+    await until(() => view().cursor === next.message.seq);
+    expect(
+      view()
+        .messages.filter((m) => m.text.startsWith('gap '))
+        .map((m) => m.text),
+    ).toEqual(['gap 1', 'gap 2']);
+  });
+
+  it('counts unread messages in rooms that are not open', async () => {
+    const { client, auth } = await startClient();
+    const bob = await signedIn(server.url);
+    const { room } = await ok(bob.socket, 'dm:open', { userId: auth.user.id });
+    await until(() => Boolean(client.getState().rooms[room.id]));
+    await send(bob.socket, room.id, 'one');
+    await send(bob.socket, room.id, 'two');
+    await until(() => client.getState().rooms[room.id]!.room.unread === 2);
+    client.selectRoom(room.id);
+    expect(client.getState().rooms[room.id]!.room.unread).toBe(0);
+    await until(() => client.getState().rooms[room.id]!.room.lastReadSeq >= 2);
+    // The server agrees after a reconnect.
+    client.socket.disconnect();
+    client.selectRoom(null);
+    client.socket.connect();
+    await until(() => client.getState().connection === 'online');
+    await settle(200);
+    expect(client.getState().rooms[room.id]!.room.unread).toBe(0);
+  });
+});

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEvent, Message, MyRoom } from '../../src/shared/protocol.js';
+import {
+  applyLogEvent,
+  countsAsUnread,
+  mergeHistory,
+  newRoomView,
+  upsertMessage,
+} from '../../src/web/state/log.js';
+import { type KeyValueStorage, Outbox } from '../../src/web/state/outbox.js';
+
+const room = (over: Partial<MyRoom> = {}): MyRoom => ({
+  id: 'r',
+  kind: 'channel',
+  name: 'general',
+  ownerId: null,
+  maxMembers: null,
+  memberCount: 2,
+  lastSeq: 10,
+  createdAt: 0,
+  code: null,
+  peer: null,
+  lastReadSeq: 10,
+  unread: 0,
+  ...over,
+});
+
+const message = (seq: number, over: Partial<Message> = {}): Message => ({
+  id: `m${seq}`,
+  roomId: 'r',
+  seq,
+  kind: 'user',
+  author: { id: 'alice', username: 'alice', guest: false },
+  text: `text ${seq}`,
+  system: null,
+  clientMsgId: null,
+  createdAt: seq * 1000,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reply: null,
+  reactions: [],
+  ...over,
+});
+
+const created = (seq: number, over: Partial<Message> = {}): LogEvent => ({
+  type: 'message:new',
+  roomId: 'r',
+  seq,
+  at: seq,
+  message: message(seq, over),
+});
+
+class MemoryStorage implements KeyValueStorage {
+  readonly data = new Map<string, string>();
+  getItem(key: string) {
+    return this.data.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.data.set(key, value);
+  }
+}
+
+describe('applying room-log events', () => {
+  it('applies the next seq, ignores duplicates and reports gaps without applying', () => {
+    let view = newRoomView(room());
+    const first = applyLogEvent(view, created(11));
+    expect(first.outcome).toBe('applied');
+    view = first.view;
+    expect(view.cursor).toBe(11);
+    expect(applyLogEvent(view, created(11)).outcome).toBe('duplicate');
+    expect(applyLogEvent(view, created(5)).outcome).toBe('duplicate');
+    const gap = applyLogEvent(view, created(13));
+    expect(gap.outcome).toBe('gap');
+    expect(gap.view).toBe(view);
+    expect(view.messages.map((m) => m.id)).toEqual(['m11']);
+  });
+
+  it('applies a replayed stream exactly once whatever duplicates it contains', () => {
+    const stream = [12, 11, 11, 12, 13, 13, 14].map((seq) => created(seq));
+    let view = newRoomView(room());
+    const outcomes = [];
+    for (const event of stream) {
+      const result = applyLogEvent(view, event);
+      view = result.view;
+      outcomes.push(result.outcome);
+    }
+    expect(outcomes).toEqual(['gap', 'applied', 'duplicate', 'applied', 'applied', 'duplicate', 'applied']);
+    expect(view.messages.map((m) => m.seq)).toEqual([11, 12, 13, 14]);
+  });
+
+  it('edits, reactions, deletions and membership changes update the view', () => {
+    let { view } = applyLogEvent(newRoomView(room()), created(11));
+    view = applyLogEvent(view, {
+      type: 'message:updated',
+      roomId: 'r',
+      seq: 12,
+      at: 0,
+      message: message(11, { text: 'edited', editedAt: 5 }),
+    }).view;
+    expect(view.messages[0]).toMatchObject({ text: 'edited', editedAt: 5 });
+    view = applyLogEvent(view, {
+      type: 'reaction:updated',
+      roomId: 'r',
+      seq: 13,
+      at: 0,
+      messageId: 'm11',
+      reactions: [{ emoji: '👍', userIds: ['bob'] }],
+    }).view;
+    expect(view.messages[0]!.reactions).toHaveLength(1);
+    const joined = message(14, { id: 'sys14', kind: 'system', system: 'joined', text: '' });
+    view = applyLogEvent(view, {
+      type: 'room:member-joined',
+      roomId: 'r',
+      seq: 14,
+      at: 0,
+      user: joined.author!,
+      message: joined,
+    }).view;
+    expect(view.room.memberCount).toBe(3);
+    view = applyLogEvent(view, {
+      type: 'message:deleted',
+      roomId: 'r',
+      seq: 15,
+      at: 0,
+      messageId: 'm11',
+    }).view;
+    expect(view.messages.map((m) => m.id)).toEqual(['sys14']);
+    // A replayed "new" of a message deleted since must not bring it back.
+    const replayed = applyLogEvent({ ...view, cursor: 10 }, created(11, { deletedAt: 9, text: '' })).view;
+    expect(replayed.messages.map((m) => m.id)).toEqual(['sys14']);
+    expect(view.room.lastSeq).toBe(15);
+  });
+
+  it('keeps messages unique and ordered whichever way they arrive', () => {
+    let messages = upsertMessage([], message(3));
+    messages = upsertMessage(messages, message(1));
+    messages = upsertMessage(messages, message(2));
+    messages = upsertMessage(messages, message(2, { text: 'newer' }));
+    expect(messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, 'text 1'],
+      [2, 'newer'],
+      [3, 'text 3'],
+    ]);
+    const view = mergeHistory(
+      newRoomView(room()),
+      [message(9), message(8, { deletedAt: 1 }), message(7)],
+      false,
+    );
+    expect(view.messages.map((m) => m.seq)).toEqual([7, 9]);
+    expect(view).toMatchObject({ historyLoaded: true, hasOlder: false });
+  });
+
+  it("counts other people's messages as unread, not your own or system lines", () => {
+    expect(countsAsUnread(message(1), 'bob')).toBe(true);
+    expect(countsAsUnread(message(1), 'alice')).toBe(false);
+    expect(countsAsUnread(message(1, { kind: 'system' }), 'bob')).toBe(false);
+  });
+});
+
+describe('outbox', () => {
+  it('persists across instances (a reload) and hands items out oldest first', () => {
+    const storage = new MemoryStorage();
+    const outbox = new Outbox(storage, 'k');
+    outbox.add({ clientMsgId: 'a', roomId: 'r', text: 'one', createdAt: 1 });
+    outbox.add({ clientMsgId: 'b', roomId: 'r', text: 'two', createdAt: 2 });
+    outbox.mark('a', 'sending');
+
+    const reloaded = new Outbox(storage, 'k');
+    expect(reloaded.list().map((i) => [i.clientMsgId, i.status])).toEqual([
+      ['a', 'pending'],
+      ['b', 'pending'],
+    ]);
+    expect(reloaded.next()?.clientMsgId).toBe('a');
+    reloaded.mark('a', 'failed', 'too long');
+    expect(reloaded.next()?.clientMsgId).toBe('b');
+    reloaded.remove('b');
+    expect(new Outbox(storage, 'k').list()).toEqual([
+      expect.objectContaining({ clientMsgId: 'a', status: 'failed', error: 'too long' }),
+    ]);
+  });
+
+  it('survives corrupt storage', () => {
+    const storage = new MemoryStorage();
+    storage.setItem('k', '{not json');
+    expect(new Outbox(storage, 'k').list()).toEqual([]);
+    storage.setItem(
+      'k',
+      JSON.stringify([
+        { nope: true },
+        { clientMsgId: 'x', roomId: 'r', text: 't', createdAt: 1, status: 'sending' },
+      ]),
+    );
+    expect(new Outbox(storage, 'k').list()).toEqual([
+      expect.objectContaining({ clientMsgId: 'x', status: 'pending' }),
+    ]);
+  });
+});
