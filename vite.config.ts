@@ -1,5 +1,6 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -34,9 +35,37 @@ function emojibaseData(): Plugin {
   };
 }
 
+/**
+ * Writes .br and .gz next to every compressible file of the build, so the server sends
+ * compressed bytes without compressing on each request (@fastify/static `preCompressed`).
+ */
+function precompress(): Plugin {
+  const compressible = /\.(js|css|html|json|svg|map)$/;
+  return {
+    name: 'parley-precompress',
+    apply: 'build',
+    writeBundle(options) {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const file = path.join(dir, name);
+          return statSync(file).isDirectory() ? walk(file) : [file];
+        });
+      for (const file of walk(options.dir!)) {
+        if (!compressible.test(file) || statSync(file).size < 1024) continue;
+        const source = readFileSync(file);
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(source, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+        writeFileSync(`${file}.gz`, gzipSync(source, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: 'src/web',
-  plugins: [react(), emojibaseData()],
+  plugins: [react(), emojibaseData(), precompress()],
   build: {
     outDir: path.resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,

@@ -118,7 +118,22 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
   await app.register(roomRoutes, { chat, history });
-  await app.register(fastifyStatic, { root: webRoot(), wildcard: false });
+  await app.register(fastifyStatic, {
+    root: webRoot(),
+    wildcard: false,
+    preCompressed: true,
+    cacheControl: false,
+    // Hashed build assets never change under the same name; everything else revalidates.
+    setHeaders(res, filePath) {
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader(
+        'cache-control',
+        filePath.includes(`${path.sep}assets${path.sep}`)
+          ? 'public, max-age=31536000, immutable'
+          : 'no-cache',
+      );
+    },
+  });
 
   await app.ready();
   gateway = new Gateway({

@@ -75,7 +75,6 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: PublicUser): void 
             maxLength={32}
             value={username}
             onChange={(e) => setUsername(e.target.value)}
-            autoFocus
           />
           {mode !== 'guest' && (
             <>

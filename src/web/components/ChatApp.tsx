@@ -6,6 +6,7 @@ import { mentions } from '../lib/markdown';
 import { currentTheme, setTheme, type Theme } from '../lib/theme';
 import { ChatClient, roomTitle, totalUnread } from '../state/client';
 import { type DialogKind, Dialogs } from './Dialogs';
+import { Icon } from './Icon';
 import { RoomView } from './RoomView';
 import { Sidebar } from './Sidebar';
 
@@ -117,7 +118,7 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
                   setThemeState(next);
                 }}
               >
-                {theme === 'dark' ? '☀' : '☾'}
+                <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
               </button>
               <button
                 type="button"
@@ -126,7 +127,7 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
                 title="Sign out"
                 onClick={signOut}
               >
-                ⏻
+                <Icon name="power" />
               </button>
             </header>
             <Sidebar
@@ -191,7 +192,7 @@ function NotificationToggle() {
         setEnabled(on);
       }}
     >
-      {enabled ? '🔔' : '🔕'}
+      <Icon name={enabled ? 'bell' : 'bellOff'} />
     </button>
   );
 }

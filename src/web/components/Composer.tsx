@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { Message } from '../../shared/protocol';
 import { LIMITS } from '../../shared/protocol';
 import { EmojiPicker } from './EmojiPicker';
+import { Icon } from './Icon';
 
 export interface ComposerHandle {
   replyTo: Message | null;
@@ -50,6 +51,7 @@ export function Composer({
   useEffect(() => {
     if (replyTo) input.current?.focus();
   }, [replyTo]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
   useEffect(() => {
     const el = input.current;
     if (!el) return;
@@ -147,7 +149,7 @@ export function Composer({
           aria-expanded={picking}
           onClick={() => setPicking((p) => !p)}
         >
-          ☺
+          <Icon name="smile" />
         </button>
         <textarea
           ref={input}

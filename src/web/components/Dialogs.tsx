@@ -90,14 +90,7 @@ function NewChannel({ client, onClose }: { client: ChatClient; onClose(): void }
     <Modal title="New channel" onClose={onClose}>
       <form onSubmit={submit}>
         <label htmlFor={id}>Channel name</label>
-        <input
-          id={id}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          maxLength={64}
-          required
-          autoFocus
-        />
+        <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
         <p className="hint">Public: anyone can find and join it.</p>
         <button className="primary" type="submit">
           Create channel
@@ -139,7 +132,8 @@ function NewGroup({ client, onClose }: { client: ChatClient; onClose(): void }) 
           onChange={(e) => setLimit(e.target.value)}
           placeholder="No limit"
         />
-        <div className="chips" aria-label="Chosen members">
+        <fieldset className="chips">
+          <legend className="visually-hidden">Chosen members</legend>
           {members.map((m) => (
             <span key={m.id} className="chip">
               {m.username}
@@ -153,7 +147,7 @@ function NewGroup({ client, onClose }: { client: ChatClient; onClose(): void }) 
               </button>
             </span>
           ))}
-        </div>
+        </fieldset>
         <UserPicker
           client={client}
           label="Add members"
@@ -189,7 +183,6 @@ function JoinCode({ client, onClose }: { client: ChatClient; onClose(): void }) 
           spellCheck={false}
           placeholder="ABC123"
           required
-          autoFocus
         />
         <button className="primary" type="submit">
           Join room
@@ -219,7 +212,7 @@ function NewCodeRoom({ client, onClose }: { client: ChatClient; onClose(): void 
       {created ? (
         <div className="code-share">
           <p>Share this code. The room disappears when everyone has left.</p>
-          <output className="big-code" aria-label="Room code">
+          <output className="big-code" title="Room code">
             {created}
           </output>
           <div className="row">
@@ -238,13 +231,7 @@ function NewCodeRoom({ client, onClose }: { client: ChatClient; onClose(): void 
       ) : (
         <form onSubmit={submit}>
           <label htmlFor={nameId}>Room name (optional)</label>
-          <input
-            id={nameId}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            maxLength={64}
-            autoFocus
-          />
+          <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} />
           <button className="primary" type="submit">
             Create room
           </button>

@@ -4,6 +4,7 @@ import { renderMarkdown } from '../lib/markdown';
 import { formatExact, formatRelative } from '../lib/time';
 import type { OutboxItem } from '../state/outbox';
 import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker';
+import { Icon } from './Icon';
 
 export interface MessageActions {
   reply(message: Message): void;
@@ -84,8 +85,9 @@ export const MessageItem = memo(function MessageItem({
           </span>
         )}
         {mine && (
-          <span className="status sent" aria-label="Sent" title="Sent">
-            ✓
+          <span className="status sent" title="Sent">
+            <Icon name="check" size={12} />
+            <span className="visually-hidden">sent</span>
           </span>
         )}
       </div>
@@ -129,7 +131,7 @@ export const MessageItem = memo(function MessageItem({
           aria-label="Add reaction"
           onClick={() => setPicking(true)}
         >
-          ☺+
+          <Icon name="smile" size={15} />
         </button>
         <button
           type="button"
@@ -137,7 +139,7 @@ export const MessageItem = memo(function MessageItem({
           aria-label="Reply"
           onClick={() => actions.reply(message)}
         >
-          ↩
+          <Icon name="reply" size={15} />
         </button>
         {mine && (
           <button
@@ -146,7 +148,7 @@ export const MessageItem = memo(function MessageItem({
             aria-label="Edit message"
             onClick={() => actions.edit(message)}
           >
-            ✎
+            <Icon name="edit" size={15} />
           </button>
         )}
         {canDelete && (
@@ -156,7 +158,7 @@ export const MessageItem = memo(function MessageItem({
             aria-label="Delete message"
             onClick={() => actions.remove(message)}
           >
-            🗑
+            <Icon name="trash" size={15} />
           </button>
         )}
       </div>

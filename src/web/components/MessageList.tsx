@@ -160,14 +160,14 @@ export function MessageList({
           switch (row.kind) {
             case 'day':
               return (
-                <div className="day-separator" role="separator">
+                <h2 className="day-separator">
                   <span>{row.label}</span>
-                </div>
+                </h2>
               );
             case 'divider':
               return (
-                <div className="unread-divider" role="separator" aria-label="New messages">
-                  <span>New</span>
+                <div className="unread-divider">
+                  <span>New messages</span>
                 </div>
               );
             case 'pending':

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { Icon } from './Icon';
 
 /**
  * A modal built on the native <dialog>: the browser traps focus, closes it on Escape and makes
@@ -7,12 +8,15 @@ import { type ReactNode, useEffect, useId, useRef } from 'react';
 export function Modal({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // No cleanup: closing in a cleanup would fire `close` (and so onClose) whenever React
+  // re-runs effects; removing the element on unmount closes the dialog anyway.
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
   }, []);
   return (
+    // Clicking the backdrop is a mouse shortcut; keyboard users close with Escape (native).
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled by <dialog> itself
     <dialog
       ref={ref}
       className="modal"
@@ -26,7 +30,7 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
         <header className="modal-header">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-            ✕
+            <Icon name="x" />
           </button>
         </header>
         {children}

@@ -5,6 +5,7 @@ import type { ChatClient, ChatState } from '../state/client';
 import { roomTitle } from '../state/client';
 import type { RoomView as RoomViewState } from '../state/log';
 import { Composer } from './Composer';
+import { Icon } from './Icon';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { UserPicker } from './UserPicker';
@@ -75,7 +76,7 @@ export function RoomView({
       <header className="room-header">
         {onOpenSidebar && (
           <button type="button" className="icon-button" aria-label="Open sidebar" onClick={onOpenSidebar}>
-            ☰
+            <Icon name="menu" />
           </button>
         )}
         <div className="room-title">
@@ -109,7 +110,7 @@ export function RoomView({
             aria-controls="members-panel"
             onClick={() => setShowMembers((s) => !s)}
           >
-            👥
+            <Icon name="users" />
           </button>
           {room.kind !== 'dm' && (
             <button

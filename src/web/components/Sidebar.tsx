@@ -3,11 +3,12 @@ import type { ChatClient, ChatState } from '../state/client';
 import { roomTitle } from '../state/client';
 import type { RoomView } from '../state/log';
 import type { DialogKind } from './Dialogs';
+import { Icon, type IconName } from './Icon';
 
 interface Section {
   title: string;
   kinds: RoomKind[];
-  actions: { label: string; dialog: DialogKind; icon: string }[];
+  actions: { label: string; dialog: DialogKind; icon: IconName }[];
   empty: string;
 }
 
@@ -16,29 +17,29 @@ const SECTIONS: Section[] = [
     title: 'Channels',
     kinds: ['channel'],
     actions: [
-      { label: 'Browse channels', dialog: 'browse', icon: '⌕' },
-      { label: 'New channel', dialog: 'channel', icon: '+' },
+      { label: 'Browse channels', dialog: 'browse', icon: 'search' },
+      { label: 'New channel', dialog: 'channel', icon: 'plus' },
     ],
     empty: 'No channels yet',
   },
   {
     title: 'Direct messages',
     kinds: ['dm', 'match'],
-    actions: [{ label: 'New direct message', dialog: 'dm', icon: '+' }],
+    actions: [{ label: 'New direct message', dialog: 'dm', icon: 'plus' }],
     empty: 'Start a conversation',
   },
   {
     title: 'Groups',
     kinds: ['group'],
-    actions: [{ label: 'New group', dialog: 'group', icon: '+' }],
+    actions: [{ label: 'New group', dialog: 'group', icon: 'plus' }],
     empty: 'No groups yet',
   },
   {
     title: 'Code rooms',
     kinds: ['code'],
     actions: [
-      { label: 'Join with a code', dialog: 'join-code', icon: '⇥' },
-      { label: 'New code room', dialog: 'code', icon: '+' },
+      { label: 'Join with a code', dialog: 'join-code', icon: 'login' },
+      { label: 'New code room', dialog: 'code', icon: 'plus' },
     ],
     empty: 'Join one with a code',
   },
@@ -76,7 +77,7 @@ export function Sidebar({
                     title={action.label}
                     onClick={() => onOpenDialog(action.dialog)}
                   >
-                    {action.icon}
+                    <Icon name={action.icon} size={15} />
                   </button>
                 ))}
               </div>
@@ -112,7 +113,7 @@ export function Sidebar({
           </div>
         ) : (
           <button type="button" className="match-button" onClick={() => client.findMatch()}>
-            🎲 Talk to a stranger
+            <Icon name="shuffle" size={16} /> Talk to a stranger
           </button>
         )}
       </section>
@@ -144,16 +145,20 @@ function RoomLink({
         {online !== undefined ? (
           <span className={online ? 'dot online' : 'dot'} aria-hidden="true" />
         ) : (
-          <span className="room-icon" aria-hidden="true">
-            {room.kind === 'channel' ? '#' : room.kind === 'code' ? '⌗' : '◎'}
+          <span className="room-icon">
+            <Icon
+              name={room.kind === 'channel' ? 'hash' : room.kind === 'code' ? 'key' : 'users'}
+              size={15}
+            />
           </span>
         )}
         <span className="room-name">{roomTitle(room).replace(/^#/, '')}</span>
         {room.kind === 'match' && <span className="tag">random</span>}
         {online !== undefined && <span className="visually-hidden">{online ? ', online' : ', offline'}</span>}
         {unread > 0 && (
-          <span className="badge" aria-label={`${unread} unread`}>
+          <span className="badge">
             {unread > 99 ? '99+' : unread}
+            <span className="visually-hidden"> unread</span>
           </span>
         )}
       </button>

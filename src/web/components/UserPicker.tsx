@@ -41,7 +41,6 @@ export function UserPicker({
         placeholder="Type a name…"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
-        autoFocus
       />
       <ul className="pick-list" aria-label="People found">
         {shown.map((user) => (

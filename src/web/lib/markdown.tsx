@@ -31,13 +31,8 @@ export function renderMarkdown(text: string, options: Options = {}): ReactNode[]
   let key = 0;
   const flushParagraph = () => {
     if (paragraph.length === 0) return;
-    blocks.push(
-      <p key={key++}>
-        {paragraph.flatMap((line, i) =>
-          i === 0 ? renderInline(line, options) : [<br key={`br${i}`} />, ...renderInline(line, options)],
-        )}
-      </p>,
-    );
+    // Line breaks inside a paragraph are kept by CSS (white-space: pre-wrap), not <br>s.
+    blocks.push(<p key={key++}>{renderInline(paragraph.join('\n'), options)}</p>);
     paragraph = [];
   };
   for (let i = 0; i < lines.length; i++) {

@@ -306,7 +306,10 @@ export class ChatClient {
     }
     if (event.type === 'message:new' && event.message.author)
       this.clearTyping(event.roomId, event.message.author.id);
-    this.update((s) => ({ rooms: { ...s.rooms, [event.roomId]: { ...next, room } } }));
+    this.update((s) => ({
+      rooms: { ...s.rooms, [event.roomId]: { ...next, room } },
+      members: updateMembers(s, event),
+    }));
   }
 
   private addRoom(room: MyRoom): void {
@@ -348,7 +351,10 @@ export class ChatClient {
 
   private onTyping(event: TypingEvent): void {
     if (event.userId === this.state.me.id) return;
-    if (!event.typing) return this.clearTyping(event.roomId, event.userId);
+    if (!event.typing) {
+      this.clearTyping(event.roomId, event.userId);
+      return;
+    }
     const until = Date.now() + TYPING_TTL_MS;
     this.update((s) => ({
       typing: { ...s.typing, [event.roomId]: { ...s.typing[event.roomId], [event.userId]: until } },
@@ -424,7 +430,7 @@ export class ChatClient {
   async loadOlder(roomId: string): Promise<void> {
     const view = this.state.rooms[roomId];
     const before = view && oldestSeq(view);
-    if (!view || !view.hasOlder || before === undefined) return;
+    if (!view?.hasOlder || before === undefined) return;
     const page = await this.attempt(() =>
       this.fetchJson<HistoryPage>(`/api/rooms/${roomId}/messages?limit=50&before=${before}`),
     );
@@ -617,6 +623,27 @@ export class ChatClient {
   listChannels() {
     return this.request('channels:list', {}).then((r) => r.channels);
   }
+}
+
+/** Keeps a loaded member list in step with joins and leaves. */
+function updateMembers(state: ChatState, event: LogEvent): ChatState['members'] {
+  const list = state.members[event.roomId];
+  if (!list) return state.members;
+  if (event.type === 'room:member-joined' && !list.some((m) => m.id === event.user.id)) {
+    const presence = state.presence[event.user.id];
+    const member: Member = {
+      ...event.user,
+      role: 'member',
+      online: presence?.online ?? true,
+      lastSeenAt: presence?.lastSeenAt ?? null,
+      joinedAt: event.at,
+    };
+    return { ...state.members, [event.roomId]: [...list, member] };
+  }
+  if (event.type === 'room:member-left') {
+    return { ...state.members, [event.roomId]: list.filter((m) => m.id !== event.userId) };
+  }
+  return state.members;
 }
 
 /** What to call a room in the UI. */

@@ -1,0 +1,214 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchBrowser, screenshotPath } from '../helpers/browser.js';
+import { uniqueName } from '../helpers/clients.js';
+import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Two people in two separate browser contexts use the real web app against a real server,
+ * the way users would: clicking, typing, pressing Enter.
+ */
+describe.skipIf(!chromiumPath)('web app in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let contextA: BrowserContext;
+  let contextB: BrowserContext;
+  let a: Page;
+  let b: Page;
+  const alice = uniqueName('Alice');
+  const bob = uniqueName('bob');
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { rateRules: relaxedLimits });
+    browser = await launchBrowser();
+    // Dark is the default theme; headless Chromium otherwise reports a light preference.
+    contextA = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    contextB = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    a = await contextA.newPage();
+    b = await contextB.newPage();
+    for (const page of [a, b]) page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
+  const messageList = (page: Page) => page.getByRole('log', { name: 'Messages' });
+  const say = async (page: Page, text: string) => {
+    await composer(page).fill(text);
+    await composer(page).press('Enter');
+  };
+  const openRoom = (page: Page, name: string) =>
+    page
+      .getByRole('navigation', { name: 'Rooms' })
+      .getByRole('button', { name: new RegExp(name) })
+      .click();
+
+  it('signs up with an account and as a guest, and lands in #general', async () => {
+    await a.goto(server.url);
+    await a.getByRole('tab', { name: 'Register' }).click();
+    await a.getByLabel('Username').fill(alice);
+    await a.getByLabel('Password').fill('a long password');
+    await a.getByRole('button', { name: 'Create an account' }).click();
+    await expect.poll(() => a.getByRole('heading', { name: '#general' }).isVisible()).toBe(true);
+
+    await b.goto(server.url);
+    await b.getByLabel('Username').fill(alice.toLowerCase());
+    await b.getByRole('button', { name: 'Start chatting' }).click();
+    await expect.poll(() => b.getByRole('alert').textContent()).toContain('taken');
+    await b.getByLabel('Username').fill(bob);
+    await b.getByRole('button', { name: 'Start chatting' }).click();
+    await expect.poll(() => b.getByRole('heading', { name: '#general' }).isVisible()).toBe(true);
+  });
+
+  it('chats in #general both ways, with typing indicator and presence', async () => {
+    await say(a, 'Hello from Alice');
+    await expect.poll(() => messageList(b).getByText('Hello from Alice').count()).toBe(1);
+
+    await composer(b).pressSequentially('Hi Ali', { delay: 20 });
+    await expect.poll(() => a.locator('.typing-indicator').textContent()).toContain(`${bob} is typing`);
+    await composer(b).press('Control+A');
+    await say(b, 'Hi Alice, **bold** and `code` https://example.com');
+    const reply = messageList(a).locator('article', { hasText: 'Hi Alice' });
+    await expect.poll(() => reply.locator('strong').textContent()).toBe('bold');
+    await expect.poll(() => reply.locator('code').textContent()).toBe('code');
+    expect(await reply.getByRole('link').getAttribute('rel')).toContain('noopener');
+    await expect.poll(() => a.locator('.typing-indicator').textContent()).toBe('');
+
+    await a.getByRole('button', { name: 'Members' }).click();
+    const members = a.getByRole('complementary', { name: 'Members' });
+    await expect.poll(() => members.getByText(bob).isVisible()).toBe(true);
+    await expect
+      .poll(() => members.locator('.member', { hasText: bob }).locator('.dot.online').count())
+      .toBe(1);
+  });
+
+  it('reacts and edits, and both sides see it', async () => {
+    const own = messageList(a).locator('article', { hasText: 'Hello from Alice' });
+    const onB = messageList(b).locator('article', { hasText: 'Hello from Alice' });
+    await onB.hover();
+    await onB.getByRole('button', { name: 'React with 👍' }).click();
+    await expect.poll(() => own.getByRole('button', { name: /👍 1/ }).isVisible()).toBe(true);
+
+    await own.hover();
+    await own.getByRole('button', { name: 'Edit message' }).click();
+    await composer(a).fill('Hello from Alice, edited');
+    await composer(a).press('Enter');
+    await expect.poll(() => onB.textContent()).toContain('Hello from Alice, edited');
+    await expect.poll(() => onB.getByText('(edited)').isVisible()).toBe(true);
+  });
+
+  it('inserts emoji from the searchable picker, with data served by Parley itself', async () => {
+    await a.getByRole('button', { name: 'Insert emoji' }).click();
+    const picker = a.getByRole('dialog', { name: 'Emoji picker' });
+    await expect.poll(() => picker.locator('.emoji-button').count()).toBeGreaterThan(20);
+    await a.screenshot({ path: await screenshotPath('desktop-emoji-picker') });
+    await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('party popper');
+    await picker.getByRole('gridcell', { name: 'Party popper' }).click();
+    await expect.poll(() => composer(a).inputValue()).toBe('🎉');
+    const total = await a.evaluate(
+      async () => (await (await fetch('/emojibase/en/data.json')).json()).length,
+    );
+    expect(total).toBeGreaterThan(1000);
+    await composer(a).fill('');
+  });
+
+  it('opens a DM, with an unread badge on the other side', async () => {
+    await a.getByRole('button', { name: 'New direct message' }).click();
+    await a.getByLabel('Search people').fill(bob.slice(0, 6));
+    await a
+      .getByRole('dialog')
+      .getByRole('button', { name: new RegExp(bob) })
+      .click();
+    await expect.poll(() => a.getByRole('heading', { name: bob }).isVisible()).toBe(true);
+    await say(a, 'A private hello');
+
+    const dmLink = b
+      .getByRole('navigation', { name: 'Rooms' })
+      .getByRole('button', { name: new RegExp(alice) });
+    await expect.poll(() => dmLink.textContent()).toContain('1');
+    await expect.poll(() => b.title()).toMatch(/^\(\d+\) Parley$/);
+    await dmLink.click();
+    await expect.poll(() => messageList(b).getByText('A private hello').isVisible()).toBe(true);
+    await expect.poll(() => dmLink.locator('.badge').count()).toBe(0);
+  });
+
+  it('creates a code room that the other person joins by code', async () => {
+    await a.getByRole('button', { name: 'New code room' }).click();
+    await a.getByLabel('Room name (optional)').fill('Study group');
+    await a.getByRole('button', { name: 'Create room' }).click();
+    const code = (await a.locator('.big-code').textContent())!.trim();
+    expect(code).toMatch(/^[A-Z2-9]{6}$/);
+    await a.getByRole('button', { name: 'Go to the room' }).click();
+
+    await b.getByRole('button', { name: 'Join with a code' }).click();
+    await b.getByLabel('Room code').fill(code.toLowerCase());
+    await b.getByRole('button', { name: 'Join room' }).click();
+    await expect.poll(() => b.getByRole('heading', { name: 'Study group' }).isVisible()).toBe(true);
+    await say(b, 'Joined by code');
+    await expect.poll(() => messageList(a).getByText('Joined by code').isVisible()).toBe(true);
+  });
+
+  it('sends a message written offline exactly once when the connection returns', async () => {
+    await openRoom(a, 'general');
+    await openRoom(b, 'general');
+    await contextB.setOffline(true);
+    await expect
+      .poll(() => b.getByRole('status').filter({ hasText: 'reconnecting' }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    await say(b, 'Written while offline');
+    await expect.poll(() => messageList(b).getByText('Waiting to send…').isVisible()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await messageList(a).getByText('Written while offline').count()).toBe(0);
+
+    await contextB.setOffline(false);
+    await expect
+      .poll(() => messageList(a).getByText('Written while offline').count(), { timeout: 20_000 })
+      .toBe(1);
+    await expect.poll(() => messageList(b).getByText('Waiting to send…').count()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await messageList(a).getByText('Written while offline').count()).toBe(1);
+    expect(await messageList(b).getByText('Written while offline').count()).toBe(1);
+  });
+
+  it('keeps history across a reload', async () => {
+    await a.reload();
+    await openRoom(a, 'general');
+    await expect.poll(() => messageList(a).getByText('Hello from Alice, edited').isVisible()).toBe(true);
+    await expect.poll(() => messageList(a).getByText('Written while offline').count()).toBe(1);
+  });
+
+  it('saves screenshots of the main views at desktop and phone sizes', async () => {
+    await a.screenshot({ path: await screenshotPath('desktop-chat') });
+    await a.getByRole('button', { name: 'Switch to light theme' }).click();
+    await a.screenshot({ path: await screenshotPath('desktop-chat-light') });
+    await a.getByRole('button', { name: 'Switch to dark theme' }).click();
+
+    const phone = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'dark',
+    });
+    const page = await phone.newPage();
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill(uniqueName('phone'));
+    await page.getByRole('button', { name: 'Start chatting' }).click();
+    await expect.poll(() => page.getByRole('navigation', { name: 'Rooms' }).isVisible()).toBe(true);
+    await page.screenshot({ path: await screenshotPath('phone-rooms') });
+    await openRoom(page, 'general');
+    await expect.poll(() => messageList(page).getByText('Hello from Alice, edited').isVisible()).toBe(true);
+    await page.screenshot({ path: await screenshotPath('phone-chat') });
+    await page.getByRole('button', { name: 'Open sidebar' }).click();
+    await page.screenshot({ path: await screenshotPath('phone-drawer') });
+    await phone.close();
+
+    const signIn = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    await signIn.goto(server.url);
+    await signIn.getByLabel('Username').waitFor();
+    await signIn.screenshot({ path: await screenshotPath('desktop-sign-in') });
+    await signIn.close();
+  });
+});

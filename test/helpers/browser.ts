@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+
+/**
+ * Debian's Chromium, driven by playwright-core (browser downloads are not possible here).
+ * Without it, browser tests skip with a message — except under CI=true, where a missing
+ * browser fails the run, because CI must prove the web client works.
+ */
+export const chromiumPath =
+  [process.env.PARLEY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (candidate): candidate is string => Boolean(candidate && existsSync(candidate)),
+  ) ?? null;
+
+if (!chromiumPath) {
+  const message = 'Chromium not found (apt-get install -y chromium, or set PARLEY_CHROMIUM)';
+  if (process.env.CI === 'true') throw new Error(`CI=true: ${message}`);
+  console.warn(`[parley tests] ${message}: skipping the browser tests`);
+}
+
+export const webBuilt = existsSync(path.resolve(import.meta.dirname, '../../dist/web/index.html'));
+if (chromiumPath && !webBuilt) {
+  throw new Error('dist/web is missing: run `npm run build:web` before the browser tests (npm test does)');
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath!,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const screenshotDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+export async function screenshotPath(name: string): Promise<string> {
+  await mkdir(screenshotDir, { recursive: true });
+  return path.join(screenshotDir, `${name}.png`);
+}
