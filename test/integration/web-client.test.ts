@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/shared/protocol.js';
 import { ChatClient } from '../../src/web/state/client.js';
-import type { KeyValueStorage } from '../../src/web/state/outbox.js';
 import { channelId, closeAllSockets, ok, register, send, settle, signedIn } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { MemoryStorage } from '../helpers/storage.js';
 
 /**
  * The web app's ChatClient (the same code the browser runs) against a real server: the
@@ -21,16 +21,6 @@ afterEach(() => {
 afterAll(async () => {
   await server.close();
 });
-
-class MemoryStorage implements KeyValueStorage {
-  readonly data = new Map<string, string>();
-  getItem(key: string) {
-    return this.data.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.data.set(key, value);
-  }
-}
 
 async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -7,7 +7,8 @@ import {
   newRoomView,
   upsertMessage,
 } from '../../src/web/state/log.js';
-import { type KeyValueStorage, Outbox } from '../../src/web/state/outbox.js';
+import { Outbox } from '../../src/web/state/outbox.js';
+import { MemoryStorage } from '../helpers/storage.js';
 
 const room = (over: Partial<MyRoom> = {}): MyRoom => ({
   id: 'r',
@@ -50,16 +51,6 @@ const created = (seq: number, over: Partial<Message> = {}): LogEvent => ({
   at: seq,
   message: message(seq, over),
 });
-
-class MemoryStorage implements KeyValueStorage {
-  readonly data = new Map<string, string>();
-  getItem(key: string) {
-    return this.data.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.data.set(key, value);
-  }
-}
 
 describe('applying room-log events', () => {
   it('applies the next seq, ignores duplicates and reports gaps without applying', () => {

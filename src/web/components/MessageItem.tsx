@@ -4,7 +4,7 @@ import { renderMarkdown } from '../lib/markdown';
 import { formatExact, formatRelative } from '../lib/time';
 import type { OutboxItem } from '../state/outbox';
 import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker';
-import { Icon } from './Icon';
+import { Icon, type IconName } from './Icon';
 
 export interface MessageActions {
   reply(message: Message): void;
@@ -18,6 +18,29 @@ function Time({ at, now }: { at: number; now: number }) {
     <time dateTime={new Date(at).toISOString()} title={formatExact(at)}>
       {formatRelative(at, now)}
     </time>
+  );
+}
+
+function ToolButton({
+  icon,
+  label,
+  danger,
+  onClick,
+}: {
+  icon: IconName;
+  label: string;
+  danger?: boolean;
+  onClick(): void;
+}) {
+  return (
+    <button
+      type="button"
+      className={`icon-button small${danger ? ' danger' : ''}`}
+      aria-label={label}
+      onClick={onClick}
+    >
+      <Icon name={icon} size={15} />
+    </button>
   );
 }
 
@@ -125,41 +148,11 @@ export const MessageItem = memo(function MessageItem({
             {emoji}
           </button>
         ))}
-        <button
-          type="button"
-          className="icon-button small"
-          aria-label="Add reaction"
-          onClick={() => setPicking(true)}
-        >
-          <Icon name="smile" size={15} />
-        </button>
-        <button
-          type="button"
-          className="icon-button small"
-          aria-label="Reply"
-          onClick={() => actions.reply(message)}
-        >
-          <Icon name="reply" size={15} />
-        </button>
-        {mine && (
-          <button
-            type="button"
-            className="icon-button small"
-            aria-label="Edit message"
-            onClick={() => actions.edit(message)}
-          >
-            <Icon name="edit" size={15} />
-          </button>
-        )}
+        <ToolButton icon="smile" label="Add reaction" onClick={() => setPicking(true)} />
+        <ToolButton icon="reply" label="Reply" onClick={() => actions.reply(message)} />
+        {mine && <ToolButton icon="edit" label="Edit message" onClick={() => actions.edit(message)} />}
         {canDelete && (
-          <button
-            type="button"
-            className="icon-button small danger"
-            aria-label="Delete message"
-            onClick={() => actions.remove(message)}
-          >
-            <Icon name="trash" size={15} />
-          </button>
+          <ToolButton icon="trash" label="Delete message" danger onClick={() => actions.remove(message)} />
         )}
       </div>
       {picking && (
