@@ -12,13 +12,16 @@ import type { Config } from './config.js';
 import type { RateRules } from './domain/rate-limit.js';
 import { registerProblemHandler } from './http/problems.js';
 import { authRoutes } from './http/routes/auth.js';
+import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { sessionPlugin } from './http/session.js';
 import { Gateway } from './realtime/gateway.js';
 import { EphemeralRooms } from './services/ephemeral.js';
 import { createServices } from './services/index.js';
+import { MediaService } from './services/media.js';
 import { type Database, openDatabase } from './store/database.js';
+import { LocalFileStore } from './store/files.js';
 import * as repo from './store/repository.js';
 import { seedChannels } from './store/seed.js';
 
@@ -74,6 +77,19 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     apply: (effects) => gateway?.apply(effects),
   });
 
+  const files = new LocalFileStore(path.join(config.dataDir, 'uploads'));
+  const media = new MediaService({
+    db,
+    writes,
+    files,
+    tempDir: path.join(config.dataDir, 'tmp'),
+    limiter,
+    now,
+    maxBytes: config.uploadMaxBytes,
+    dailyQuotaBytes: config.uploadDailyQuotaBytes,
+    logger,
+  });
+
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
@@ -118,6 +134,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
   await app.register(roomRoutes, { chat, history });
+  await app.register(fileRoutes, { media, files, maxBytes: config.uploadMaxBytes });
   await app.register(fastifyStatic, {
     root: webRoot(),
     wildcard: false,
@@ -163,6 +180,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       .expireSessions()
       .then((expired) => liveGateway.disconnectSessions(expired))
       .catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
+    media.sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload cleanup failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   ready = true;

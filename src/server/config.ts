@@ -60,6 +60,17 @@ export const configSchema = z.object({
     .max(24 * 365)
     .default(24),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+  UPLOAD_DAILY_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(500 * 1024 * 1024),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;
@@ -79,6 +90,8 @@ export interface Config {
   sessionTtlMs: number;
   guestSessionTtlMs: number;
   shutdownTimeoutMs: number;
+  uploadMaxBytes: number;
+  uploadDailyQuotaBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionTtlMs: c.SESSION_TTL_HOURS * 3_600_000,
     guestSessionTtlMs: c.GUEST_SESSION_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    uploadMaxBytes: c.UPLOAD_MAX_BYTES,
+    uploadDailyQuotaBytes: c.UPLOAD_DAILY_QUOTA_BYTES,
   };
 }

@@ -22,6 +22,7 @@ export const LIMITS = {
   historyPageMax: 100,
   syncPageSize: 500,
   userSearchMax: 20,
+  attachmentsPerMessage: 10,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -100,6 +101,25 @@ export interface ReplyPreview {
 
 export type SystemEvent = 'joined' | 'left';
 
+export type AttachmentKind = 'image' | 'video' | 'audio' | 'file';
+
+/** A file posted with a message. `url` and `thumbUrl` are same-origin paths needing the session. */
+export interface Attachment {
+  id: string;
+  /** image, video and audio are shown inline; anything else is offered as a download. */
+  kind: AttachmentKind;
+  /** Detected from the file's bytes. */
+  mime: string;
+  name: string;
+  size: number;
+  /** Images: dimensions after orientation, so clients can lay out before loading. */
+  width: number | null;
+  height: number | null;
+  thumb: { width: number; height: number } | null;
+  url: string;
+  thumbUrl: string | null;
+}
+
 export interface Message {
   id: string;
   roomId: string;
@@ -118,6 +138,7 @@ export interface Message {
   replyTo: string | null;
   reply: ReplyPreview | null;
   reactions: Reaction[];
+  attachments: Attachment[];
 }
 
 export interface Member extends PublicUser {

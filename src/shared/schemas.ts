@@ -52,16 +52,23 @@ export const requestSchemas = {
   'message:send': z
     .object({
       roomId: idSchema,
+      attachmentIds: z.array(idSchema).max(LIMITS.attachmentsPerMessage).optional(),
       clientMsgId: z
         .string()
         .trim()
         .min(1)
         .max(LIMITS.clientMsgIdMax)
         .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
-      text: messageTextSchema,
+      text: z
+        .string()
+        .max(LIMITS.messageTextMax, `messages are limited to ${LIMITS.messageTextMax} characters`),
       replyTo: idSchema.optional(),
     })
-    .strict(),
+    .strict()
+    .refine((m) => m.text.trim().length > 0 || (m.attachmentIds?.length ?? 0) > 0, {
+      message: 'message text must not be empty',
+      path: ['text'],
+    }),
   'message:edit': z.object({ messageId: idSchema, text: messageTextSchema }).strict(),
   'message:delete': z.object({ messageId: idSchema }).strict(),
   'reaction:toggle': z.object({ messageId: idSchema, emoji: emojiSchema }).strict(),

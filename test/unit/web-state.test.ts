@@ -41,6 +41,7 @@ const message = (seq: number, over: Partial<Message> = {}): Message => ({
   replyTo: null,
   reply: null,
   reactions: [],
+  attachments: [],
   ...over,
 });
 

@@ -25,6 +25,8 @@ export const DEFAULT_RATE_RULES = {
   roomCreate: { burst: 10, perSecond: 0.1 },
   /** Typing notices, per user and room; excess is dropped silently. */
   typing: { burst: 3, perSecond: 1 },
+  /** File uploads, per user. */
+  upload: { burst: 20, perSecond: 0.5 },
   /** User search and other lookups, per user. */
   lookup: { burst: 20, perSecond: 5 },
   /** Failed logins, per account. */

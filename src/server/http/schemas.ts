@@ -34,6 +34,19 @@ export const roomSchema = z.object({
 export const myRoomSchema = roomSchema.extend({ lastReadSeq: z.number(), unread: z.number() });
 export const channelSchema = roomSchema.extend({ joined: z.boolean() });
 
+export const attachmentSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['image', 'video', 'audio', 'file']),
+  mime: z.string(),
+  name: z.string(),
+  size: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  thumb: z.object({ width: z.number(), height: z.number() }).nullable(),
+  url: z.string(),
+  thumbUrl: z.string().nullable(),
+});
+
 export const messageSchema = z.object({
   id: z.string(),
   roomId: z.string(),
@@ -51,6 +64,7 @@ export const messageSchema = z.object({
     .object({ id: z.string(), author: publicUserSchema.nullable(), text: z.string(), deleted: z.boolean() })
     .nullable(),
   reactions: z.array(z.object({ emoji: z.string(), userIds: z.array(z.string()) })),
+  attachments: z.array(attachmentSchema),
 });
 
 export const memberSchema = publicUserSchema.extend({

@@ -362,7 +362,8 @@ export class ChatService {
     input: RequestPayload<'message:send'>,
   ): Promise<Outcome<{ message: Message; duplicate: boolean }>> {
     await enforce(this.deps.limiter, 'send', author.id, 'you are sending messages too fast');
-    const text = cleanMessageText(input.text);
+    const hasAttachments = (input.attachmentIds?.length ?? 0) > 0;
+    const text = hasAttachments && !input.text.trim() ? '' : cleanMessageText(input.text);
     const store = () => this.storeMessage(author, input, text);
     // The same retry landing on two nodes at once: the loser's insert hits UNIQUE(author,
     // clientMsgId), and its second attempt finds the winner's row and returns it.
@@ -414,6 +415,15 @@ export class ChatService {
         deleted_at: null,
       };
       await repo.insertMessage(trx, row);
+      const uploads = await repo.attachUploads(trx, input.attachmentIds ?? [], {
+        id: row.id,
+        roomId: input.roomId,
+        authorId: author.id,
+        at,
+      });
+      if (uploads.length !== (input.attachmentIds?.length ?? 0)) {
+        throw badRequest('an attachment does not exist, is not yours, or was already sent');
+      }
       await repo.appendEvent(trx, {
         roomId: input.roomId,
         seq,
@@ -422,7 +432,12 @@ export class ChatService {
         userId: author.id,
         at,
       });
-      const message = repo.toMessage(row, { author, reply, reactions: [] });
+      const message = repo.toMessage(row, {
+        author,
+        reply,
+        reactions: [],
+        attachments: uploads.map(repo.toAttachment),
+      });
       return outcome({ message, duplicate: false }, [
         { kind: 'log', event: { type: 'message:new', roomId: input.roomId, seq, at, message } },
       ]);

@@ -1,8 +1,15 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
+import type { Attachment, LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
 import { groupReactions, replyExcerpt } from '../domain/messages.js';
 import type { MemberRole, RoomRecord } from '../domain/rooms.js';
-import type { MessagesTable, RoomEventsTable, RoomsTable, Schema, UsersTable } from './schema.js';
+import type {
+  MessagesTable,
+  RoomEventsTable,
+  RoomsTable,
+  Schema,
+  UploadsTable,
+  UsersTable,
+} from './schema.js';
 
 /**
  * Every query Parley runs, as functions of an executor: the database itself for reads, or the
@@ -458,6 +465,12 @@ export async function hydrateMessages(db: Executor, rows: readonly MessageRow[])
   // Sequential on purpose: inside a transaction there is one connection to share.
   const authors = await findUsersByIds(db, authorIds);
   const reactionRows = await db.selectFrom('reactions').selectAll().where('message_id', 'in', ids).execute();
+  const uploadRows = await db
+    .selectFrom('uploads')
+    .selectAll()
+    .where('message_id', 'in', ids)
+    .orderBy('attached_at')
+    .execute();
   const authorById = new Map(authors.map((u) => [u.id, toPublicUser(u)]));
   const repliedById = new Map(replied.map((m) => [m.id, m]));
   const reactionsByMessage = new Map<string, { emoji: string; userId: string; createdAt: number }[]>();
@@ -479,13 +492,15 @@ export async function hydrateMessages(db: Executor, rows: readonly MessageRow[])
           }
         : null,
       reactions: groupReactions(reactionsByMessage.get(row.id) ?? []),
+      attachments:
+        row.deleted_at === null ? uploadRows.filter((u) => u.message_id === row.id).map(toAttachment) : [],
     });
   });
 }
 
 export function toMessage(
   row: MessageRow,
-  related: Pick<Message, 'author' | 'reply' | 'reactions'>,
+  related: Pick<Message, 'author' | 'reply' | 'reactions'> & { attachments?: Attachment[] },
 ): Message {
   return {
     id: row.id,
@@ -502,7 +517,44 @@ export function toMessage(
     replyTo: row.reply_to,
     reply: related.reply,
     reactions: related.reactions,
+    attachments: related.attachments ?? [],
   };
+}
+
+export type UploadRow = Selectable<UploadsTable>;
+
+export function toAttachment(row: UploadRow): Attachment {
+  return {
+    id: row.id,
+    kind: row.kind,
+    mime: row.mime,
+    name: row.name,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    thumb: row.thumb_width && row.thumb_height ? { width: row.thumb_width, height: row.thumb_height } : null,
+    url: `/files/${row.id}/${encodeURIComponent(row.name)}`,
+    thumbUrl: row.thumb_width ? `/thumbs/${row.id}` : null,
+  };
+}
+
+/** Binds uploads to a message: only the uploader's own, only uploads not yet attached. */
+export async function attachUploads(
+  db: Executor,
+  ids: readonly string[],
+  message: { id: string; roomId: string; authorId: string; at: number },
+): Promise<UploadRow[]> {
+  if (ids.length === 0) return [];
+  const result = await db
+    .updateTable('uploads')
+    .set({ message_id: message.id, room_id: message.roomId, attached_at: message.at })
+    .where('id', 'in', ids)
+    .where('uploader_id', '=', message.authorId)
+    .where('message_id', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== new Set(ids).size) return [];
+  const rows = await db.selectFrom('uploads').selectAll().where('id', 'in', ids).execute();
+  return ids.map((id) => rows.find((r) => r.id === id)!);
 }
 
 export async function reactionsOf(db: Executor, messageId: string) {

@@ -77,6 +77,26 @@ export interface RoomEventsTable {
   created_at: number;
 }
 
+export interface UploadsTable {
+  id: string;
+  uploader_id: string;
+  /** Set when the upload is attached to a message; until then only the uploader may read it. */
+  room_id: string | null;
+  message_id: string | null;
+  kind: 'image' | 'video' | 'audio' | 'file';
+  /** Detected from the bytes, never from the name or the client's header. */
+  mime: string;
+  size: number;
+  /** The original file name, sanitised; shown and offered on download, never used on disk. */
+  name: string;
+  width: number | null;
+  height: number | null;
+  thumb_width: number | null;
+  thumb_height: number | null;
+  created_at: number;
+  attached_at: number | null;
+}
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -85,4 +105,5 @@ export interface Schema {
   messages: MessagesTable;
   reactions: ReactionsTable;
   room_events: RoomEventsTable;
+  uploads: UploadsTable;
 }

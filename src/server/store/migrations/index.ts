@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001-initial.js';
+import * as uploads from './002-uploads.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -7,6 +8,7 @@ import * as initial from './001-initial.js';
  */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-uploads': uploads,
 };
 
 export const migrationProvider: MigrationProvider = {
