@@ -5,7 +5,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 const emojiDataDir = path.resolve(import.meta.dirname, 'node_modules/emojibase-data/en');
-const EMOJI_FILES = ['data.json', 'messages.json'];
+const EMOJI_FILES = ['data.json', 'messages.json', 'shortcodes/github.json'];
 
 /**
  * The emoji picker loads Emojibase data at run time. Parley serves that data itself (the

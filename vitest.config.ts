@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Browser assertions poll; under a loaded CI machine one second is too little.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     reporters: ['default'],
   },
 });

@@ -126,6 +126,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       if (!ready) throw new Error('starting or shutting down');
       await database.ping();
     },
+    publicConfig: { uploadMaxBytes: config.uploadMaxBytes },
   });
   await app.register(authRoutes, {
     auth,

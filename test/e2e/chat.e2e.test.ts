@@ -34,7 +34,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await server?.close();
   });
 
-  const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
+  const composer = (page: Page) => page.getByRole('combobox', { name: /^Message / });
   const messageList = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const say = async (page: Page, text: string) => {
     await composer(page).fill(text);
@@ -112,6 +112,14 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
       async () => (await (await fetch('/emojibase/en/data.json')).json()).length,
     );
     expect(total).toBeGreaterThan(1000);
+    await composer(a).fill('');
+
+    // :shortcode: autocomplete: type, pick with the keyboard.
+    await composer(a).pressSequentially('Party :tad', { delay: 15 });
+    const suggestions = a.getByRole('listbox', { name: 'Emoji suggestions' });
+    await expect.poll(() => suggestions.getByRole('option').first().textContent()).toContain(':tada:');
+    await composer(a).press('Enter');
+    await expect.poll(() => composer(a).inputValue()).toBe('Party 🎉 ');
     await composer(a).fill('');
   });
 

@@ -70,7 +70,7 @@ describe.skipIf(!chromiumPath)('XSS corpus in a real browser', () => {
   });
 
   it('renders every payload as inert text for the sender and the reader', async () => {
-    const composer = sender.getByRole('textbox', { name: /^Message / });
+    const composer = sender.getByRole('combobox', { name: /^Message / });
     for (const payload of CORPUS) {
       await composer.fill(payload);
       await composer.press('Enter');

@@ -35,6 +35,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
     ],
   });
 }

@@ -1,27 +1,33 @@
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import type { Message } from '../../shared/protocol';
 import { LIMITS } from '../../shared/protocol';
+import { formatSize } from '../api/uploads';
+import { loadShortcodes, type Shortcode, searchShortcodes, shortcodeAtCaret } from '../lib/shortcodes';
 import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
-
-export interface ComposerHandle {
-  replyTo: Message | null;
-  editing: Message | null;
-}
+import type { Uploads } from './useUploads';
 
 const TYPING_REFRESH_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 
+interface Suggestions {
+  start: number;
+  items: Shortcode[];
+  active: number;
+}
+
 /**
  * Enter sends, Shift+Enter adds a line, Escape cancels a reply or an edit, ArrowUp in an empty
- * box edits your last message. Typing notices go out at most every few seconds and stop on
- * send, on blur and after a pause.
+ * box edits your last message, `:smi` offers emoji by shortcode. Files come from the clip
+ * button, a paste or a drop on the room, and upload at once. Typing notices go out at most
+ * every few seconds and stop on send, on blur and after a pause.
  */
 export function Composer({
   roomName,
   replyTo,
   editing,
   lastOwnMessage,
+  uploads,
   onSend,
   onEdit,
   onCancel,
@@ -32,6 +38,7 @@ export function Composer({
   replyTo: Message | null;
   editing: Message | null;
   lastOwnMessage: Message | undefined;
+  uploads: Uploads;
   onSend(text: string): void;
   onEdit(message: Message, text: string): Promise<boolean>;
   onCancel(): void;
@@ -40,9 +47,12 @@ export function Composer({
 }) {
   const [text, setText] = useState('');
   const [picking, setPicking] = useState(false);
+  const [suggestions, setSuggestions] = useState<Suggestions | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const listId = useId();
 
   useEffect(() => {
     if (editing) setText(editing.text);
@@ -78,22 +88,70 @@ export function Composer({
     idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
   };
 
+  const insert = (value: string, from: number, to: number) => {
+    const next = text.slice(0, from) + value + text.slice(to);
+    setText(next);
+    requestAnimationFrame(() => {
+      const el = input.current;
+      el?.focus();
+      el?.setSelectionRange(from + value.length, from + value.length);
+    });
+  };
+
+  const updateSuggestions = (value: string, caret: number) => {
+    const token = shortcodeAtCaret(value, caret);
+    if (!token) {
+      setSuggestions(null);
+      return;
+    }
+    void loadShortcodes().then((list) => {
+      const items = searchShortcodes(list, token.query);
+      setSuggestions(items.length > 0 ? { start: token.start, items, active: 0 } : null);
+    });
+  };
+
+  const accept = (choice: Shortcode) => {
+    const caret = input.current?.selectionStart ?? text.length;
+    if (suggestions) insert(`${choice.emoji} `, suggestions.start, caret);
+    setSuggestions(null);
+  };
+
   async function submit() {
     const value = text.trim();
-    if (!value) return;
     if (editing) {
-      if (await onEdit(editing, value)) {
+      if (value && (await onEdit(editing, value))) {
         setText('');
         onCancel();
       }
       return;
     }
+    if (uploads.uploading || (!value && !uploads.ready)) return;
     onSend(value);
     setText('');
+    setSuggestions(null);
     stopTyping();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestions) {
+      const count = suggestions.items.length;
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setSuggestions({ ...suggestions, active: (suggestions.active + step + count) % count });
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        accept(suggestions.items[suggestions.active]!);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setSuggestions(null);
+        return;
+      }
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void submit();
@@ -108,6 +166,7 @@ export function Composer({
   }
 
   const tooLong = text.length > LIMITS.messageTextMax;
+  const canSend = !tooLong && !uploads.uploading && (text.trim().length > 0 || (uploads.ready && !editing));
   return (
     <form
       className="composer"
@@ -137,11 +196,85 @@ export function Composer({
               onCancel();
             }}
           >
-            ✕
+            <Icon name="x" size={14} />
           </button>
         </div>
       )}
+      {uploads.drafts.length > 0 && (
+        <ul className="upload-tray" aria-label="Attachments">
+          {uploads.drafts.map((draft) => (
+            <li key={draft.key} className={`upload ${draft.status}`}>
+              {draft.preview ? (
+                <img src={draft.preview} alt="" className="upload-preview" />
+              ) : (
+                <Icon name="file" size={20} />
+              )}
+              <span className="upload-meta">
+                <span className="upload-name">{draft.name}</span>
+                {draft.status === 'error' ? (
+                  <span className="upload-error" role="alert">
+                    {draft.error}
+                  </span>
+                ) : (
+                  <span className="muted small">{formatSize(draft.size)}</span>
+                )}
+                {draft.status === 'uploading' && (
+                  <progress max={1} value={draft.progress} aria-label={`Uploading ${draft.name}`} />
+                )}
+              </span>
+              <button
+                type="button"
+                className="icon-button small"
+                aria-label={
+                  draft.status === 'uploading' ? `Cancel upload of ${draft.name}` : `Remove ${draft.name}`
+                }
+                onClick={() => uploads.remove(draft.key)}
+              >
+                <Icon name="x" size={14} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {suggestions && (
+        <div className="suggestions" id={listId} role="listbox" aria-label="Emoji suggestions">
+          {suggestions.items.map((item, i) => (
+            <div
+              key={item.code}
+              role="option"
+              tabIndex={-1}
+              aria-selected={i === suggestions.active}
+              className={i === suggestions.active ? 'suggestion active' : 'suggestion'}
+              onMouseDown={(e) => {
+                // Keep focus in the textarea; the keyboard path is Enter/Tab there.
+                e.preventDefault();
+                accept(item);
+              }}
+            >
+              <span className="suggestion-emoji">{item.emoji}</span> :{item.code}:
+            </div>
+          ))}
+        </div>
+      )}
       <div className="composer-row">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Attach files"
+          onClick={() => fileInput.current?.click()}
+        >
+          <Icon name="paperclip" />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            if (e.target.files) void uploads.add([...e.target.files]);
+            e.target.value = '';
+          }}
+        />
         <button
           type="button"
           className="icon-button"
@@ -157,18 +290,31 @@ export function Composer({
           value={text}
           aria-label={`Message ${roomName}`}
           placeholder={`Message ${roomName}`}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={Boolean(suggestions)}
+          aria-controls={suggestions ? listId : undefined}
           onChange={(e) => {
             setText(e.target.value);
+            updateSuggestions(e.target.value, e.target.selectionStart);
             noteTyping();
           }}
           onKeyDown={onKeyDown}
-          onBlur={stopTyping}
+          onPaste={(e) => {
+            if (e.clipboardData.files.length === 0) return;
+            e.preventDefault();
+            void uploads.add([...e.clipboardData.files]);
+          }}
+          onBlur={() => {
+            stopTyping();
+            setSuggestions(null);
+          }}
           aria-invalid={tooLong}
         />
         <button
           type="submit"
           className="primary send"
-          disabled={!text.trim() || tooLong}
+          disabled={!canSend}
           aria-label={editing ? 'Save edit' : 'Send message'}
         >
           {editing ? 'Save' : 'Send'}
@@ -184,14 +330,8 @@ export function Composer({
           onClose={() => setPicking(false)}
           onPick={(emoji) => {
             const el = input.current;
-            const start = el?.selectionStart ?? text.length;
-            const end = el?.selectionEnd ?? text.length;
-            setText(text.slice(0, start) + emoji + text.slice(end));
+            insert(emoji, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length);
             setPicking(false);
-            requestAnimationFrame(() => {
-              el?.focus();
-              el?.setSelectionRange(start + emoji.length, start + emoji.length);
-            });
           }}
         />
       )}

@@ -3,6 +3,7 @@ import type { Member, Message } from '../../shared/protocol';
 import { renderMarkdown } from '../lib/markdown';
 import { formatExact, formatRelative } from '../lib/time';
 import type { OutboxItem } from '../state/outbox';
+import { Attachments } from './Attachments';
 import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker';
 import { Icon, type IconName } from './Icon';
 
@@ -114,6 +115,7 @@ export const MessageItem = memo(function MessageItem({
           </span>
         )}
       </div>
+      {message.attachments.length > 0 && <Attachments attachments={message.attachments} />}
       {message.reactions.length > 0 && (
         <ul className="reactions" aria-label="Reactions">
           {message.reactions.map((r) => {
@@ -189,6 +191,7 @@ export function PendingItem({
         <span className="author">{me}</span>
       </header>
       <div className="message-text">{renderMarkdown(item.text)}</div>
+      {item.attachments?.length ? <Attachments attachments={item.attachments} /> : null}
       {item.status === 'failed' ? (
         <div className="status failed" role="alert">
           Not sent{item.error ? `: ${item.error}` : ''}.{' '}

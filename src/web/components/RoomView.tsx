@@ -9,6 +9,7 @@ import { Icon } from './Icon';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { UserPicker } from './UserPicker';
+import { useUploads } from './useUploads';
 
 const KIND_LABEL = {
   channel: 'Channel',
@@ -34,6 +35,8 @@ export function RoomView({
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
   const [showMembers, setShowMembers] = useState(false);
+  const uploads = useUploads();
+  const [dragging, setDragging] = useState(false);
   const members = state.members[room.id];
   const title = roomTitle(room);
   const pending = useMemo(() => state.outbox.filter((o) => o.roomId === room.id), [state.outbox, room.id]);
@@ -72,7 +75,31 @@ export function RoomView({
   const loadOlder = useCallback(() => void client.loadOlder(room.id), [client, room.id]);
 
   return (
-    <main className="room" aria-label={title}>
+    <main
+      className="room"
+      aria-label={title}
+      onDragEnter={(e) => {
+        if (e.dataTransfer.types.includes('Files')) setDragging(true);
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target || !e.currentTarget.contains(e.relatedTarget as Node))
+          setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        setDragging(false);
+        void uploads.add([...e.dataTransfer.files]);
+      }}
+    >
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop files to share them in {title}
+        </div>
+      )}
       <header className="room-header">
         {onOpenSidebar && (
           <button type="button" className="icon-button" aria-label="Open sidebar" onClick={onOpenSidebar}>
@@ -150,8 +177,9 @@ export function RoomView({
             replyTo={replyTo}
             editing={editing}
             lastOwnMessage={lastOwnMessage}
+            uploads={uploads}
             onSend={(text) => {
-              client.send(room.id, text, replyTo?.id);
+              client.send(room.id, text, replyTo?.id, uploads.take());
               setReplyTo(null);
             }}
             onEdit={(message, text) => client.edit(message.id, text)}

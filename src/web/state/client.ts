@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
+  Attachment,
   ClientToServerEvents,
   HistoryPage,
   LogEvent,
@@ -452,12 +453,13 @@ export class ChatClient {
 
   // --- sending ------------------------------------------------------------------------------
 
-  send(roomId: string, text: string, replyTo?: string): void {
+  send(roomId: string, text: string, replyTo?: string, attachments: Attachment[] = []): void {
     this.outbox.add({
       clientMsgId: crypto.randomUUID(),
       roomId,
       text,
       ...(replyTo ? { replyTo } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
       createdAt: Date.now(),
     });
     this.syncOutbox();
@@ -494,6 +496,7 @@ export class ChatClient {
             clientMsgId: item.clientMsgId,
             text: item.text,
             ...(item.replyTo ? { replyTo: item.replyTo } : {}),
+            ...(item.attachments?.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
           });
           this.outbox.remove(item.clientMsgId);
           // Shown at once; the broadcast that follows advances the cursor without a duplicate.

@@ -1,3 +1,5 @@
+import type { Attachment } from '../../shared/protocol.js';
+
 /**
  * Messages written but not yet acknowledged. Kept in localStorage (per user) so a message typed
  * while offline survives a reload and is sent once the socket is back. Each item keeps the
@@ -8,6 +10,8 @@ export interface OutboxItem {
   clientMsgId: string;
   roomId: string;
   text: string;
+  /** Already uploaded; the message binds them when it is stored. */
+  attachments?: Attachment[];
   replyTo?: string;
   createdAt: number;
   status: 'pending' | 'sending' | 'failed';

@@ -1,0 +1,51 @@
+import type { Attachment } from '../../shared/protocol';
+
+export class UploadError extends Error {}
+
+let cachedLimit: Promise<number> | null = null;
+
+/** The server's upload size limit (checked here for a quick, clear error; enforced there). */
+export function uploadLimit(): Promise<number> {
+  cachedLimit ??= fetch('/api/config', { credentials: 'include' })
+    .then((r) => r.json() as Promise<{ uploadMaxBytes: number }>)
+    .then((c) => c.uploadMaxBytes)
+    .catch(() => Number.POSITIVE_INFINITY);
+  return cachedLimit;
+}
+
+/**
+ * Uploads one file with progress. XMLHttpRequest rather than fetch because only XHR reports
+ * upload progress; `signal` cancels it.
+ */
+export function uploadFile(
+  file: File,
+  onProgress: (fraction: number) => void,
+  signal: AbortSignal,
+): Promise<Attachment> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/uploads');
+    xhr.withCredentials = true;
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      const body = xhr.response as { attachment?: Attachment; detail?: string } | null;
+      if (xhr.status === 201 && body?.attachment) resolve(body.attachment);
+      else reject(new UploadError(body?.detail ?? `upload failed (${xhr.status})`));
+    };
+    xhr.onerror = () => reject(new UploadError('the upload was interrupted'));
+    xhr.onabort = () => reject(new UploadError('cancelled'));
+    signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import type { Attachment } from '../../shared/protocol';
+import { formatSize } from '../api/uploads';
+import { Icon } from './Icon';
+import { Modal } from './Modal';
+
+/**
+ * Images as a grid of thumbnails sized from their known dimensions (no layout jumps) that open
+ * in a lightbox; video and audio as native players; anything else as a download card.
+ */
+export function Attachments({ attachments }: { attachments: Attachment[] }) {
+  const [open, setOpen] = useState<Attachment | null>(null);
+  const images = attachments.filter((a) => a.kind === 'image');
+  const others = attachments.filter((a) => a.kind !== 'image');
+  return (
+    <div className="attachments">
+      {images.length > 0 && (
+        <div className={`image-grid count-${Math.min(images.length, 4)}`}>
+          {images.map((image) => (
+            <button
+              key={image.id}
+              type="button"
+              className="image-tile"
+              aria-label={`Open image ${image.name}`}
+              onClick={() => setOpen(image)}
+            >
+              <img
+                src={image.thumbUrl ?? image.url}
+                alt={image.name}
+                width={image.thumb?.width ?? image.width ?? undefined}
+                height={image.thumb?.height ?? image.height ?? undefined}
+                loading="lazy"
+                decoding="async"
+              />
+            </button>
+          ))}
+        </div>
+      )}
+      {others.map((file) =>
+        file.kind === 'video' ? (
+          // biome-ignore lint/a11y/useMediaCaption: user uploads come without caption tracks
+          <video
+            key={file.id}
+            className="media-player"
+            controls
+            preload="metadata"
+            src={file.url}
+            aria-label={file.name}
+          />
+        ) : file.kind === 'audio' ? (
+          // biome-ignore lint/a11y/useMediaCaption: user uploads come without caption tracks
+          <audio
+            key={file.id}
+            className="media-player audio"
+            controls
+            preload="metadata"
+            src={file.url}
+            aria-label={file.name}
+          />
+        ) : (
+          <a key={file.id} className="file-card" href={file.url} download={file.name}>
+            <Icon name="file" size={22} />
+            <span className="file-meta">
+              <span className="file-name">{file.name}</span>
+              <span className="muted small">{formatSize(file.size)}</span>
+            </span>
+            <Icon name="download" size={18} />
+          </a>
+        ),
+      )}
+      {open && (
+        <Modal title={open.name} onClose={() => setOpen(null)}>
+          <figure className="lightbox">
+            <img
+              src={open.url}
+              alt={open.name}
+              width={open.width ?? undefined}
+              height={open.height ?? undefined}
+            />
+            <figcaption className="muted small">
+              {open.width && open.height ? `${open.width} × ${open.height} · ` : ''}
+              {formatSize(open.size)} ·{' '}
+              <a href={open.url} download={open.name}>
+                Download
+              </a>
+            </figcaption>
+          </figure>
+        </Modal>
+      )}
+    </div>
+  );
+}

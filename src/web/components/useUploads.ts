@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Attachment } from '../../shared/protocol';
+import { formatSize, uploadFile, uploadLimit } from '../api/uploads';
+
+export interface Draft {
+  key: string;
+  name: string;
+  size: number;
+  progress: number;
+  status: 'uploading' | 'done' | 'error';
+  attachment?: Attachment;
+  error?: string;
+  /** A local preview for images while (and after) they upload. */
+  preview?: string;
+}
+
+/**
+ * Files on their way into a message: each uploads as soon as it is picked, dropped or pasted,
+ * with progress and cancel; the message is sent with those that finished.
+ */
+export function useUploads() {
+  const [drafts, setDrafts] = useState<Draft[]>([]);
+  const controllers = useRef(new Map<string, AbortController>());
+
+  const patch = useCallback((key: string, change: Partial<Draft>) => {
+    setDrafts((list) => list.map((d) => (d.key === key ? { ...d, ...change } : d)));
+  }, []);
+
+  // Takes an array, not a FileList: a drop's or an input's list empties once the event is
+  // over, and the limit lookup below is asynchronous.
+  const add = useCallback(
+    async (files: readonly File[]) => {
+      const limit = await uploadLimit();
+      for (const file of files) {
+        const key = crypto.randomUUID();
+        const preview = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
+        const draft: Draft = {
+          key,
+          name: file.name || 'pasted file',
+          size: file.size,
+          progress: 0,
+          status: 'uploading',
+          ...(preview ? { preview } : {}),
+        };
+        if (file.size > limit) {
+          setDrafts((list) => [
+            ...list,
+            { ...draft, status: 'error', error: `too large (the limit is ${formatSize(limit)})` },
+          ]);
+          continue;
+        }
+        const controller = new AbortController();
+        controllers.current.set(key, controller);
+        setDrafts((list) => [...list, draft]);
+        uploadFile(file, (progress) => patch(key, { progress }), controller.signal)
+          .then((attachment) => patch(key, { status: 'done', progress: 1, attachment }))
+          .catch((error: Error) => {
+            if (!controller.signal.aborted) patch(key, { status: 'error', error: error.message });
+          })
+          .finally(() => controllers.current.delete(key));
+      }
+    },
+    [patch],
+  );
+
+  const remove = useCallback((key: string) => {
+    controllers.current.get(key)?.abort();
+    setDrafts((list) => {
+      const gone = list.find((d) => d.key === key);
+      if (gone?.preview) URL.revokeObjectURL(gone.preview);
+      return list.filter((d) => d.key !== key);
+    });
+  }, []);
+
+  /** Hands over the finished attachments and clears the tray. */
+  const take = useCallback((): Attachment[] => {
+    const done = drafts.flatMap((d) => (d.status === 'done' && d.attachment ? [d.attachment] : []));
+    for (const d of drafts) if (d.preview) URL.revokeObjectURL(d.preview);
+    setDrafts([]);
+    return done;
+  }, [drafts]);
+
+  useEffect(
+    () => () => {
+      for (const controller of controllers.current.values()) controller.abort();
+    },
+    [],
+  );
+
+  return {
+    drafts,
+    add,
+    remove,
+    take,
+    uploading: drafts.some((d) => d.status === 'uploading'),
+    ready: drafts.some((d) => d.status === 'done'),
+  };
+}
+
+export type Uploads = ReturnType<typeof useUploads>;

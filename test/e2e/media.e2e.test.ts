@@ -1,0 +1,150 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchBrowser, screenshotPath } from '../helpers/browser.js';
+import { uniqueName } from '../helpers/clients.js';
+import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { startSlowProxy } from '../helpers/slow-proxy.js';
+
+/**
+ * Media the way users share it: files dropped on the room, the other person sees the
+ * thumbnail, opens the image and plays the video; a slow upload shows progress and can be
+ * cancelled.
+ */
+describe.skipIf(!chromiumPath)('media in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let contextA: BrowserContext;
+  let a: Page;
+  let b: Page;
+
+  const signIn = async (page: Page) => {
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill(uniqueName('media'));
+    await page.getByRole('button', { name: 'Start chatting' }).click();
+    await page.getByRole('heading', { name: '#general' }).waitFor();
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { rateRules: relaxedLimits });
+    browser = await launchBrowser();
+    contextA = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    a = await contextA.newPage();
+    b = await (
+      await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })
+    ).newPage();
+    for (const page of [a, b]) page.setDefaultTimeout(15_000);
+    await signIn(a);
+    await signIn(b);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('drops an image and a video on the room; the other person sees the thumbnail, opens and plays them', async () => {
+    // Make a real PNG and a real WebM in the page, then drop both on the room as a user would.
+    await a.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 320;
+      canvas.height = 200;
+      const ctx = canvas.getContext('2d')!;
+      const paint = (t: number) => {
+        ctx.fillStyle = '#1d4ed8';
+        ctx.fillRect(0, 0, 320, 200);
+        ctx.fillStyle = '#fbbf24';
+        ctx.fillRect(20 + t * 2, 60, 80, 80);
+      };
+      paint(0);
+      const png = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
+      const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm;codecs=vp8' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      recorder.start();
+      for (let frame = 0; frame < 30; frame++) {
+        paint(frame);
+        await new Promise((resolve) => setTimeout(resolve, 33));
+      }
+      recorder.stop();
+      await stopped;
+      const files = [
+        new File([png], 'sunset.png', { type: 'image/png' }),
+        new File(chunks, 'clip.webm', { type: 'video/webm' }),
+      ];
+      const transfer = new DataTransfer();
+      for (const file of files) transfer.items.add(file);
+      const room = document.querySelector('main.room')!;
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        room.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    });
+    const tray = a.getByRole('list', { name: 'Attachments' });
+    await expect.poll(() => tray.getByRole('listitem').count()).toBe(2);
+    await expect.poll(() => a.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
+    await a.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await expect.poll(() => tray.count()).toBe(0);
+
+    const thumb = b.locator('.image-tile img');
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(320);
+    expect(await thumb.getAttribute('src')).toMatch(/^\/thumbs\//);
+    await b.locator('.image-tile').click();
+    const lightbox = b.getByRole('dialog', { name: 'sunset.png' });
+    await expect
+      .poll(() =>
+        lightbox.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(320);
+    await b.screenshot({ path: await screenshotPath('desktop-lightbox') });
+    await lightbox.getByRole('button', { name: 'Close' }).click();
+
+    const video = b.locator('video.media-player');
+    await video.waitFor();
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await expect
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await b.screenshot({ path: await screenshotPath('desktop-media') });
+  });
+
+  it('shows upload progress for a larger file, and cancelling removes it', async () => {
+    // A slow uplink (128 KB/s) between this browser and the server; the session cookie is
+    // per host, so the same account follows through the proxy's port.
+    const proxy = await startSlowProxy(Number(new URL(server.url).port), 128 * 1024);
+    const slow = await contextA.newPage();
+    await slow.goto(proxy.url);
+    await slow.getByRole('heading', { name: '#general' }).waitFor({ timeout: 30_000 });
+    const chooser = slow.waitForEvent('filechooser');
+    await slow.getByRole('button', { name: 'Attach files' }).click();
+    await (await chooser).setFiles({
+      name: 'big.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(7.5 * 1024 * 1024, 7),
+    });
+    const progress = slow.getByRole('progressbar', { name: 'Uploading big.bin' });
+    await expect.poll(() => progress.isVisible()).toBe(true);
+    await expect.poll(() => progress.evaluate((p: HTMLProgressElement) => p.value)).toBeGreaterThan(0.05);
+    expect(await progress.evaluate((p: HTMLProgressElement) => p.value)).toBeLessThan(1);
+    await slow.screenshot({ path: await screenshotPath('desktop-upload-progress') });
+    await slow.getByRole('button', { name: 'Cancel upload of big.bin' }).click();
+    await expect.poll(() => slow.getByRole('list', { name: 'Attachments' }).count()).toBe(0);
+    await slow.close();
+    await proxy.close();
+
+    const tooBig = a.waitForEvent('filechooser');
+    await a.getByRole('button', { name: 'Attach files' }).click();
+    await (await tooBig).setFiles({
+      name: 'huge.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(9 * 1024 * 1024, 1),
+    });
+    await expect
+      .poll(() => a.getByRole('alert').filter({ hasText: 'too large' }).textContent())
+      .toContain('8.0 MB');
+  });
+});
