@@ -72,6 +72,7 @@ export function Attachments({ attachments }: { attachments: Attachment[] }) {
         <Modal title={open.name} onClose={() => setOpen(null)}>
           <figure className="lightbox">
             <img
+              className="lightbox-image"
               src={open.url}
               alt={open.name}
               width={open.width ?? undefined}
