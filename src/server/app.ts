@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -8,21 +10,24 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { startCluster } from './cluster/index.js';
 import type { Config } from './config.js';
-import type { RateRules } from './domain/rate-limit.js';
+import { MemoryMatchQueue } from './domain/matchmaker.js';
+import { MemoryPresence } from './domain/presence.js';
+import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
 import { registerProblemHandler } from './http/problems.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { sessionPlugin } from './http/session.js';
+import { Metrics } from './metrics.js';
 import { Gateway } from './realtime/gateway.js';
 import { EphemeralRooms } from './services/ephemeral.js';
 import { createServices } from './services/index.js';
 import { MediaService } from './services/media.js';
 import { type Database, openDatabase } from './store/database.js';
 import { LocalFileStore } from './store/files.js';
-import * as repo from './store/repository.js';
 import { seedChannels } from './store/seed.js';
 
 export interface ParleyOptions {
@@ -37,6 +42,7 @@ export interface Parley {
   app: FastifyInstance;
   gateway: Gateway;
   database: Database;
+  nodeId: string;
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
   url: string;
   close(): Promise<void>;
@@ -52,12 +58,16 @@ function webRoot(): string {
 }
 
 /**
- * Builds and starts one Parley node: database (migrated and seeded), services, HTTP routes and
- * the Socket.IO gateway, listening on the configured port. `close` shuts it down gracefully.
+ * Builds and starts one Parley node: database (migrated and seeded), cluster state (Redis, when
+ * configured) or its in-memory stand-ins, services, HTTP routes and the Socket.IO gateway,
+ * listening on the configured port. `close` shuts it down gracefully.
  */
 export async function startParley(options: ParleyOptions): Promise<Parley> {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
+  const nodeId = config.nodeId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const metrics = new Metrics();
+  const rateRules = { ...DEFAULT_RATE_RULES, ...options.rateRules };
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -66,15 +76,30 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const { db } = database;
   await seedChannels(db, now());
+
+  const cluster = config.redisUrl
+    ? await startCluster({
+        redisUrl: config.redisUrl,
+        nodeId,
+        presenceTtlMs: config.presenceTtlMs,
+        rateRules,
+        logger,
+        metrics,
+      })
+    : undefined;
+
   // Circular by nature: signing up joins #general, whose broadcast needs the gateway.
   let gateway: Gateway | undefined;
-  const { writes, limiter, presence, isOnline, chat, history, auth } = await createServices({
+  const { writes, limiter, presence, chat, history, auth } = await createServices({
     db,
-    rateRules: options.rateRules,
+    presence: cluster?.presence ?? new MemoryPresence(),
+    matchQueue: cluster?.matchQueue ?? new MemoryMatchQueue(),
+    limiter: cluster?.limiter ?? new MemoryRateLimiter(rateRules, now),
     now,
     sessionTtlMs: config.sessionTtlMs,
     guestSessionTtlMs: config.guestSessionTtlMs,
     apply: (effects) => gateway?.apply(effects),
+    onBatch: metrics.recordBatch,
   });
 
   const files = new LocalFileStore(path.join(config.dataDir, 'uploads'));
@@ -105,7 +130,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         title: 'Parley HTTP API',
         version: '1',
         description:
-          'Accounts, sessions and read-only views. Real-time actions use the Socket.IO protocol described in docs/protocol.md.',
+          'Accounts, sessions, files and read-only views. Real-time actions use the Socket.IO protocol described in docs/protocol.md.',
       },
       components: {
         securitySchemes: {
@@ -125,8 +150,10 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     async checkReady() {
       if (!ready) throw new Error('starting or shutting down');
       await database.ping();
+      await cluster?.ping();
     },
     publicConfig: { uploadMaxBytes: config.uploadMaxBytes },
+    metrics: metrics.registry,
   });
   await app.register(authRoutes, {
     auth,
@@ -161,50 +188,81 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     history,
     presence,
     limiter,
-    ephemeral: () => ephemeral,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
+    adapter: cluster?.adapter,
+    metrics,
     logger,
   });
   const liveGateway = gateway;
   const ephemeral = new EphemeralRooms(chat, {
+    db,
+    presence,
     graceMs: config.ephemeralGraceMs,
-    isOnline,
+    now,
     apply: (effects) => liveGateway.apply(effects),
+    acquireLock: cluster?.acquireLock,
     logger,
   });
 
   const url = await app.listen({ port: config.port, host: config.host });
-  await ephemeral.afterBoot((await repo.ephemeralMemberships(db)).map((m) => m.user_id));
-  const housekeeping = setInterval(() => {
-    auth
-      .expireSessions()
-      .then((expired) => liveGateway.disconnectSessions(expired))
-      .catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
-    media.sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload cleanup failed'));
-  }, HOUSEKEEPING_INTERVAL_MS);
-  housekeeping.unref();
+  ephemeral.start();
+  const timers: NodeJS.Timeout[] = [
+    setInterval(() => {
+      auth
+        .expireSessions()
+        .then((expired) => liveGateway.disconnectSessions(expired))
+        .catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
+      media.sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload cleanup failed'));
+    }, HOUSEKEEPING_INTERVAL_MS),
+  ];
+  if (cluster) {
+    // Some node notices a crashed node's heartbeat is gone and reports its users offline.
+    timers.push(
+      setInterval(
+        () => {
+          cluster.presence
+            .reapDeadNodes()
+            .then((offline) => announceOffline(offline))
+            .catch((error: unknown) => logger.warn({ err: error }, 'could not reap dead nodes'));
+        },
+        Math.max(100, config.presenceTtlMs / 3),
+      ),
+    );
+  }
+  for (const timer of timers) timer.unref();
+  const announceOffline = async (userIds: string[]) => {
+    for (const userId of userIds) await liveGateway.userWentOffline(userId, await chat.markSeen(userId));
+  };
   ready = true;
-  logger.info({ url, database: database.dialect, location: database.location }, 'parley is listening');
+  logger.info(
+    { url, nodeId, database: database.dialect, location: database.location, cluster: Boolean(cluster) },
+    'parley is listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       ready = false;
-      clearInterval(housekeeping);
+      for (const timer of timers) clearInterval(timer);
       ephemeral.stop();
       liveGateway.stopAccepting();
       // Finish what was accepted (the acks go out on still-open sockets), then hang up.
-      await writes.close();
+      await writes.close().catch((error: unknown) => logger.error({ err: error }, 'final writes failed'));
       await liveGateway.close();
+      if (cluster) {
+        // Tell the others who is gone with us, while the fan-out still works.
+        await announceOffline(await cluster.stop()).catch(() => {});
+      }
       await app.close();
+      await cluster?.disconnect();
       await database.close();
       logger.info('parley stopped');
     })();
     return closing;
   };
 
-  return { app, gateway: liveGateway, database, url: baseUrl(app), close };
+  return { app, gateway: liveGateway, database, nodeId, url: baseUrl(app), close };
 }
 
 function baseUrl(app: FastifyInstance): string {

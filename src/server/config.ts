@@ -60,6 +60,11 @@ export const configSchema = z.object({
     .max(24 * 365)
     .default(24),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only')
+    .optional(),
+  PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(15_000),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -92,6 +97,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
   uploadDailyQuotaBytes: number;
+  /** Names this node in a cluster; random per process when unset. */
+  nodeId: string | undefined;
+  /** How long a node may miss its heartbeat before its users count as offline. */
+  presenceTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     uploadDailyQuotaBytes: c.UPLOAD_DAILY_QUOTA_BYTES,
+    nodeId: c.NODE_ID,
+    presenceTtlMs: c.PRESENCE_TTL_MS,
   };
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryMatchQueue } from '../../src/server/domain/matchmaker.js';
+import { MemoryPresence } from '../../src/server/domain/presence.js';
+import { DEFAULT_RATE_RULES, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import { createServices, type Services } from '../../src/server/services/index.js';
 import { type Database, openDatabase } from '../../src/server/store/database.js';
 import { seedChannels } from '../../src/server/store/seed.js';
@@ -38,7 +41,9 @@ describe.each(backends)('store on $name', (backend) => {
   const services = async () =>
     createServices({
       db: (await open()).db,
-      rateRules: relaxedLimits,
+      presence: new MemoryPresence(),
+      matchQueue: new MemoryMatchQueue(),
+      limiter: new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...relaxedLimits }),
       now,
       sessionTtlMs: 60_000,
       guestSessionTtlMs: 1_000,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, CODE_LENGTH, generateCode, normaliseCode } from '../../src/server/domain/codes.js';
 import { DomainError } from '../../src/server/domain/errors.js';
-import { Matchmaker } from '../../src/server/domain/matchmaker.js';
+import { MemoryMatchQueue } from '../../src/server/domain/matchmaker.js';
 import {
   cleanMessageText,
   groupReactions,
   normaliseEmoji,
   replyExcerpt,
 } from '../../src/server/domain/messages.js';
-import { PresenceTracker } from '../../src/server/domain/presence.js';
+import { MemoryPresence } from '../../src/server/domain/presence.js';
 import { MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import {
   afterMemberLeft,
@@ -171,34 +171,34 @@ describe('message rules', () => {
   });
 });
 
-describe('matchmaker', () => {
-  it('pairs first come, first served and never with oneself', () => {
-    const mm = new Matchmaker();
-    expect(mm.request('a')).toBeNull();
-    expect(mm.request('a')).toBeNull();
-    expect(mm.request('b')).toBe('a');
-    expect(mm.size).toBe(0);
-    expect(mm.request('c')).toBeNull();
-    expect(mm.cancel('c')).toBe(true);
-    expect(mm.cancel('c')).toBe(false);
-    expect(mm.request('d')).toBeNull();
-    expect(mm.request('e')).toBe('d');
-    mm.request('f');
-    mm.requeue('g');
-    expect(mm.request('h')).toBe('g');
+describe('match queue', () => {
+  it('pairs first come, first served and never with oneself', async () => {
+    const queue = new MemoryMatchQueue();
+    expect(await queue.request('a')).toBeNull();
+    expect(await queue.request('a')).toBeNull();
+    expect(await queue.request('b')).toBe('a');
+    expect(await queue.isWaiting('a')).toBe(false);
+    expect(await queue.request('c')).toBeNull();
+    expect(await queue.cancel('c')).toBe(true);
+    expect(await queue.cancel('c')).toBe(false);
+    expect(await queue.request('d')).toBeNull();
+    expect(await queue.request('e')).toBe('d');
+    await queue.request('f');
+    await queue.requeue('g');
+    expect(await queue.request('h')).toBe('g');
   });
 });
 
 describe('presence', () => {
-  it('reports only the first connect and the last disconnect of a user', () => {
-    const presence = new PresenceTracker();
-    expect(presence.connect('u', 's1')).toBe(true);
-    expect(presence.connect('u', 's2')).toBe(false);
-    expect(presence.disconnect('u', 's1')).toBe(false);
-    expect(presence.isOnline('u')).toBe(true);
-    expect(presence.disconnect('u', 's2')).toBe(true);
-    expect(presence.isOnline('u')).toBe(false);
-    expect(presence.disconnect('u', 's2')).toBe(false);
+  it('reports only the first connect and the last disconnect of a user', async () => {
+    const presence = new MemoryPresence();
+    expect(await presence.connect('u', 's1')).toBe(true);
+    expect(await presence.connect('u', 's2')).toBe(false);
+    expect(await presence.disconnect('u', 's1')).toBe(false);
+    expect(await presence.onlineAmong(['u', 'v'])).toEqual(new Set(['u']));
+    expect(await presence.disconnect('u', 's2')).toBe(true);
+    expect(await presence.onlineAmong(['u'])).toEqual(new Set());
+    expect(await presence.disconnect('u', 's2')).toBe(false);
   });
 });
 

@@ -1,13 +1,21 @@
 /**
- * Who is online: a user is online while at least one of their sockets is connected. Only the
- * transitions (first socket in, last socket out) are reported, so callers broadcast once per
- * change rather than once per tab.
+ * Who is online: a user is online while at least one of their sockets is connected, on any
+ * node. Only transitions are reported (first socket in, last socket out), so callers
+ * broadcast once per change rather than once per tab. Async because in a cluster the answer
+ * lives in Redis (cluster/presence.ts); this in-memory version serves a single node.
  */
-export class PresenceTracker {
+export interface Presence {
+  /** Returns true when this socket brought the user online. */
+  connect(userId: string, socketId: string): Promise<boolean>;
+  /** Returns true when this socket was the user's last one anywhere. */
+  disconnect(userId: string, socketId: string): Promise<boolean>;
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+}
+
+export class MemoryPresence implements Presence {
   private readonly sockets = new Map<string, Set<string>>();
 
-  /** Returns true when this socket brought the user online. */
-  connect(userId: string, socketId: string): boolean {
+  async connect(userId: string, socketId: string): Promise<boolean> {
     const set = this.sockets.get(userId);
     if (set) {
       set.add(socketId);
@@ -17,8 +25,7 @@ export class PresenceTracker {
     return true;
   }
 
-  /** Returns true when this socket was the user's last one. */
-  disconnect(userId: string, socketId: string): boolean {
+  async disconnect(userId: string, socketId: string): Promise<boolean> {
     const set = this.sockets.get(userId);
     if (!set?.delete(socketId)) return false;
     if (set.size > 0) return false;
@@ -26,11 +33,7 @@ export class PresenceTracker {
     return true;
   }
 
-  isOnline(userId: string): boolean {
-    return this.sockets.has(userId);
-  }
-
-  get onlineCount(): number {
-    return this.sockets.size;
+  async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
+    return new Set(userIds.filter((id) => this.sockets.has(id)));
   }
 }

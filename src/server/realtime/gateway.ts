@@ -3,13 +3,14 @@ import { parse as parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, PresenceEvent, ServerToClientEvents } from '../../shared/protocol.js';
-import type { PresenceTracker } from '../domain/presence.js';
+import type { Presence } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
+import type { Metrics } from '../metrics.js';
 import type { AuthService, Session } from '../services/auth.js';
 import type { ChatService } from '../services/chat.js';
 import type { Effect } from '../services/effects.js';
-import type { EphemeralRooms } from '../services/ephemeral.js';
+
 import type { HistoryService } from '../services/history.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
 import { registerHandlers } from './handlers.js';
@@ -38,10 +39,12 @@ export interface GatewayDeps {
   auth: AuthService;
   chat: ChatService;
   history: HistoryService;
-  presence: PresenceTracker;
+  presence: Presence;
   limiter: RateLimiter;
-  ephemeral: () => EphemeralRooms;
   allowedOrigins: string[];
+  /** Set when several nodes share a Redis adapter. */
+  adapter?: Parameters<ParleyServer['adapter']>[0] | undefined;
+  metrics?: Metrics | undefined;
   trustProxy: boolean;
   logger: Logger;
 }
@@ -61,6 +64,14 @@ export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 export class Gateway {
   readonly io: ParleyServer;
   private accepting = true;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  /** Runs background work tied to sockets, logging failures and remembering it for drain(). */
+  private track(work: Promise<unknown>, log: Logger, what: string): void {
+    const tracked = work.catch((error: unknown) => log.warn({ err: error }, what));
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
+  }
 
   constructor(private readonly deps: GatewayDeps) {
     this.io = new Server(deps.httpServer, {
@@ -73,6 +84,7 @@ export class Gateway {
         callback(allowed ? null : 'origin not allowed', allowed);
       },
       cors: deps.allowedOrigins.length > 0 ? { origin: deps.allowedOrigins, credentials: true } : undefined,
+      ...(deps.adapter ? { adapter: deps.adapter } : {}),
     });
     this.io.use((socket, next) => {
       this.authenticate(socket)
@@ -135,9 +147,15 @@ export class Gateway {
     this.accepting = false;
   }
 
+  /** Waits for presence updates still in flight (so a clean shutdown leaves no stale state). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
   async close(): Promise<void> {
     this.accepting = false;
-    this.io.disconnectSockets(true);
+    this.io.local.disconnectSockets(true);
+    await this.drain();
     // Close the engine but not the HTTP server: Fastify owns that and closes it next.
     this.io.engine.close();
   }
@@ -154,6 +172,7 @@ export class Gateway {
     const { session } = socket.data;
     const userId = session.user.id;
     const log = this.deps.logger.child({ socketId: socket.id, userId });
+    this.deps.metrics?.connections.inc();
 
     // Handlers are attached at once so no early packet is dropped; they wait for `ready`,
     // which resolves when the socket is in all its rooms.
@@ -167,42 +186,67 @@ export class Gateway {
         ? setTimeout(() => socket.disconnect(true), Math.max(0, untilExpiry))
         : undefined;
 
+    let counted = false;
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
+      this.deps.metrics?.connections.dec();
       log.debug({ reason }, 'socket disconnected');
-      if (!this.deps.presence.disconnect(userId, socket.id)) return;
-      this.deps.chat.cancelMatch(userId);
-      this.deps.ephemeral().userOffline(userId);
-      void this.deps.chat
-        .markSeen(userId)
-        .then((lastSeenAt) => this.broadcastPresence({ userId, online: false, lastSeenAt }))
-        .catch((error: unknown) => log.warn({ err: error }, 'could not record last-seen time'));
+      if (!counted) return;
+      this.track(
+        (async () => {
+          // Last-seen first: whoever then finds the user offline also finds a fresh last-seen.
+          const lastSeenAt = await this.deps.chat.markSeen(userId);
+          if (!(await this.deps.presence.disconnect(userId, socket.id))) return;
+          await this.userWentOffline(userId, lastSeenAt);
+        })(),
+        log,
+        'could not record going offline',
+      );
     });
 
-    ready
-      .then(() => {
+    ready.then(
+      () => {
         if (!socket.connected) return;
-        if (this.deps.presence.connect(userId, socket.id)) {
-          this.deps.ephemeral().userOnline(userId);
-          this.broadcastPresence({ userId, online: true, lastSeenAt: null }).catch((error: unknown) =>
-            log.warn({ err: error }, 'could not broadcast presence'),
-          );
-        }
-      })
-      .catch((error: unknown) => {
+        counted = true;
+        // Presence is a nicety: if it cannot be recorded (Redis away), the socket still works.
+        this.track(
+          (async () => {
+            if (await this.deps.presence.connect(userId, socket.id)) {
+              await this.broadcastPresence({ userId, online: true, lastSeenAt: null });
+            }
+          })(),
+          log,
+          'could not record coming online',
+        );
+      },
+      (error: unknown) => {
         log.error({ err: error }, 'could not subscribe socket to its rooms');
         socket.disconnect(true);
-      });
+      },
+    );
+  }
+
+  /** A user is gone from every node: leave the match line, tell the people who share rooms. */
+  async userWentOffline(userId: string, lastSeenAt: number): Promise<void> {
+    await this.deps.chat.cancelMatch(userId);
+    await this.broadcastPresence({ userId, online: false, lastSeenAt });
   }
 
   private async subscribe(socket: ParleySocket): Promise<void> {
     const { session } = socket.data;
+    socket.join([userChannel(session.user.id), sessionChannel(session.id)]);
     const roomIds = await this.deps.chat.subscriptionsOf(session.user.id);
-    socket.join([userChannel(session.user.id), sessionChannel(session.id), ...roomIds.map(roomChannel)]);
+    socket.join(roomIds.map(roomChannel));
+    if (!this.deps.adapter) return;
+    // Across nodes, a removal committed elsewhere may have sent its "leave" while this socket
+    // was between reading its rooms and joining them. Reading once more after joining closes
+    // that window: anything removed since is left now; anything removed later reaches us.
+    const current = new Set(await this.deps.chat.roomIdsOf(session.user.id));
+    for (const roomId of roomIds) if (!current.has(roomId)) socket.leave(roomChannel(roomId));
   }
 
   /** Presence goes to everyone who shares a room with the user (each socket once). */
-  private async broadcastPresence(event: PresenceEvent): Promise<void> {
+  async broadcastPresence(event: PresenceEvent): Promise<void> {
     const roomIds = await this.deps.chat.roomIdsOf(event.userId);
     this.io.to([userChannel(event.userId), ...roomIds.map(roomChannel)]).emit('presence', event);
   }

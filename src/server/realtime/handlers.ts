@@ -9,8 +9,8 @@ import type {
 } from '../../shared/protocol.js';
 import { requestSchemas } from '../../shared/schemas.js';
 import { DomainError } from '../domain/errors.js';
-import type { PresenceTracker } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
+import type { Metrics } from '../metrics.js';
 import type { ChatService } from '../services/chat.js';
 import type { Effect, Outcome } from '../services/effects.js';
 import type { HistoryService } from '../services/history.js';
@@ -21,8 +21,8 @@ import type { Gateway, ParleySocket } from './gateway.js';
 export interface HandlerContext {
   chat: ChatService;
   history: HistoryService;
-  presence: PresenceTracker;
   limiter: RateLimiter;
+  metrics?: Metrics | undefined;
   gateway: Gateway;
   ready: Promise<void>;
   log: Logger;
@@ -61,7 +61,7 @@ export function registerHandlers(socket: ParleySocket, ctx: HandlerContext): voi
     wrap(await chat.joinByCode(user, code, socket.data.address), (room) => ({ room })),
   );
   on('match:random', async () => chat.requestMatch(user));
-  on('match:cancel', async () => ({ cancelled: chat.cancelMatch(user.id) }));
+  on('match:cancel', async () => ({ cancelled: await chat.cancelMatch(user.id) }));
   on('message:send', async (input) =>
     wrap(await chat.sendMessage(user, input), ({ message }) => ({ message })),
   );
@@ -102,6 +102,7 @@ function handle<E extends RequestEvent>(
     listener: (...args: unknown[]) => void,
   ) => void;
   listen(event, async (...args: unknown[]) => {
+    const started = performance.now();
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: Ack) => void) : undefined;
     let effects: Effect[] = [];
     let response: Ack<ResponsePayloads[E]>;
@@ -123,6 +124,8 @@ function handle<E extends RequestEvent>(
     // The write is committed: ack the sender first, then let the room hear about it.
     ack?.(response);
     ctx.gateway.apply(effects);
+    ctx.metrics?.events.inc({ event, outcome: response.ok ? 'ok' : response.error.code });
+    ctx.metrics?.ackLatency.observe({ event }, (performance.now() - started) / 1000);
   });
 }
 

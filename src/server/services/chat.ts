@@ -14,8 +14,9 @@ import type {
 import { LIMITS } from '../../shared/protocol.js';
 import { generateCode, normaliseCode } from '../domain/codes.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
-import type { Matchmaker } from '../domain/matchmaker.js';
+import type { MatchQueue } from '../domain/matchmaker.js';
 import { cleanMessageText, normaliseEmoji, replyExcerpt } from '../domain/messages.js';
+import type { Presence } from '../domain/presence.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
   afterMemberLeft,
@@ -46,8 +47,8 @@ export interface ChatDeps {
   db: Kysely<Schema>;
   writes: WriteQueue;
   limiter: RateLimiter;
-  matchmaker: Matchmaker;
-  isOnline(userId: string): boolean;
+  matchQueue: MatchQueue;
+  presence: Presence;
   now(): number;
 }
 
@@ -77,9 +78,10 @@ export class ChatService {
     const rooms = await this.listMyRooms(userId);
     const peers = [...new Set(rooms.flatMap((r) => (r.peer ? [r.peer.id] : [])))];
     const users = await repo.findUsersByIds(this.db, peers);
+    const online = await this.deps.presence.onlineAmong(peers);
     const presence = users.map((u) => ({
       userId: u.id,
-      online: this.deps.isOnline(u.id),
+      online: online.has(u.id),
       lastSeenAt: u.last_seen_at,
     }));
     return { rooms, presence };
@@ -109,10 +111,11 @@ export class ChatService {
   async members(userId: string, roomId: string): Promise<Member[]> {
     await this.readableRoom(this.db, roomId, userId);
     const rows = await repo.listMembers(this.db, roomId);
+    const online = await this.deps.presence.onlineAmong(rows.map((r) => r.id));
     return rows.map((row) => ({
       ...repo.toPublicUser(row),
       role: row.role,
-      online: this.deps.isOnline(row.id),
+      online: online.has(row.id),
       lastSeenAt: row.last_seen_at,
       joinedAt: row.joined_at,
     }));
@@ -122,11 +125,11 @@ export class ChatService {
     await enforce(this.deps.limiter, 'lookup', userId);
     const prefix = usernameKey(query);
     if (!prefix) return [];
-    const rows = await repo.searchUsers(this.db, prefix, LIMITS.userSearchMax + 1);
-    return rows
+    const rows = (await repo.searchUsers(this.db, prefix, LIMITS.userSearchMax + 1))
       .filter((row) => row.id !== userId)
-      .slice(0, LIMITS.userSearchMax)
-      .map((row) => ({ ...repo.toPublicUser(row), online: this.deps.isOnline(row.id) }));
+      .slice(0, LIMITS.userSearchMax);
+    const online = await this.deps.presence.onlineAmong(rows.map((r) => r.id));
+    return rows.map((row) => ({ ...repo.toPublicUser(row), online: online.has(row.id) }));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -323,13 +326,13 @@ export class ChatService {
     user: PublicUser,
   ): Promise<Outcome<{ status: 'waiting' } | { status: 'matched'; room: MyRoom }>> {
     await enforce(this.deps.limiter, 'roomCreate', user.id);
-    const { matchmaker } = this.deps;
-    if (matchmaker.isWaiting(user.id)) return outcome({ status: 'waiting' });
-    let partnerId = matchmaker.request(user.id);
+    const { matchQueue, presence } = this.deps;
+    if (await matchQueue.isWaiting(user.id)) return outcome({ status: 'waiting' });
+    let partnerId = await matchQueue.request(user.id);
     // Whoever waits must still be here; anyone who left without cancelling loses their place.
-    while (partnerId && !this.deps.isOnline(partnerId)) {
-      matchmaker.cancel(user.id);
-      partnerId = matchmaker.request(user.id);
+    while (partnerId && !(await presence.onlineAmong([partnerId])).has(partnerId)) {
+      await matchQueue.cancel(user.id);
+      partnerId = await matchQueue.request(user.id);
     }
     if (!partnerId) return outcome({ status: 'waiting' });
     try {
@@ -344,13 +347,13 @@ export class ChatService {
         return outcome({ status: 'matched' as const, room: created.value }, effects);
       });
     } catch (error) {
-      matchmaker.requeue(partnerId);
+      await matchQueue.requeue(partnerId);
       throw error;
     }
   }
 
-  cancelMatch(userId: string): boolean {
-    return this.deps.matchmaker.cancel(userId);
+  cancelMatch(userId: string): Promise<boolean> {
+    return this.deps.matchQueue.cancel(userId);
   }
 
   // -------------------------------------------------------------------------------------------

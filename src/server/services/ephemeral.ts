@@ -1,62 +1,75 @@
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Presence } from '../domain/presence.js';
+import * as repo from '../store/repository.js';
+import type { Schema } from '../store/schema.js';
 import type { ChatService } from './chat.js';
 import type { Effect } from './effects.js';
 
+export interface EphemeralDeps {
+  db: Kysely<Schema>;
+  presence: Presence;
+  graceMs: number;
+  now(): number;
+  apply(effects: Effect[]): void;
+  /** In a cluster, lets one node sweep at a time; absent on a single node. */
+  acquireLock?: (name: string, ttlMs: number) => Promise<boolean>;
+  logger: Logger;
+}
+
 /**
- * Code rooms and random matches live only while their members are around. When a user's last
- * socket closes we wait a grace period (long enough for a page reload or a network blip);
- * if they are still away, they leave every such room, which deletes rooms left empty and
- * ends matches. A timer per offline user, cancelled when they come back.
+ * Code rooms and random matches live only while their members are around. A member who is
+ * offline on every node and was last seen more than the grace period ago (long enough for a
+ * reload or a network blip) leaves all such rooms, which deletes emptied code rooms and ends
+ * matches. This is a periodic sweep over the database and cluster presence rather than a
+ * timer per user, so it needs no state of its own: it works across nodes, and when a node
+ * crashes (its users' last-seen is set by whoever notices) or the whole service restarts.
  */
 export class EphemeralRooms {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly startedAt: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
 
   constructor(
     private readonly chat: ChatService,
-    private readonly deps: {
-      graceMs: number;
-      isOnline(userId: string): boolean;
-      apply(effects: Effect[]): void;
-      logger: Logger;
-    },
-  ) {}
-
-  userOnline(userId: string): void {
-    const timer = this.timers.get(userId);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(userId);
+    private readonly deps: EphemeralDeps,
+  ) {
+    this.startedAt = deps.now();
   }
 
-  userOffline(userId: string): void {
-    this.userOnline(userId);
-    const timer = setTimeout(() => {
-      this.timers.delete(userId);
-      void this.expire(userId);
-    }, this.deps.graceMs);
-    timer.unref();
-    this.timers.set(userId, timer);
+  /** How often to sweep: often enough that rooms end close to the grace period. */
+  get intervalMs(): number {
+    return Math.max(50, Math.min(this.deps.graceMs / 4, 5_000));
   }
 
-  /**
-   * After a restart nobody is connected: give everyone the grace period to come back, then
-   * expire those who did not, and clear rooms a crash left empty.
-   */
-  async afterBoot(memberIds: string[]): Promise<void> {
-    this.deps.apply(await this.chat.deleteEmptyEphemeralRooms());
-    for (const userId of new Set(memberIds)) if (!this.deps.isOnline(userId)) this.userOffline(userId);
+  start(): void {
+    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
+    this.timer.unref();
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    clearInterval(this.timer);
   }
 
-  private async expire(userId: string): Promise<void> {
-    if (this.deps.isOnline(userId)) return;
+  async sweep(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
     try {
-      this.deps.apply(await this.chat.leaveEphemeralRooms(userId));
+      const now = this.deps.now();
+      // After a start, nobody has had the chance to reconnect yet.
+      if (now - this.startedAt < this.deps.graceMs) return;
+      if (this.deps.acquireLock && !(await this.deps.acquireLock('ephemeral-sweep', this.intervalMs))) return;
+      this.deps.apply(await this.chat.deleteEmptyEphemeralRooms());
+      const absent = await repo.ephemeralMembersNotSeenSince(this.deps.db, now - this.deps.graceMs);
+      if (absent.length === 0) return;
+      const online = await this.deps.presence.onlineAmong(absent);
+      for (const userId of absent) {
+        if (!online.has(userId)) this.deps.apply(await this.chat.leaveEphemeralRooms(userId));
+      }
     } catch (error) {
-      this.deps.logger.error({ err: error, userId }, 'could not end ephemeral rooms of an absent user');
+      this.deps.logger.error({ err: error }, 'could not end the ephemeral rooms of absent users');
+    } finally {
+      this.running = false;
     }
   }
 }

@@ -265,14 +265,21 @@ export function listChannels(db: Executor) {
   return db.selectFrom('rooms').selectAll().where('kind', '=', 'channel').orderBy('name_key').execute();
 }
 
-/** Members of code and match rooms, for the sweep that ends rooms whose members went away. */
-export function ephemeralMemberships(db: Executor) {
-  return db
+/**
+ * Members of code and match rooms not seen since `cutoff` (or never recorded as gone): the
+ * candidates for leaving; the caller drops those who are online right now.
+ */
+export async function ephemeralMembersNotSeenSince(db: Executor, cutoff: number): Promise<string[]> {
+  const rows = await db
     .selectFrom('room_members')
     .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
-    .select(['room_members.room_id', 'room_members.user_id'])
+    .innerJoin('users', 'users.id', 'room_members.user_id')
+    .select('room_members.user_id')
+    .distinct()
     .where('rooms.kind', 'in', ['code', 'match'])
+    .where((eb) => eb.or([eb('users.last_seen_at', 'is', null), eb('users.last_seen_at', '<', cutoff)]))
     .execute();
+  return rows.map((r) => r.user_id);
 }
 
 export async function emptyEphemeralRooms(db: Executor): Promise<string[]> {

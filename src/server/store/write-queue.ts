@@ -24,10 +24,16 @@ export class WriteQueue {
   private running: Promise<void> | null = null;
   private closed = false;
 
+  private readonly maxBatch: number;
+  private readonly onBatch: ((durationMs: number, size: number) => void) | undefined;
+
   constructor(
     private readonly db: Kysely<Schema>,
-    private readonly maxBatch = 512,
-  ) {}
+    options: { maxBatch?: number; onBatch?: ((durationMs: number, size: number) => void) | undefined } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 512;
+    this.onBatch = options.onBatch;
+  }
 
   run<T>(work: Work<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('write queue is closed'));
@@ -48,7 +54,9 @@ export class WriteQueue {
     await new Promise((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
+      const started = performance.now();
       await this.commit(batch);
+      this.onBatch?.(performance.now() - started, batch.length);
     }
     this.running = null;
   }
