@@ -190,7 +190,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
     /** Clients of the web app's engine, through a load balancer that skips dead nodes. */
     async function streamingClients(balancerUrl: string, count: number) {
       const list: { client: ChatClient; auth: Awaited<ReturnType<typeof register>> }[] = [];
-    for (let i = 0; i < count; i++) {
+      for (let i = 0; i < count; i++) {
         const auth = await register(a());
         const client = new ChatClient({
           me: auth.user,
