@@ -1,0 +1,206 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { LeanSocket } from './lean-client.js';
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across our clients. */
+export const now = () => performance.timeOrigin + performance.now();
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Keeps the generator on its own core, away from the server under test. */
+export function pinGenerator(): void {
+  if (hasTaskset && os.cpus().length > 1)
+    execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+export type TargetName = 'ws' | 'socketio' | 'parley';
+
+export interface Target {
+  name: TargetName;
+  url: string;
+  info: Record<string, unknown>;
+  child: ChildProcess;
+  /** Server RSS after a forced GC. */
+  memory(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const SERVER_FILES: Record<TargetName, string> = {
+  ws: 'bench/servers/ws-broadcast.ts',
+  socketio: 'bench/servers/socketio-broadcast.ts',
+  parley: 'bench/servers/parley.ts',
+};
+
+/** Starts a server under test as a child process, pinned to core 0 when possible. */
+export async function startTarget(name: TargetName, env: Record<string, string> = {}): Promise<Target> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+  const node = [process.execPath, '--expose-gc', '--import', 'tsx', SERVER_FILES[name]];
+  const [command, ...args] = hasTaskset && os.cpus().length > 1 ? ['taskset', '-c', '0', ...node] : node;
+  const child = spawn(command!, args, {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ url: string } & Record<string, unknown>>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${name} server exited with ${code}`)));
+    child.on('message', (message: { type: string; url: string }) => {
+      if (message.type === 'ready') resolve(message);
+    });
+  });
+  return {
+    name,
+    url: ready.url,
+    info: ready,
+    child,
+    memory: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: { type: string; rss: number }) => {
+          if (message.type !== 'memory') return;
+          child.off('message', onMessage);
+          resolve(message.rss);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'memory' });
+      }),
+    async stop() {
+      child.removeAllListeners('exit');
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One simulated user in the fan-out room. `send` stamps the message with the send time; every
+ * receiver reports the latency of what arrives. Only the timestamp is parsed out of frames.
+ */
+export interface BenchClient {
+  send(stamp: number): Promise<unknown> | undefined;
+  onDelivery: (latencyMs: number) => void;
+  close(): void;
+}
+
+function stampAfter(frame: string, marker: string): number | null {
+  const at = frame.indexOf(marker);
+  if (at < 0) return null;
+  const start = at + marker.length;
+  let end = start;
+  while (end < frame.length) {
+    const c = frame.charCodeAt(end);
+    if ((c < 48 || c > 57) && c !== 46) break;
+    end++;
+  }
+  return Number(frame.slice(start, end));
+}
+
+export async function connectClient(target: Target, index: number, roomId?: string): Promise<BenchClient> {
+  if (target.name === 'ws') {
+    const ws = new WebSocket(target.url.replace(/^http/, 'ws'), { perMessageDeflate: false });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const client: BenchClient = {
+      send: (stamp) => {
+        ws.send(`{"t":${stamp}}`);
+        return undefined;
+      },
+      onDelivery: () => {},
+      close: () => ws.terminate(),
+    };
+    ws.on('message', (data: Buffer) => {
+      const stamp = stampAfter(data.toString(), '"t":');
+      if (stamp !== null) client.onDelivery(now() - stamp);
+    });
+    return client;
+  }
+  const users = (target.info.users as { token: string }[] | undefined) ?? [];
+  const socket = new LeanSocket(target.url, target.name === 'parley' ? { token: users[index]!.token } : null);
+  await socket.connected;
+  let counter = 0;
+  const client: BenchClient = {
+    send: (stamp) =>
+      target.name === 'parley'
+        ? socket.emitWithAck('message:send', {
+            roomId,
+            clientMsgId: `${index}-${++counter}-${stamp}`,
+            text: `b|${stamp}`,
+          })
+        : socket.emitWithAck('msg', { t: stamp }),
+    onDelivery: () => {},
+    close: () => socket.close(),
+  };
+  const marker = target.name === 'parley' ? '"text":"b|' : '"t":';
+  socket.onEvent = (frame) => {
+    const stamp = stampAfter(frame, marker);
+    if (stamp !== null) client.onDelivery(now() - stamp);
+  };
+  return client;
+}
+
+export async function connectMany<T>(
+  count: number,
+  connect: (i: number) => Promise<T>,
+  concurrency = 200,
+): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      for (let i = next++; i < count; i = next++) out[i] = await connect(i);
+    }),
+  );
+  return out;
+}
+
+export function percentile(sorted: Float64Array | number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor((sorted.length - 1) / 2)]!;
+};
+
+/** Latencies collected without reallocating on every push. */
+export class Samples {
+  private data = new Float64Array(1 << 16);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+  sorted(): Float64Array {
+    return this.data.slice(0, this.length).sort();
+  }
+}
+
+/** CPU the generator itself used, as a share of one core, over a measured stretch. */
+export function cpuMeter() {
+  const start = process.cpuUsage();
+  const startedAt = performance.now();
+  return () => {
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000 / (performance.now() - startedAt);
+  };
+}

@@ -1,0 +1,466 @@
+/**
+ * `npm run bench` — Parley against a raw `ws` relay (the ceiling) and a bare Socket.IO
+ * broadcaster (what one would write instead), on this machine, in this run. See bench/README.md.
+ *
+ *   npm run bench                    full scale (minutes)
+ *   npm run bench -- --smoke         tiny scale, for CI: keeps the harness working, asserts nothing on time
+ *   npm run bench -- --only fanout,history --reps 5
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type BenchClient,
+  connectClient,
+  connectMany,
+  cpuMeter,
+  hasTaskset,
+  median,
+  now,
+  percentile,
+  pinGenerator,
+  Samples,
+  sleep,
+  startTarget,
+  type Target,
+  type TargetName,
+} from './harness.js';
+import { LeanSocket } from './lean-client.js';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
+const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : smoke ? 1 : 3;
+
+const SCALE = smoke
+  ? {
+      fanoutClients: 20,
+      senders: 2,
+      rates: [20, 40],
+      stepMs: 1_000,
+      latencyDeliveries: 400,
+      latencyMs: 1_000,
+      dmPairs: 10,
+      writeMs: 1_000,
+      idle: 50,
+      storm: 50,
+      history: 2_000,
+      historyQueries: 200,
+    }
+  : {
+      fanoutClients: 1000,
+      senders: 10,
+      rates: [10, 20, 40, 60, 80, 100, 150, 200],
+      stepMs: 4_000,
+      latencyDeliveries: 10_000,
+      latencyMs: 8_000,
+      dmPairs: 1000,
+      writeMs: 6_000,
+      idle: 10_000,
+      storm: 10_000,
+      history: 1_000_000,
+      historyQueries: 2_000,
+    };
+
+const log = (...parts: unknown[]) => console.error('[bench]', ...parts);
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+interface RunResult {
+  sent: number;
+  expected: number;
+  delivered: number;
+  deliveriesPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  generatorCpu: number;
+}
+
+/** Offers `rate` messages/s spread over the senders for `durationMs`, then waits for stragglers. */
+async function offer(
+  clients: BenchClient[],
+  senders: number,
+  rate: number,
+  durationMs: number,
+): Promise<RunResult> {
+  const samples = new Samples();
+  let delivered = 0;
+  for (const client of clients) {
+    client.onDelivery = (latency) => {
+      delivered++;
+      samples.push(latency);
+    };
+  }
+  const cpu = cpuMeter();
+  const started = now();
+  let sent = 0;
+  while (now() - started < durationMs) {
+    const due = Math.floor(((now() - started) / 1000) * rate);
+    for (; sent < due; sent++) void clients[sent % senders]!.send(now())?.catch(() => {});
+    await sleep(2);
+  }
+  const expected = sent * clients.length;
+  const drainUntil = now() + 3_000;
+  while (delivered < expected && now() < drainUntil) await sleep(20);
+  const elapsed = (now() - started) / 1000;
+  const generatorCpu = cpu();
+  const sorted = samples.sorted();
+  return {
+    sent,
+    expected,
+    delivered,
+    deliveriesPerSec: delivered / elapsed,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    generatorCpu,
+  };
+}
+
+async function roomClients(target: Target, count: number): Promise<BenchClient[]> {
+  const roomId = target.info.generalId as string | undefined;
+  return connectMany(count, (i) => connectClient(target, i, roomId));
+}
+
+const TARGETS: TargetName[] = ['ws', 'socketio', 'parley'];
+
+/** Scenario 1: the highest offered rate each target sustains with 100 % delivery and p99 < 100 ms. */
+async function fanout() {
+  const results: Record<
+    string,
+    { bestRate: number; deliveriesPerSec: number; p99: number; generatorCpu: number }[]
+  > = {};
+  for (let rep = 0; rep < reps; rep++) {
+    for (const name of TARGETS) {
+      const target = await startTarget(name, { BENCH_PLAN: JSON.stringify({ users: SCALE.fanoutClients }) });
+      try {
+        const clients = await roomClients(target, SCALE.fanoutClients);
+        await sleep(500);
+        let best = { bestRate: 0, deliveriesPerSec: 0, p99: Number.NaN, generatorCpu: 0 };
+        for (const rate of SCALE.rates) {
+          const run = await offer(clients, SCALE.senders, rate, SCALE.stepMs);
+          const ok = run.delivered === run.expected && run.p99 < 100;
+          log(
+            `fanout ${name} rate ${rate}/s: ${Math.round(run.deliveriesPerSec)} deliveries/s, ${run.delivered}/${run.expected}, p99 ${round(run.p99)} ms, generator ${Math.round(run.generatorCpu * 100)}% CPU ${ok ? '' : '(limit)'}`,
+          );
+          if (!ok) break;
+          best = {
+            bestRate: rate,
+            deliveriesPerSec: run.deliveriesPerSec,
+            p99: run.p99,
+            generatorCpu: run.generatorCpu,
+          };
+          await sleep(300);
+        }
+        (results[name] ??= []).push(best);
+        for (const client of clients) client.close();
+      } finally {
+        await target.stop();
+      }
+    }
+  }
+  const summary = Object.fromEntries(
+    TARGETS.map((name) => {
+      const runs = results[name]!;
+      return [
+        name,
+        {
+          bestRate: median(runs.map((r) => r.bestRate)),
+          deliveriesPerSec: median(runs.map((r) => r.deliveriesPerSec)),
+          p99: median(runs.map((r) => r.p99)),
+          generatorCpu: median(runs.map((r) => r.generatorCpu)),
+        },
+      ];
+    }),
+  );
+  return {
+    clients: SCALE.fanoutClients,
+    senders: SCALE.senders,
+    ...summary,
+    ratioVsSocketIO: summary.parley!.deliveriesPerSec / summary.socketio!.deliveriesPerSec,
+    ratioVsWs: summary.parley!.deliveriesPerSec / summary.ws!.deliveriesPerSec,
+  };
+}
+
+/** Scenario 2: latency at a fixed delivery rate, acks included for Socket.IO and Parley. */
+async function latency() {
+  const rate = SCALE.latencyDeliveries / SCALE.fanoutClients;
+  const results: Record<string, RunResult[]> = {};
+  for (let rep = 0; rep < reps; rep++) {
+    for (const name of TARGETS) {
+      const target = await startTarget(name, { BENCH_PLAN: JSON.stringify({ users: SCALE.fanoutClients }) });
+      try {
+        const clients = await roomClients(target, SCALE.fanoutClients);
+        await sleep(500);
+        await offer(clients, SCALE.senders, rate, 1_000); // warm-up
+        const run = await offer(clients, SCALE.senders, rate, SCALE.latencyMs);
+        log(
+          `latency ${name}: p50 ${round(run.p50)} p95 ${round(run.p95)} p99 ${round(run.p99)} ms at ${Math.round(run.deliveriesPerSec)} deliveries/s`,
+        );
+        (results[name] ??= []).push(run);
+        for (const client of clients) client.close();
+      } finally {
+        await target.stop();
+      }
+    }
+  }
+  const summary = Object.fromEntries(
+    TARGETS.map((name) => [
+      name,
+      {
+        p50: median(results[name]!.map((r) => r.p50)),
+        p95: median(results[name]!.map((r) => r.p95)),
+        p99: median(results[name]!.map((r) => r.p99)),
+        deliveriesPerSec: median(results[name]!.map((r) => r.deliveriesPerSec)),
+      },
+    ]),
+  );
+  return {
+    deliveriesPerSecTarget: SCALE.latencyDeliveries,
+    ...summary,
+    p99RatioVsSocketIO: summary.parley!.p99 / summary.socketio!.p99,
+  };
+}
+
+/** Scenario 3: many DM pairs all sending; acknowledged (= durably committed) messages per second. */
+async function writes() {
+  const rates: number[] = [];
+  const ackP99: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const target = await startTarget('parley', {
+      BENCH_PLAN: JSON.stringify({ users: SCALE.dmPairs * 2, dmPairs: SCALE.dmPairs }),
+    });
+    try {
+      const users = target.info.users as { token: string }[];
+      const dms = target.info.dms as { roomId: string; a: number; b: number }[];
+      const sockets = await connectMany(users.length, async (i) => {
+        const socket = new LeanSocket(target.url, { token: users[i]!.token });
+        await socket.connected;
+        return socket;
+      });
+      const roomOf = new Map<number, string>();
+      for (const dm of dms) {
+        roomOf.set(dm.a, dm.roomId);
+        roomOf.set(dm.b, dm.roomId);
+      }
+      let acked = 0;
+      let running = true;
+      const latencies = new Samples();
+      const started = now();
+      // Every user keeps two sends in flight: as soon as one is acknowledged, the next goes.
+      await Promise.all(
+        sockets.flatMap((socket, i) =>
+          [0, 1].map(async (lane) => {
+            let n = 0;
+            while (running) {
+              const sentAt = now();
+              await socket.emitWithAck('message:send', {
+                roomId: roomOf.get(i),
+                clientMsgId: `${i}-${lane}-${n++}`,
+                text: 'write-heavy',
+              });
+              latencies.push(now() - sentAt);
+              acked++;
+              if (now() - started > SCALE.writeMs) running = false;
+            }
+          }),
+        ),
+      );
+      const perSec = acked / ((now() - started) / 1000);
+      const p99 = percentile(latencies.sorted(), 99);
+      log(
+        `writes: ${Math.round(perSec)} acknowledged messages/s over ${dms.length} DM pairs (ack p99 ${round(p99)} ms)`,
+      );
+      rates.push(perSec);
+      ackP99.push(p99);
+      for (const socket of sockets) socket.close();
+    } finally {
+      await target.stop();
+    }
+  }
+  return { dmPairs: SCALE.dmPairs, ackedPerSec: median(rates), ackP99Ms: median(ackP99) };
+}
+
+/** Scenario 4: idle authenticated connections, each member of five rooms; RSS per connection. */
+async function memory() {
+  const out: Record<string, number> = {};
+  for (const name of TARGETS) {
+    const perConnection: number[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+      const target = await startTarget(name, {
+        BENCH_PLAN: JSON.stringify({ users: SCALE.idle, extraChannels: 4 }),
+      });
+      try {
+        await sleep(300);
+        const before = await target.memory();
+        const clients = await roomClients(target, SCALE.idle);
+        await sleep(1_000);
+        const after = await target.memory();
+        perConnection.push((after - before) / SCALE.idle / 1024);
+        for (const client of clients) client.close();
+      } finally {
+        await target.stop();
+      }
+    }
+    out[name] = median(perConnection);
+    log(`memory ${name}: ${round(out[name]!)} KiB per connection`);
+  }
+  return { connections: SCALE.idle, roomsPerConnection: 5, kibPerConnection: out };
+}
+
+/** Scenario 5: every client drops at once and reconnects with auth and a resync. */
+async function storm() {
+  const times: number[] = [];
+  let failures = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    const target = await startTarget('parley', {
+      BENCH_PLAN: JSON.stringify({ users: SCALE.storm, extraChannels: 4 }),
+    });
+    try {
+      const users = target.info.users as { token: string }[];
+      const channels = target.info.channels as string[];
+      const connectAll = () =>
+        connectMany(
+          users.length,
+          async (i) => {
+            const socket = new LeanSocket(target.url, { token: users[i]!.token });
+            try {
+              await socket.connected;
+              await socket.emitWithAck('sync', {
+                cursors: Object.fromEntries(channels.map((id) => [id, 0])),
+              });
+              return socket;
+            } catch {
+              failures++;
+              socket.close();
+              return null;
+            }
+          },
+          1_000,
+        );
+      const first = await connectAll();
+      for (const socket of first) socket?.close();
+      const started = now();
+      const second = await connectAll();
+      const seconds = (now() - started) / 1000;
+      times.push(seconds);
+      log(
+        `storm: ${users.length} clients back and resynced in ${round(seconds, 2)} s, ${failures} failures so far`,
+      );
+      for (const socket of second) socket?.close();
+    } finally {
+      await target.stop();
+    }
+  }
+  return { clients: SCALE.storm, recoverySeconds: median(times), failures };
+}
+
+/** Scenario 6: a room with a long history; pages of 50 at random depths over HTTP. */
+async function history() {
+  const p99s: number[] = [];
+  const p50s: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const target = await startTarget('parley', {
+      BENCH_PLAN: JSON.stringify({ users: 1, historyMessages: SCALE.history }),
+    });
+    try {
+      const { token } = (target.info.users as { token: string }[])[0]!;
+      const roomId = target.info.generalId as string;
+      const latencies = new Samples();
+      for (let q = 0; q < SCALE.historyQueries; q++) {
+        const before = 51 + Math.floor(Math.random() * (SCALE.history - 50));
+        const started = now();
+        const response = await fetch(`${target.url}/api/rooms/${roomId}/messages?limit=50&before=${before}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const page = (await response.json()) as { messages: unknown[] };
+        if (page.messages.length !== 50) throw new Error(`history page had ${page.messages.length} messages`);
+        latencies.push(now() - started);
+      }
+      const sorted = latencies.sorted();
+      p50s.push(percentile(sorted, 50));
+      p99s.push(percentile(sorted, 99));
+      log(
+        `history: p50 ${round(p50s.at(-1)!, 2)} ms, p99 ${round(p99s.at(-1)!, 2)} ms over ${SCALE.history} messages`,
+      );
+    } finally {
+      await target.stop();
+    }
+  }
+  return { messages: SCALE.history, pageSize: 50, p50Ms: median(p50s), p99Ms: median(p99s) };
+}
+
+const SCENARIOS = { fanout, latency, writes, memory, storm, history } as const;
+
+pinGenerator();
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.type()} ${os.release()}`,
+  pinned: hasTaskset && os.cpus().length > 1 ? 'server on core 0, generator on core 1' : 'not pinned',
+  database: process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite (synchronous=FULL)',
+};
+log('machine', machine);
+const results: Record<string, unknown> = {};
+for (const [name, run] of Object.entries(SCENARIOS)) {
+  if (only && !only.includes(name)) continue;
+  log(`--- ${name}`);
+  results[name] = await run();
+}
+const report = { date: new Date().toISOString(), mode: smoke ? 'smoke' : 'full', reps, machine, results };
+const dir = path.resolve(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(path.join(dir, smoke ? 'smoke.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+const markdown = renderMarkdown(report);
+writeFileSync(path.join(dir, smoke ? 'smoke.md' : 'latest.md'), markdown);
+console.log(markdown);
+process.exit(0);
+
+function renderMarkdown(r: typeof report): string {
+  const res = r.results as Record<string, Record<string, any>>;
+  const f = (v: number | undefined, d = 1) =>
+    v === undefined || Number.isNaN(v) ? '—' : round(v, d).toLocaleString('en-US');
+  const lines = [
+    `Parley benchmark — ${r.mode}, ${r.reps} repetition(s), medians. ${r.date}`,
+    '',
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ${r.machine.pinned}; Parley on ${r.machine.database}.`,
+    '',
+  ];
+  lines.push(
+    '| Scenario | raw ws | bare Socket.IO | Parley | Parley / Socket.IO | Parley / ws | Target |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  if (res.fanout) {
+    const x = res.fanout;
+    lines.push(
+      `| 1. Fan-out, ${x.clients} clients, ${x.senders} senders: deliveries/s at 100 % delivery, p99 < 100 ms | ${f(x.ws.deliveriesPerSec, 0)} | ${f(x.socketio.deliveriesPerSec, 0)} | ${f(x.parley.deliveriesPerSec, 0)} | ${f(x.ratioVsSocketIO, 2)}× | ${f(x.ratioVsWs, 2)}× | ≥ 1.0× Socket.IO, ≥ 0.8× ws |`,
+    );
+  }
+  if (res.latency) {
+    const x = res.latency;
+    lines.push(
+      `| 2. Latency at ${f(x.deliveriesPerSecTarget, 0)} deliveries/s: p50 / p95 / p99 ms | ${f(x.ws.p50)} / ${f(x.ws.p95)} / ${f(x.ws.p99)} | ${f(x.socketio.p50)} / ${f(x.socketio.p95)} / ${f(x.socketio.p99)} | ${f(x.parley.p50)} / ${f(x.parley.p95)} / ${f(x.parley.p99)} | ${f(x.p99RatioVsSocketIO, 2)}× (p99) | | p99 ≤ Socket.IO and < 50 ms |`,
+    );
+  }
+  if (res.writes)
+    lines.push(
+      `| 3. Write-heavy, ${res.writes.dmPairs} DM pairs: acknowledged durable messages/s (ack p99) | | | ${f(res.writes.ackedPerSec, 0)} (${f(res.writes.ackP99Ms)} ms) | | | ≥ 50,000/s |`,
+    );
+  if (res.memory) {
+    const m = res.memory.kibPerConnection;
+    lines.push(
+      `| 4. Memory, ${res.memory.connections} idle connections in 5 rooms: KiB per connection | ${f(m.ws)} | ${f(m.socketio)} | ${f(m.parley)} | | | ≤ 20 KiB |`,
+    );
+  }
+  if (res.storm)
+    lines.push(
+      `| 5. Reconnect storm, ${res.storm.clients} clients with auth + resync: seconds to recover (failures) | | | ${f(res.storm.recoverySeconds, 2)} (${res.storm.failures}) | | | ≤ 10 s, 0 failures |`,
+    );
+  if (res.history)
+    lines.push(
+      `| 6. History, ${f(res.history.messages, 0)} messages: page of 50 at random depth, p50 / p99 ms | | | ${f(res.history.p50Ms, 2)} / ${f(res.history.p99Ms, 2)} | | | p99 < 5 ms |`,
+    );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,206 @@
+// Parley as deployed (auth on the handshake, membership checks, durable group commit), with
+// the per-user rate limits raised so the load generator measures throughput, not throttling.
+// Accounts, rooms and history are bulk-loaded straight into the database before listening, the
+// way an import would, so setting up 10k users takes seconds.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { startParley } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import type { RateRules } from '../../src/server/domain/rate-limit.js';
+import { DEFAULT_RATE_RULES } from '../../src/server/domain/rate-limit.js';
+import type { Schema } from '../../src/server/store/schema.js';
+
+export interface SeedPlan {
+  /** Users, all members of #general. */
+  users: number;
+  /** Extra channels every user is in (memory scenario). */
+  extraChannels: number;
+  /** DM pairs among the users (write scenario). */
+  dmPairs: number;
+  /** Messages pre-loaded into #general (history scenario). */
+  historyMessages: number;
+}
+
+const unlimited: RateRules = Object.fromEntries(
+  Object.keys(DEFAULT_RATE_RULES).map((rule) => [rule, { burst: 1e9, perSecond: 1e9 }]),
+) as RateRules;
+
+async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
+  const general = await db
+    .selectFrom('rooms')
+    .select('id')
+    .where('name_key', '=', 'general')
+    .executeTakeFirstOrThrow();
+  const users: { id: string; token: string }[] = [];
+  const chunk = <T>(items: T[], size: number) =>
+    Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+  const userRows = Array.from({ length: plan.users }, (_, i) => {
+    const id = randomUUID();
+    const token = randomBytes(32).toString('base64url');
+    users.push({ id, token });
+    return {
+      id,
+      username: `bench${i}`,
+      username_key: `bench${i}`,
+      password_hash: null,
+      is_guest: 1,
+      created_at: now,
+      last_seen_at: null,
+    };
+  });
+  const channels = [general.id];
+  for (let c = 0; c < plan.extraChannels; c++) {
+    const id = randomUUID();
+    channels.push(id);
+    await db
+      .insertInto('rooms')
+      .values({
+        id,
+        kind: 'channel',
+        name: `bench-${c}`,
+        name_key: `bench-${c}`,
+        code: null,
+        dm_key: null,
+        owner_id: null,
+        max_members: null,
+        last_seq: 0,
+        created_at: now,
+      })
+      .execute();
+  }
+  const dms: { roomId: string; a: number; b: number }[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (const rows of chunk(userRows, 500)) await trx.insertInto('users').values(rows).execute();
+    for (const rows of chunk(users, 500)) {
+      await trx
+        .insertInto('sessions')
+        .values(
+          rows.map((u) => ({
+            id: createHash('sha256').update(u.token).digest('hex'),
+            user_id: u.id,
+            created_at: now,
+            expires_at: now + 86_400_000,
+          })),
+        )
+        .execute();
+    }
+    for (const roomId of channels) {
+      for (const rows of chunk(users, 500)) {
+        await trx
+          .insertInto('room_members')
+          .values(
+            rows.map((u) => ({
+              room_id: roomId,
+              user_id: u.id,
+              role: 'member' as const,
+              joined_at: now,
+              last_read_seq: 0,
+            })),
+          )
+          .execute();
+      }
+    }
+    for (let p = 0; p < plan.dmPairs; p++) {
+      const a = (2 * p) % users.length;
+      const b = (2 * p + 1) % users.length;
+      const roomId = randomUUID();
+      dms.push({ roomId, a, b });
+      await trx
+        .insertInto('rooms')
+        .values({
+          id: roomId,
+          kind: 'dm',
+          name: null,
+          name_key: null,
+          code: null,
+          dm_key: `${users[a]!.id}:${users[b]!.id}`,
+          owner_id: null,
+          max_members: null,
+          last_seq: 0,
+          created_at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('room_members')
+        .values(
+          [a, b].map((i) => ({
+            room_id: roomId,
+            user_id: users[i]!.id,
+            role: 'member' as const,
+            joined_at: now,
+            last_read_seq: 0,
+          })),
+        )
+        .execute();
+    }
+  });
+  // History: plain rows in #general, written in large transactions.
+  const author = users[0]?.id ?? null;
+  for (let start = 0; start < plan.historyMessages; start += 20_000) {
+    const count = Math.min(20_000, plan.historyMessages - start);
+    await db.transaction().execute(async (trx) => {
+      const rows = Array.from({ length: count }, (_, i) => {
+        const seq = start + i + 1;
+        return {
+          id: randomUUID(),
+          room_id: general.id,
+          seq,
+          kind: 'user' as const,
+          author_id: author,
+          client_msg_id: null,
+          text: `history message ${seq}`,
+          system: null,
+          reply_to: null,
+          created_at: now - (plan.historyMessages - seq) * 1000,
+          edited_at: null,
+          deleted_at: null,
+        };
+      });
+      for (const part of chunk(rows, 400)) {
+        await trx.insertInto('messages').values(part).execute();
+        await trx
+          .insertInto('room_events')
+          .values(
+            part.map((m) => ({
+              room_id: m.room_id,
+              seq: m.seq,
+              type: 'message:new',
+              message_id: m.id,
+              user_id: author,
+              created_at: m.created_at,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+  if (plan.historyMessages > 0)
+    await db
+      .updateTable('rooms')
+      .set({ last_seq: plan.historyMessages })
+      .where('id', '=', general.id)
+      .execute();
+  return { users, channels, dms, generalId: general.id };
+}
+
+const plan = JSON.parse(process.env.BENCH_PLAN ?? '{}') as Partial<SeedPlan>;
+const config = {
+  ...loadConfig({ DATA_DIR: process.env.DATA_DIR ?? './bench-data', LOG_LEVEL: 'warn' }, process.cwd()),
+  port: 0,
+  host: '127.0.0.1',
+};
+if (process.env.DATABASE_URL) config.databaseUrl = process.env.DATABASE_URL;
+const parley = await startParley({ config, logger: pino({ level: 'warn' }), rateRules: unlimited });
+const seeded = await seed(
+  parley.database.db,
+  { users: 0, extraChannels: 0, dmPairs: 0, historyMessages: 0, ...plan },
+  Date.now(),
+);
+process.send?.({ type: 'ready', url: parley.url, ...seeded });
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'memory') {
+    globalThis.gc?.();
+    process.send?.({ type: 'memory', rss: process.memoryUsage().rss });
+  }
+});
