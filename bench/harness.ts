@@ -45,7 +45,10 @@ const SERVER_FILES: Record<TargetName, string> = {
 /** Starts a server under test as a child process, pinned to core 0 when possible. */
 export async function startTarget(name: TargetName, env: Record<string, string> = {}): Promise<Target> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-  const node = [process.execPath, '--expose-gc', '--import', 'tsx', SERVER_FILES[name]];
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(import.meta.dirname, 'results/profiles')}`]
+    : [];
+  const node = [process.execPath, '--expose-gc', ...profile, '--import', 'tsx', SERVER_FILES[name]];
   const [command, ...args] = hasTaskset && os.cpus().length > 1 ? ['taskset', '-c', '0', ...node] : node;
   const child = spawn(command!, args, {
     cwd: path.resolve(import.meta.dirname, '..'),
@@ -77,8 +80,10 @@ export async function startTarget(name: TargetName, env: Record<string, string> 
       child.removeAllListeners('exit');
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
+        clearTimeout(killer);
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -30,6 +30,7 @@ import { LeanSocket } from './lean-client.js';
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
+const targetFilter = args.includes('--targets') ? args[args.indexOf('--targets') + 1]!.split(',') : null;
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : smoke ? 1 : 3;
 
 const SCALE = smoke
@@ -122,7 +123,9 @@ async function roomClients(target: Target, count: number): Promise<BenchClient[]
   return connectMany(count, (i) => connectClient(target, i, roomId));
 }
 
-const TARGETS: TargetName[] = ['ws', 'socketio', 'parley'];
+const TARGETS = (['ws', 'socketio', 'parley'] as TargetName[]).filter(
+  (t) => !targetFilter || targetFilter.includes(t),
+);
 
 /** Scenario 1: the highest offered rate each target sustains with 100 % delivery and p99 < 100 ms. */
 async function fanout() {

@@ -65,6 +65,7 @@ async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
         owner_id: null,
         max_members: null,
         last_seq: 0,
+        member_count: 0,
         created_at: now,
       })
       .execute();
@@ -118,6 +119,7 @@ async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
           owner_id: null,
           max_members: null,
           last_seq: 0,
+          member_count: 2,
           created_at: now,
         })
         .execute();
@@ -175,6 +177,7 @@ async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
       }
     });
   }
+  await db.updateTable('rooms').set({ member_count: plan.users }).where('id', 'in', channels).execute();
   if (plan.historyMessages > 0)
     await db
       .updateTable('rooms')
@@ -204,3 +207,6 @@ process.on('message', (message: { type: string }) => {
     process.send?.({ type: 'memory', rss: process.memoryUsage().rss });
   }
 });
+
+// A graceful exit lets --cpu-prof write its profile.
+process.on('SIGTERM', () => process.exit(0));

@@ -21,3 +21,6 @@ process.on('message', (message: { type: string }) => {
     process.send?.({ type: 'memory', rss: process.memoryUsage().rss });
   }
 });
+
+// A graceful exit lets --cpu-prof write its profile.
+process.on('SIGTERM', () => process.exit(0));

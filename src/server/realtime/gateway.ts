@@ -247,7 +247,7 @@ export class Gateway {
 
   /** Presence goes to everyone who shares a room with the user (each socket once). */
   async broadcastPresence(event: PresenceEvent): Promise<void> {
-    const roomIds = await this.deps.chat.roomIdsOf(event.userId);
+    const roomIds = await this.deps.chat.presenceRoomIdsOf(event.userId);
     this.io.to([userChannel(event.userId), ...roomIds.map(roomChannel)]).emit('presence', event);
   }
 }

@@ -53,6 +53,7 @@ export interface ChatDeps {
 }
 
 const MAX_DISTINCT_REACTIONS = 20;
+export const PRESENCE_ROOM_MAX = 100;
 
 /**
  * Rooms, membership and messages. Each method checks the caller's rights against the database
@@ -94,6 +95,15 @@ export class ChatService {
 
   roomIdsOf(userId: string): Promise<string[]> {
     return repo.roomIdsOfUser(this.db, userId);
+  }
+
+  /**
+   * Where a user's presence changes are pushed: rooms up to PRESENCE_ROOM_MAX members. In a
+   * channel of thousands, pushing every member's comings and goings to everyone would cost
+   * members² packets; there, online state comes with `room:members` instead.
+   */
+  presenceRoomIdsOf(userId: string): Promise<string[]> {
+    return repo.presenceRoomIdsOfUser(this.db, userId, PRESENCE_ROOM_MAX);
   }
 
   async listChannels(userId: string): Promise<(Room & { joined: boolean })[]> {
@@ -571,6 +581,7 @@ export class ChatService {
       owner_id: room.ownerId ?? null,
       max_members: room.maxMembers ?? null,
       last_seq: 0,
+      member_count: 0,
       created_at: this.deps.now(),
     };
     await repo.insertRoom(trx, row);

@@ -21,10 +21,12 @@ export class HistoryService {
     limit: number,
   ): Promise<HistoryPage> {
     if (!(await repo.findMembership(this.db, roomId, userId))) throw notFound('room not found');
+    // Read first: every change up to this seq is committed, so the page below includes it.
+    const lastSeq = (await repo.findRoom(this.db, roomId))?.last_seq ?? 0;
     const rows = await repo.messagesBefore(this.db, roomId, before ?? Number.MAX_SAFE_INTEGER, limit);
     const messages = await repo.hydrateMessages(this.db, rows);
     const last = rows.at(-1);
-    return { messages, nextBefore: rows.length === limit && last ? last.seq : null };
+    return { messages, nextBefore: rows.length === limit && last ? last.seq : null, lastSeq };
   }
 
   /**

@@ -48,7 +48,7 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -60,6 +60,31 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
       await db.destroy();
     },
   };
+}
+
+/**
+ * Kysely asks better-sqlite3 to prepare every query it runs, and preparing (parsing and
+ * planning the SQL) costs more than running a small insert. Parley's queries come from a
+ * fixed set of shapes with parameters, so prepared statements are kept by SQL text and reused.
+ */
+function withStatementCache(sqlite: SQLite.Database, limit = 1_000): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = sqlite.prepare(source);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 function openPostgres(url: string, logger: Logger): Database {

@@ -147,6 +147,11 @@ export async function insertMembers(
       })),
     )
     .execute();
+  await db
+    .updateTable('rooms')
+    .set((eb) => ({ member_count: eb('member_count', '+', members.length) }))
+    .where('id', '=', roomId)
+    .execute();
 }
 
 export async function deleteMember(db: Executor, roomId: string, userId: string): Promise<boolean> {
@@ -155,29 +160,46 @@ export async function deleteMember(db: Executor, roomId: string, userId: string)
     .where('room_id', '=', roomId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  if (result.numDeletedRows === 0n) return false;
+  await db
+    .updateTable('rooms')
+    .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
+    .where('id', '=', roomId)
+    .execute();
+  return true;
 }
 
 export async function countMembers(db: Executor, roomId: string): Promise<number> {
-  const row = await db
-    .selectFrom('room_members')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('room_id', '=', roomId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await db.selectFrom('rooms').select('member_count').where('id', '=', roomId).executeTakeFirst();
+  return row?.member_count ?? 0;
 }
 
 export async function countMembersByRoom(db: Executor, roomIds: readonly string[]) {
   const counts = new Map<string, number>();
   if (roomIds.length === 0) return counts;
   const rows = await db
-    .selectFrom('room_members')
-    .select(['room_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('room_id', 'in', roomIds)
-    .groupBy('room_id')
+    .selectFrom('rooms')
+    .select(['id', 'member_count'])
+    .where('id', 'in', roomIds)
     .execute();
-  for (const row of rows) counts.set(row.room_id, Number(row.n));
+  for (const row of rows) counts.set(row.id, row.member_count);
   return counts;
+}
+
+/** The user's rooms small enough to hear about every member's presence changes. */
+export async function presenceRoomIdsOfUser(
+  db: Executor,
+  userId: string,
+  maxMembers: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('room_members')
+    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+    .select('room_members.room_id')
+    .where('room_members.user_id', '=', userId)
+    .where('rooms.member_count', '<=', maxMembers)
+    .execute();
+  return rows.map((r) => r.room_id);
 }
 
 export function listMembers(db: Executor, roomId: string) {

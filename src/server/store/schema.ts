@@ -34,6 +34,8 @@ export interface RoomsTable {
   max_members: number | null;
   /** Last sequence number handed out in this room's log. */
   last_seq: number;
+  /** Maintained with every membership change (see insertMembers / deleteMember). */
+  member_count: number;
   created_at: number;
 }
 

@@ -19,6 +19,7 @@ export async function seedChannels(db: Executor, now: number): Promise<void> {
       owner_id: null,
       max_members: null,
       last_seq: 0,
+      member_count: 0,
       created_at: now,
     }).catch((error: unknown) => {
       // Another node seeding the same database at the same moment got there first.

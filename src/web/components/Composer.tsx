@@ -54,8 +54,13 @@ export function Composer({
   const idleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const listId = useId();
 
+  // Entering edit mode fills the box; leaving it (saved, cancelled, or a reply started) empties
+  // it, so an old draft of the edit can never be sent as a new message.
+  const wasEditing = useRef(false);
   useEffect(() => {
     if (editing) setText(editing.text);
+    else if (wasEditing.current) setText('');
+    wasEditing.current = Boolean(editing);
     input.current?.focus();
   }, [editing]);
   useEffect(() => {
@@ -118,6 +123,7 @@ export function Composer({
 
   async function submit() {
     const value = text.trim();
+    if (value.length > LIMITS.messageTextMax) return;
     if (editing) {
       if (value && (await onEdit(editing, value))) {
         setText('');

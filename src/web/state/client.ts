@@ -89,7 +89,7 @@ export class ChatClient {
   private syncQueued = false;
   private flushing = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private readTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly readTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private noticeId = 0;
 
   constructor(private readonly options: ChatClientOptions) {
@@ -107,6 +107,15 @@ export class ChatClient {
       dividerSeq: null,
       notice: null,
     };
+    // Another tab of this user changed the shared outbox: show it, and help send it.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('storage', (event) => {
+        if (event.key !== `parley:outbox:${options.me.id}`) return;
+        this.outbox.refresh();
+        this.syncOutbox();
+        void this.flushOutbox();
+      });
+    }
     this.socket = io(options.baseUrl ?? '', {
       autoConnect: false,
       auth: options.token ? { token: options.token } : {},
@@ -156,7 +165,7 @@ export class ChatClient {
 
   stop(): void {
     clearTimeout(this.flushTimer);
-    clearTimeout(this.readTimer);
+    for (const timer of this.readTimers.values()) clearTimeout(timer);
     this.socket.disconnect();
   }
 
@@ -235,7 +244,9 @@ export class ChatClient {
   async refreshRooms(): Promise<void> {
     const { rooms, presence } = await this.request('rooms:list', {});
     this.update((s) => {
-      const next: Record<string, RoomView> = {};
+      // Merge rather than replace: a room joined while this request was on its way is not in the
+      // answer but is real. Rooms that are truly gone come back from sync as `gone`.
+      const next: Record<string, RoomView> = { ...s.rooms };
       for (const room of rooms) {
         const known = s.rooms[room.id];
         // A room we already hold keeps its cursor and messages: sync brings them up to date.
@@ -287,12 +298,12 @@ export class ChatClient {
     const view = this.state.rooms[event.roomId];
     if (!view) {
       // An event for a room we do not know yet (added while the list was loading).
-      if (!fromSync) void this.refreshRooms().then(() => this.resync());
+      if (!fromSync) this.catchUpQuietly(() => this.refreshRooms().then(() => this.resync()));
       return;
     }
     const { view: next, outcome } = applyLogEvent(view, event);
     if (outcome === 'gap') {
-      void this.resync();
+      this.catchUpQuietly(() => this.resync());
       return;
     }
     if (outcome !== 'applied') return;
@@ -398,17 +409,21 @@ export class ChatClient {
   }
 
   private scheduleRead(roomId: string): void {
-    clearTimeout(this.readTimer);
-    this.readTimer = setTimeout(() => {
-      const view = this.state.rooms[roomId];
-      if (!view || !this.socket.connected || view.cursor <= view.room.lastReadSeq) return;
-      const seq = view.cursor;
-      this.request('room:read', { roomId, seq })
-        .then(({ lastReadSeq }) =>
-          this.setRoom(roomId, (v) => ({ ...v, room: { ...v.room, lastReadSeq, unread: 0 } })),
-        )
-        .catch(() => {});
-    }, 300);
+    clearTimeout(this.readTimers.get(roomId));
+    this.readTimers.set(
+      roomId,
+      setTimeout(() => {
+        this.readTimers.delete(roomId);
+        const view = this.state.rooms[roomId];
+        if (!view || !this.socket.connected || view.cursor <= view.room.lastReadSeq) return;
+        const seq = view.cursor;
+        this.request('room:read', { roomId, seq })
+          .then(({ lastReadSeq }) =>
+            this.setRoom(roomId, (v) => ({ ...v, room: { ...v.room, lastReadSeq, unread: 0 } })),
+          )
+          .catch(() => {});
+      }, 300),
+    );
   }
 
   private async fetchJson<T>(path: string): Promise<T> {
@@ -421,11 +436,31 @@ export class ChatClient {
     return (await response.json()) as T;
   }
 
+  /** Background catch-up; a failure is retried by the next reconnect or gap, not thrown. */
+  private catchUpQuietly(work: () => Promise<unknown>): void {
+    work().catch(() => {});
+  }
+
   async loadHistory(roomId: string): Promise<void> {
     const page = await this.attempt(() =>
       this.fetchJson<HistoryPage>(`/api/rooms/${roomId}/messages?limit=50`),
     );
-    if (page) this.setRoom(roomId, (v) => mergeHistory(v, page.messages, page.nextBefore !== null));
+    if (page) this.mergePage(roomId, page);
+  }
+
+  /**
+   * A history page is a snapshot at `page.lastSeq`. Live events applied while it was loading
+   * may be newer than it (an edit, a delete); if so, step the cursor back to the snapshot and
+   * replay from there, so the page cannot undo them.
+   */
+  private mergePage(roomId: string, page: HistoryPage): void {
+    let stale = false;
+    this.setRoom(roomId, (v) => {
+      const merged = mergeHistory(v, page.messages, page.nextBefore !== null);
+      stale = v.cursor > page.lastSeq;
+      return stale ? { ...merged, cursor: page.lastSeq } : merged;
+    });
+    if (stale) this.catchUpQuietly(() => this.resync());
   }
 
   async loadOlder(roomId: string): Promise<void> {
@@ -435,7 +470,7 @@ export class ChatClient {
     const page = await this.attempt(() =>
       this.fetchJson<HistoryPage>(`/api/rooms/${roomId}/messages?limit=50&before=${before}`),
     );
-    if (page) this.setRoom(roomId, (v) => mergeHistory(v, page.messages, page.nextBefore !== null));
+    if (page) this.mergePage(roomId, page);
   }
 
   async loadMembers(roomId: string): Promise<void> {

@@ -30,7 +30,10 @@ export class Outbox {
     private readonly storage: KeyValueStorage,
     private readonly key: string,
   ) {
-    this.items = this.load();
+    this.items = this.load().map((item) =>
+      item.status === 'sending' ? { ...item, status: 'pending' as const } : item,
+    );
+    this.save();
   }
 
   list(): readonly OutboxItem[] {
@@ -41,7 +44,17 @@ export class Outbox {
     return this.items.filter((item) => item.roomId === roomId);
   }
 
+  /**
+   * Re-reads the stored list: another tab of the same user may have changed it. Every change
+   * below starts from the stored list, so two tabs never overwrite each other's messages (and
+   * if both send the same item, its clientMsgId keeps it single on the server).
+   */
+  refresh(): void {
+    this.items = this.load();
+  }
+
   add(item: Omit<OutboxItem, 'status'>): OutboxItem {
+    this.refresh();
     const added: OutboxItem = { ...item, status: 'pending' };
     this.items = [...this.items, added];
     this.save();
@@ -54,6 +67,7 @@ export class Outbox {
   }
 
   mark(clientMsgId: string, status: OutboxItem['status'], error?: string): void {
+    this.refresh();
     this.items = this.items.map((item) =>
       item.clientMsgId === clientMsgId
         ? { ...item, status, ...(error ? { error } : { error: undefined }) }
@@ -63,12 +77,14 @@ export class Outbox {
   }
 
   remove(clientMsgId: string): void {
+    this.refresh();
     this.items = this.items.filter((item) => item.clientMsgId !== clientMsgId);
     this.save();
   }
 
   /** After a reload or reconnect nothing is in flight any more: what was sending is pending again. */
   resetInFlight(): void {
+    this.refresh();
     if (!this.items.some((item) => item.status === 'sending')) return;
     this.items = this.items.map((item) =>
       item.status === 'sending' ? { ...item, status: 'pending' } : item,

@@ -62,7 +62,11 @@ export async function roomRoutes(app: FastifyInstance, opts: RoomRoutesOptions):
           limit: z.coerce.number().int().min(1).max(LIMITS.historyPageMax).default(50),
         }),
         response: {
-          200: z.object({ messages: z.array(messageSchema), nextBefore: z.number().nullable() }),
+          200: z.object({
+            messages: z.array(messageSchema),
+            nextBefore: z.number().nullable(),
+            lastSeq: z.number(),
+          }),
           ...problems,
         },
       },

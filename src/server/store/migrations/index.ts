@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001-initial.js';
 import * as uploads from './002-uploads.js';
+import * as memberCount from './003-member-count.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -9,6 +10,7 @@ import * as uploads from './002-uploads.js';
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-uploads': uploads,
+  '003-member-count': memberCount,
 };
 
 export const migrationProvider: MigrationProvider = {
