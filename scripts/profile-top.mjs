@@ -1,3 +1,4 @@
+// Usage: node scripts/profile-top.mjs <file.cpuprofile> [rows] — self time per function, for bench profiles.
 // Prints the functions with the most self time in a .cpuprofile (a quick look, no UI needed).
 import { readFileSync } from 'node:fs';
 
@@ -15,5 +16,5 @@ const total = [...self.values()].reduce((a, b) => a + b, 0);
 for (const [k, v] of [...self.entries()]
   .sort((a, b) => b[1] - a[1])
   .slice(0, Number(process.argv[3] ?? 25))) {
-  console.log(((v / total) * 100).toFixed(1).padStart(5) + '%', k);
+  console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%`, k);
 }
