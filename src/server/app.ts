@@ -114,6 +114,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     dailyQuotaBytes: config.uploadDailyQuotaBytes,
     logger,
   });
+  await media.cleanTemp();
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

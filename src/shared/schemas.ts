@@ -52,7 +52,11 @@ export const requestSchemas = {
   'message:send': z
     .object({
       roomId: idSchema,
-      attachmentIds: z.array(idSchema).max(LIMITS.attachmentsPerMessage).optional(),
+      attachmentIds: z
+        .array(idSchema)
+        .max(LIMITS.attachmentsPerMessage)
+        .refine((ids) => new Set(ids).size === ids.length, 'each attachment may be sent once')
+        .optional(),
       clientMsgId: z
         .string()
         .trim()

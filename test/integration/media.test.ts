@@ -278,3 +278,33 @@ describe('serving', () => {
     expect(bad.response.status).toBe(416);
   });
 });
+
+describe('quota', () => {
+  it('counts uploads still in progress, so parallel uploads cannot overshoot the daily quota', async () => {
+    const tight = await startTestServer(
+      { uploadMaxBytes: 64 * 1024, uploadDailyQuotaBytes: 100 * 1024 },
+      { rateRules: relaxedLimits },
+    );
+    try {
+      const { token } = await signedIn(tight.url);
+      const form = () => {
+        const body = new FormData();
+        body.append('file', new Blob([new Uint8Array(60 * 1024)]), 'chunk.bin');
+        return body;
+      };
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          fetch(`${tight.url}/api/uploads`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+            body: form(),
+          }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((s) => s === 201).length).toBe(1);
+      expect(statuses.filter((s) => s === 413).length).toBe(7);
+    } finally {
+      await tight.close();
+    }
+  });
+});

@@ -74,7 +74,9 @@ export function parseRange(
 ): { start: number; end: number } | null | 'invalid' {
   if (!header) return null;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return 'invalid';
+  // Multiple ranges or other units: ignoring the header (a full 200) is allowed and simpler.
+  if (!match) return null;
+  if (match[1] === '' && match[2] === '') return 'invalid';
   let start: number;
   let end: number;
   if (match[1] === '') {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromFile } from 'file-type';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import type { Attachment } from '../../shared/protocol.js';
@@ -14,7 +14,7 @@ import { classify, sanitiseFileName } from '../domain/media.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
 import type { FileStore } from '../store/files.js';
 import * as repo from '../store/repository.js';
-import { toAttachment, type UploadRow } from '../store/repository.js';
+import { toAttachment, UNATTACHED_UPLOAD_TTL_MS, type UploadRow } from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
 import type { WriteQueue } from '../store/write-queue.js';
 
@@ -34,7 +34,6 @@ export interface MediaDeps {
 const THUMB_BOX = 480;
 // A decompression bomb guard: 40 megapixels is far beyond any photo a chat needs.
 const MAX_INPUT_PIXELS = 40_000_000;
-const UNATTACHED_TTL_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
 export const thumbKey = (id: string) => `${id}.thumb`;
@@ -46,13 +45,39 @@ export const thumbKey = (id: string) => `${id}.thumb`;
  * until a message takes it; then to that message's room.
  */
 export class MediaService {
+  private readonly reserved = new Map<string, number>();
+
   constructor(private readonly deps: MediaDeps) {}
 
   async accept(uploaderId: string, file: Readable, fileName: string | undefined): Promise<Attachment> {
     await enforce(this.deps.limiter, 'upload', uploaderId, 'you are uploading too fast, slow down');
-    const usedToday = await this.usedToday(uploaderId);
+    // Uploads in progress reserve the most they could use, so parallel uploads cannot all
+    // squeeze under the quota at once.
+    const reserved = this.reserved.get(uploaderId) ?? 0;
+    const usedToday = (await this.usedToday(uploaderId)) + reserved;
     if (usedToday >= this.deps.dailyQuotaBytes) throw quotaExceeded();
+    this.reserved.set(uploaderId, reserved + this.deps.maxBytes);
+    try {
+      return await this.receive(uploaderId, file, fileName, usedToday);
+    } finally {
+      const left = (this.reserved.get(uploaderId) ?? this.deps.maxBytes) - this.deps.maxBytes;
+      if (left > 0) this.reserved.set(uploaderId, left);
+      else this.reserved.delete(uploaderId);
+    }
+  }
 
+  /** Removes upload temp files a crash or kill left behind. */
+  async cleanTemp(): Promise<void> {
+    await rm(this.deps.tempDir, { recursive: true, force: true });
+    await mkdir(this.deps.tempDir, { recursive: true });
+  }
+
+  private async receive(
+    uploaderId: string,
+    file: Readable,
+    fileName: string | undefined,
+    usedToday: number,
+  ): Promise<Attachment> {
     const id = randomUUID();
     await mkdir(this.deps.tempDir, { recursive: true });
     const received = path.join(this.deps.tempDir, `${id}.part`);
@@ -85,10 +110,18 @@ export class MediaService {
         thumb_height: image?.thumbHeight ?? null,
         created_at: this.deps.now(),
         attached_at: null,
+        removed_at: null,
       };
       await this.deps.files.put(id, stored);
-      if (image) await this.deps.files.put(thumbKey(id), thumb);
-      await this.deps.writes.run((trx) => trx.insertInto('uploads').values(row).execute());
+      try {
+        if (image) await this.deps.files.put(thumbKey(id), thumb);
+        await this.deps.writes.run((trx) => trx.insertInto('uploads').values(row).execute());
+      } catch (error) {
+        // No row, no way to find the bytes later: take them back out now.
+        await this.deps.files.delete(id);
+        await this.deps.files.delete(thumbKey(id));
+        throw error;
+      }
       return toAttachment(row);
     } finally {
       await Promise.all([received, cleaned, thumb].map((file) => rm(file, { force: true })));
@@ -102,7 +135,7 @@ export class MediaService {
       .selectAll()
       .where('id', '=', uploadId)
       .executeTakeFirst();
-    if (!row) throw notFound('file not found');
+    if (!row || row.removed_at !== null) throw notFound('file not found');
     if (row.message_id === null) {
       if (row.uploader_id !== userId) throw notFound('file not found');
       return row;
@@ -114,23 +147,25 @@ export class MediaService {
   }
 
   /**
-   * Removes uploads nobody can reach any more: never attached within the hour, or belonging to
-   * a deleted message or a deleted room. Bytes first, then the row, so a crash in between only
-   * leaves a row for the next sweep.
+   * Removes the bytes of uploads nobody can reach any more: never attached within the hour, or
+   * belonging to a deleted message or room. The row is first marked removed — only if it still
+   * qualifies, so an upload attached a moment ago is left alone — then the bytes go. Marked rows
+   * stay a day so the daily quota keeps counting them.
    */
   async sweep(): Promise<number> {
     const { db } = this.deps;
-    const stale = await db
-      .selectFrom('uploads')
-      .select(['id', 'kind'])
-      .where(({ or, and, eb, exists, not, selectFrom }) =>
-        or([
-          and([eb('message_id', 'is', null), eb('created_at', '<', this.deps.now() - UNATTACHED_TTL_MS)]),
-          and([
+    const now = this.deps.now();
+    const unreachable = (eb: ExpressionBuilder<Schema, 'uploads'>) =>
+      eb.and([
+        eb('removed_at', 'is', null),
+        eb.or([
+          eb.and([eb('message_id', 'is', null), eb('created_at', '<', now - UNATTACHED_UPLOAD_TTL_MS)]),
+          eb.and([
             eb('message_id', 'is not', null),
-            not(
-              exists(
-                selectFrom('messages')
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('messages')
                   .select('messages.id')
                   .whereRef('messages.id', '=', 'uploads.message_id')
                   .where('messages.deleted_at', 'is', null),
@@ -138,16 +173,31 @@ export class MediaService {
             ),
           ]),
         ]),
-      )
-      .limit(500)
-      .execute();
-    for (const upload of stale) {
-      await this.deps.files.delete(upload.id);
-      if (upload.kind === 'image') await this.deps.files.delete(thumbKey(upload.id));
-      await this.deps.writes.run((trx) => trx.deleteFrom('uploads').where('id', '=', upload.id).execute());
+      ]);
+    const candidates = await db.selectFrom('uploads').select('id').where(unreachable).limit(500).execute();
+    let removed = 0;
+    for (const { id } of candidates) {
+      const marked = await this.deps.writes.run((trx) =>
+        trx
+          .updateTable('uploads')
+          .set({ removed_at: now })
+          .where('id', '=', id)
+          .where(unreachable)
+          .executeTakeFirst(),
+      );
+      if (marked.numUpdatedRows === 0n) continue;
+      await this.deps.files.delete(id);
+      await this.deps.files.delete(thumbKey(id));
+      removed++;
     }
-    if (stale.length > 0) this.deps.logger.info({ removed: stale.length }, 'removed unreachable uploads');
-    return stale.length;
+    await this.deps.writes.run((trx) =>
+      trx
+        .deleteFrom('uploads')
+        .where('removed_at', '<', now - DAY_MS)
+        .execute(),
+    );
+    if (removed > 0) this.deps.logger.info({ removed }, 'removed unreachable uploads');
+    return removed;
   }
 
   private async usedToday(uploaderId: string): Promise<number> {

@@ -5,7 +5,6 @@ import {
   peersOf,
   type RoomRow,
   roomsOfUser,
-  unreadCounts,
 } from '../store/repository.js';
 
 /**
@@ -39,11 +38,10 @@ export async function myRooms(db: Executor, userId: string, onlyRoomId?: string)
   const counts = await countMembersByRoom(db, ids);
   const paired = rows.filter((r) => r.kind === 'dm' || r.kind === 'match').map((r) => r.id);
   const peers = await peersOf(db, userId, paired);
-  const unread = await unreadCounts(db, userId, onlyRoomId);
   return rows.map((row) => ({
     ...toRoom(row, counts.get(row.id) ?? 0, peers.get(row.id) ?? null, true),
     lastReadSeq: row.last_read_seq,
-    unread: unread.get(row.id) ?? 0,
+    unread: Number(row.unread ?? 0),
   }));
 }
 

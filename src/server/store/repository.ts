@@ -230,6 +230,19 @@ export function roomsOfUser(db: Executor, userId: string, onlyRoomId?: string) {
     .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
     .selectAll('rooms')
     .select(['room_members.last_read_seq', 'room_members.role'])
+    // Counted in the same statement as last_seq, so both come from one snapshot: a message
+    // committed in between can never be both unread here and replayed by a later sync.
+    .select((eb) =>
+      eb
+        .selectFrom('messages')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('messages.room_id', '=', 'rooms.id')
+        .whereRef('messages.seq', '>', 'room_members.last_read_seq')
+        .where('messages.kind', '=', 'user')
+        .where('messages.deleted_at', 'is', null)
+        .where('messages.author_id', '<>', userId)
+        .as('unread'),
+    )
     .where('room_members.user_id', '=', userId);
   if (onlyRoomId) query = query.where('rooms.id', '=', onlyRoomId);
   return query.orderBy('rooms.created_at').execute();
@@ -253,24 +266,6 @@ export async function peersOf(db: Executor, userId: string, roomIds: readonly st
     .execute();
   for (const row of rows) peers.set(row.room_id, toPublicUser(row));
   return peers;
-}
-
-/** Unread user messages per room: newer than the read position and not written by the reader. */
-export async function unreadCounts(db: Executor, userId: string, onlyRoomId?: string) {
-  let query = db
-    .selectFrom('messages')
-    .innerJoin('room_members', (join) =>
-      join.onRef('room_members.room_id', '=', 'messages.room_id').on('room_members.user_id', '=', userId),
-    )
-    .select(['messages.room_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .whereRef('messages.seq', '>', 'room_members.last_read_seq')
-    .where('messages.kind', '=', 'user')
-    .where('messages.deleted_at', 'is', null)
-    .where('messages.author_id', '<>', userId)
-    .groupBy('messages.room_id');
-  if (onlyRoomId) query = query.where('messages.room_id', '=', onlyRoomId);
-  const rows = await query.execute();
-  return new Map(rows.map((r) => [r.room_id, Number(r.n)]));
 }
 
 export async function setLastRead(db: Executor, roomId: string, userId: string, seq: number) {
@@ -498,6 +493,7 @@ export async function hydrateMessages(db: Executor, rows: readonly MessageRow[])
     .selectFrom('uploads')
     .selectAll()
     .where('message_id', 'in', ids)
+    .where('removed_at', 'is', null)
     .orderBy('attached_at')
     .execute();
   const authorById = new Map(authors.map((u) => [u.id, toPublicUser(u)]));
@@ -552,6 +548,9 @@ export function toMessage(
 
 export type UploadRow = Selectable<UploadsTable>;
 
+/** An upload not attached to a message within this time is deleted by the sweep. */
+export const UNATTACHED_UPLOAD_TTL_MS = 60 * 60_000;
+
 export function toAttachment(row: UploadRow): Attachment {
   return {
     id: row.id,
@@ -574,14 +573,22 @@ export async function attachUploads(
   message: { id: string; roomId: string; authorId: string; at: number },
 ): Promise<UploadRow[]> {
   if (ids.length === 0) return [];
-  const result = await db
-    .updateTable('uploads')
-    .set({ message_id: message.id, room_id: message.roomId, attached_at: message.at })
-    .where('id', 'in', ids)
-    .where('uploader_id', '=', message.authorId)
-    .where('message_id', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== new Set(ids).size) return [];
+  let attached = 0;
+  for (const [position, id] of ids.entries()) {
+    // attached_at + position keeps the files in the order they were sent.
+    const result = await db
+      .updateTable('uploads')
+      .set({ message_id: message.id, room_id: message.roomId, attached_at: message.at + position })
+      .where('id', '=', id)
+      .where('uploader_id', '=', message.authorId)
+      .where('message_id', 'is', null)
+      .where('removed_at', 'is', null)
+      // Uploads the sweep may already be removing are no longer attachable.
+      .where('created_at', '>', message.at - UNATTACHED_UPLOAD_TTL_MS)
+      .executeTakeFirst();
+    attached += Number(result.numUpdatedRows);
+  }
+  if (attached !== ids.length) return [];
   const rows = await db.selectFrom('uploads').selectAll().where('id', 'in', ids).execute();
   return ids.map((id) => rows.find((r) => r.id === id)!);
 }

@@ -97,6 +97,8 @@ export interface UploadsTable {
   thumb_height: number | null;
   created_at: number;
   attached_at: number | null;
+  /** Set when the sweep removed the bytes; the row stays a day for quota accounting. */
+  removed_at: number | null;
 }
 
 export interface Schema {

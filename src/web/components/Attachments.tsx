@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { createContext, type ReactNode, useContext, useState } from 'react';
 import type { Attachment } from '../../shared/protocol';
 import { formatSize } from '../api/uploads';
 import { Icon } from './Icon';
@@ -8,8 +8,24 @@ import { Modal } from './Modal';
  * Images as a grid of thumbnails sized from their known dimensions (no layout jumps) that open
  * in a lightbox; video and audio as native players; anything else as a download card.
  */
-export function Attachments({ attachments }: { attachments: Attachment[] }) {
+/**
+ * The lightbox lives at the room level: a message row is virtualized and may unmount while
+ * the image is open (new messages scroll it away); the open image must not vanish with it.
+ */
+const LightboxContext = createContext<(image: Attachment) => void>(() => {});
+
+export function LightboxProvider({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState<Attachment | null>(null);
+  return (
+    <LightboxContext.Provider value={setOpen}>
+      {children}
+      {open && <Lightbox image={open} onClose={() => setOpen(null)} />}
+    </LightboxContext.Provider>
+  );
+}
+
+export function Attachments({ attachments }: { attachments: Attachment[] }) {
+  const setOpen = useContext(LightboxContext);
   const images = attachments.filter((a) => a.kind === 'image');
   const others = attachments.filter((a) => a.kind !== 'image');
   return (
@@ -68,26 +84,29 @@ export function Attachments({ attachments }: { attachments: Attachment[] }) {
           </a>
         ),
       )}
-      {open && (
-        <Modal title={open.name} onClose={() => setOpen(null)}>
-          <figure className="lightbox">
-            <img
-              className="lightbox-image"
-              src={open.url}
-              alt={open.name}
-              width={open.width ?? undefined}
-              height={open.height ?? undefined}
-            />
-            <figcaption className="muted small">
-              {open.width && open.height ? `${open.width} × ${open.height} · ` : ''}
-              {formatSize(open.size)} ·{' '}
-              <a href={open.url} download={open.name}>
-                Download
-              </a>
-            </figcaption>
-          </figure>
-        </Modal>
-      )}
     </div>
+  );
+}
+
+function Lightbox({ image: open, onClose }: { image: Attachment; onClose(): void }) {
+  return (
+    <Modal title={open.name} onClose={onClose}>
+      <figure className="lightbox">
+        <img
+          className="lightbox-image"
+          src={open.url}
+          alt={open.name}
+          width={open.width ?? undefined}
+          height={open.height ?? undefined}
+        />
+        <figcaption className="muted small">
+          {open.width && open.height ? `${open.width} × ${open.height} · ` : ''}
+          {formatSize(open.size)} ·{' '}
+          <a href={open.url} download={open.name}>
+            Download
+          </a>
+        </figcaption>
+      </figure>
+    </Modal>
   );
 }

@@ -286,6 +286,7 @@ export function Composer({
           className="icon-button"
           aria-label="Insert emoji"
           aria-expanded={picking}
+          data-emoji-toggle
           onClick={() => setPicking((p) => !p)}
         >
           <Icon name="smile" />

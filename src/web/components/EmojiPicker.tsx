@@ -24,7 +24,10 @@ export function EmojiPicker({
       }
     };
     const onPointer = (e: PointerEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) onClose();
+      const target = e.target as Element;
+      // The button that toggles the picker closes it by itself; closing here too would reopen it.
+      if (target.closest?.('[data-emoji-toggle]')) return;
+      if (ref.current && !ref.current.contains(target)) onClose();
     };
     document.addEventListener('keydown', onKey, true);
     document.addEventListener('pointerdown', onPointer, true);

@@ -61,9 +61,9 @@ export function buildRows(
 }
 
 const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function LogList(props, ref) {
-  return (
-    <div {...props} ref={ref} role="log" aria-live="polite" aria-relevant="additions" aria-label="Messages" />
-  );
+  // A log, but not a live region: virtualized rows re-enter the DOM while scrolling and would
+  // be read out again. New messages are announced by RoomView's own status line instead.
+  return <div {...props} ref={ref} role="log" aria-live="off" aria-label="Messages" />;
 });
 
 export function MessageList({

@@ -29,7 +29,12 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
       <div className="modal-body">
         <header className="modal-header">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close"
+            onClick={() => ref.current?.close()}
+          >
             <Icon name="x" />
           </button>
         </header>

@@ -4,6 +4,7 @@ import { formatLastSeen } from '../lib/time';
 import type { ChatClient, ChatState } from '../state/client';
 import { roomTitle } from '../state/client';
 import type { RoomView as RoomViewState } from '../state/log';
+import { LightboxProvider } from './Attachments';
 import { Composer } from './Composer';
 import { Icon } from './Icon';
 import type { MessageActions } from './MessageItem';
@@ -73,6 +74,11 @@ export function RoomView({
     [client],
   );
   const loadOlder = useCallback(() => void client.loadOlder(room.id), [client, room.id]);
+  const newest = view.messages.at(-1);
+  const announcement =
+    newest && newest.kind === 'user' && newest.author?.id !== me.id
+      ? `${newest.author?.username ?? 'Someone'}: ${newest.text.slice(0, 200)}${newest.attachments.length ? ` (${newest.attachments.length} attachment${newest.attachments.length === 1 ? '' : 's'})` : ''}`
+      : '';
 
   return (
     <main
@@ -152,55 +158,60 @@ export function RoomView({
           )}
         </div>
       </header>
-      <div className="room-body">
-        <div className="conversation">
-          <MessageList
-            messages={view.messages}
-            pending={pending}
-            meId={me.id}
-            meName={me.username}
-            isOwner={isOwner}
-            members={members}
-            dividerSeq={state.dividerSeq}
-            hasOlder={view.hasOlder && view.historyLoaded}
-            onLoadOlder={loadOlder}
-            onRetry={(id) => client.retry(id)}
-            onDiscard={(id) => client.discard(id)}
-            actions={actions}
-          />
-          <div className="typing-indicator" aria-live="polite">
-            {typingNames.length > 0 &&
-              `${typingNames.length > 2 ? 'Several people are' : `${typingNames.join(' and ')} ${typingNames.length === 1 ? 'is' : 'are'}`} typing…`}
+      <LightboxProvider>
+        <div className="room-body">
+          <div className="conversation">
+            <MessageList
+              messages={view.messages}
+              pending={pending}
+              meId={me.id}
+              meName={me.username}
+              isOwner={isOwner}
+              members={members}
+              dividerSeq={state.dividerSeq}
+              hasOlder={view.hasOlder && view.historyLoaded}
+              onLoadOlder={loadOlder}
+              onRetry={(id) => client.retry(id)}
+              onDiscard={(id) => client.discard(id)}
+              actions={actions}
+            />
+            <div className="visually-hidden" role="status" aria-live="polite">
+              {announcement}
+            </div>
+            <div className="typing-indicator" aria-live="polite">
+              {typingNames.length > 0 &&
+                `${typingNames.length > 2 ? 'Several people are' : `${typingNames.join(' and ')} ${typingNames.length === 1 ? 'is' : 'are'}`} typing…`}
+            </div>
+            <Composer
+              roomName={title}
+              replyTo={replyTo}
+              editing={editing}
+              lastOwnMessage={lastOwnMessage}
+              uploads={uploads}
+              onSend={(text) => {
+                client.send(room.id, text, replyTo?.id, uploads.take());
+                setReplyTo(null);
+              }}
+              onEdit={(message, text) => client.edit(message.id, text)}
+              onCancel={() => {
+                setReplyTo(null);
+                setEditing(null);
+              }}
+              onStartEdit={(message) => setEditing(message)}
+              onTyping={(typing) => client.setTyping(room.id, typing)}
+            />
           </div>
-          <Composer
-            roomName={title}
-            replyTo={replyTo}
-            editing={editing}
-            lastOwnMessage={lastOwnMessage}
-            uploads={uploads}
-            onSend={(text) => {
-              client.send(room.id, text, replyTo?.id, uploads.take());
-              setReplyTo(null);
-            }}
-            onEdit={(message, text) => client.edit(message.id, text)}
-            onCancel={() => {
-              setReplyTo(null);
-              setEditing(null);
-            }}
-            onStartEdit={(message) => setEditing(message)}
-            onTyping={(typing) => client.setTyping(room.id, typing)}
-          />
+          {showMembers && (
+            <MembersPanel
+              client={client}
+              roomId={room.id}
+              members={members}
+              meId={me.id}
+              canManage={room.kind === 'group' && isOwner}
+            />
+          )}
         </div>
-        {showMembers && (
-          <MembersPanel
-            client={client}
-            roomId={room.id}
-            members={members}
-            meId={me.id}
-            canManage={room.kind === 'group' && isOwner}
-          />
-        )}
-      </div>
+      </LightboxProvider>
     </main>
   );
 }

@@ -41,6 +41,12 @@ export function UserPicker({
         placeholder="Type a name…"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          // Enter picks the first match instead of submitting the surrounding form.
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          if (shown[0]) onPick(shown[0]);
+        }}
       />
       <ul className="pick-list" aria-label="People found">
         {shown.map((user) => (

@@ -80,9 +80,13 @@ export function useUploads() {
     return done;
   }, [drafts]);
 
+  // Leaving the room cancels what is still uploading and frees the previews.
+  const latest = useRef(drafts);
+  latest.current = drafts;
   useEffect(
     () => () => {
       for (const controller of controllers.current.values()) controller.abort();
+      for (const draft of latest.current) if (draft.preview) URL.revokeObjectURL(draft.preview);
     },
     [],
   );
