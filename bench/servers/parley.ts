@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/server/config.js';
 import type { RateRules } from '../../src/server/domain/rate-limit.js';
 import { DEFAULT_RATE_RULES } from '../../src/server/domain/rate-limit.js';
 import type { Schema } from '../../src/server/store/schema.js';
+import { answerHarness } from './control.js';
 
 export interface SeedPlan {
   /** Users, all members of #general. */
@@ -201,12 +202,4 @@ const seeded = await seed(
   Date.now(),
 );
 process.send?.({ type: 'ready', url: parley.url, ...seeded });
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'memory') {
-    globalThis.gc?.();
-    process.send?.({ type: 'memory', rss: process.memoryUsage().rss });
-  }
-});
-
-// A graceful exit lets --cpu-prof write its profile.
-process.on('SIGTERM', () => process.exit(0));
+answerHarness();

@@ -2,6 +2,7 @@
 // socket joins one room and each `msg` is acked and broadcast to it. No auth, no storage.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { answerHarness } from './control.js';
 
 const http = createServer();
 const io = new Server(http, { serveClient: false, perMessageDeflate: false });
@@ -16,12 +17,4 @@ http.listen(0, '127.0.0.1', () => {
   const { port } = http.address() as { port: number };
   process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
 });
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'memory') {
-    globalThis.gc?.();
-    process.send?.({ type: 'memory', rss: process.memoryUsage().rss });
-  }
-});
-
-// A graceful exit lets --cpu-prof write its profile.
-process.on('SIGTERM', () => process.exit(0));
+answerHarness();

@@ -1,6 +1,7 @@
 // Baseline 1, the ceiling: a raw `ws` server that relays every frame to every client. No
 // Socket.IO, no auth, no persistence, no ack.
 import { type WebSocket, WebSocketServer } from 'ws';
+import { answerHarness } from './control.js';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
 const clients = new Set<WebSocket>();
@@ -15,12 +16,4 @@ wss.on('listening', () => {
   const { port } = wss.address() as { port: number };
   process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
 });
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'memory') {
-    globalThis.gc?.();
-    process.send?.({ type: 'memory', rss: process.memoryUsage().rss });
-  }
-});
-
-// A graceful exit lets --cpu-prof write its profile.
-process.on('SIGTERM', () => process.exit(0));
+answerHarness();

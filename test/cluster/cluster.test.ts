@@ -243,6 +243,23 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
       expect(stored.sort()).toEqual([...texts].sort());
     }
 
+    /** Every client sends one message to #general every 250 ms until stopped. */
+    function startStream(list: Awaited<ReturnType<typeof streamingClients>>, label: string) {
+      const roomId = Object.values(list[0]!.client.getState().rooms).find((v) => v.room.name === 'general')!
+        .room.id;
+      const texts: string[] = [];
+      let round = 0;
+      const timer = setInterval(() => {
+        round++;
+        for (const [i, { client }] of list.entries()) {
+          const text = `${label} ${round}.${i} ${randomUUID().slice(0, 6)}`;
+          texts.push(text);
+          client.send(roomId, text);
+        }
+      }, 250);
+      return { roomId, texts, stop: () => clearInterval(timer) };
+    }
+
     it('keeps every acknowledged message, exactly once everywhere, when a node is killed with SIGKILL mid-stream', async () => {
       const victim = await startNode('node-victim');
       const balancer = await startBalancer(
@@ -250,18 +267,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
       );
       try {
         const list = await streamingClients(balancer.url, 3);
-        const roomId = Object.values(list[0]!.client.getState().rooms).find((v) => v.room.name === 'general')!
-          .room.id;
-        const texts: string[] = [];
-        let round = 0;
-        const stream = setInterval(() => {
-          round++;
-          for (const [i, { client }] of list.entries()) {
-            const text = `kill-stream ${round}.${i} ${randomUUID().slice(0, 6)}`;
-            texts.push(text);
-            client.send(roomId, text);
-          }
-        }, 250);
+        const { roomId, texts, stop } = startStream(list, 'kill-stream');
         await settle(1_200);
         // The balancer put some of these clients on the victim; they must fail over.
         const onVictim = /parley_socket_connections (\d+)/.exec(
@@ -270,7 +276,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
         expect(Number(onVictim?.[1])).toBeGreaterThan(0);
         await victim.stop('SIGKILL');
         await settle(2_000);
-        clearInterval(stream);
+        stop();
         await expectEveryoneHasEverything(list, roomId, texts);
       } finally {
         await balancer.close();
@@ -281,22 +287,11 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
       const balancer = await startBalancer([nodes[0]!, nodes[2]!].map((n) => Number(new URL(n.url).port)));
       try {
         const list = await streamingClients(balancer.url, 2);
-        const roomId = Object.values(list[0]!.client.getState().rooms).find((v) => v.room.name === 'general')!
-          .room.id;
-        const texts: string[] = [];
-        let round = 0;
-        const stream = setInterval(() => {
-          round++;
-          for (const [i, { client }] of list.entries()) {
-            const text = `redis-stream ${round}.${i}`;
-            texts.push(text);
-            client.send(roomId, text);
-          }
-        }, 250);
+        const { roomId, texts, stop } = startStream(list, 'redis-stream');
         await settle(1_000);
         await redis.restart(1_000);
         await settle(2_000);
-        clearInterval(stream);
+        stop();
         await expectEveryoneHasEverything(list, roomId, texts);
 
         // And fan-out works live again.

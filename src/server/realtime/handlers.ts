@@ -29,57 +29,70 @@ export interface HandlerContext {
 }
 
 type Reply<E extends RequestEvent> = ResponsePayloads[E] | Outcome<ResponsePayloads[E]>;
-type Handler<E extends RequestEvent> = (payload: RequestPayload<E>) => Promise<Reply<E>>;
+
+/** Who is asking: built once per socket, passed to every handler. */
+interface Caller {
+  socket: ParleySocket;
+  user: ParleySocket['data']['session']['user'];
+  ctx: HandlerContext;
+}
+
+type Handlers = { [E in RequestEvent]: (caller: Caller, payload: RequestPayload<E>) => Promise<Reply<E>> };
 
 /**
- * One thin handler per client event: validate the payload against the shared schema, call the
- * service as the socket's user, ack, then broadcast the effects. Every handler runs through
- * `handle`, so a bad payload, a refused action or a crash becomes an error ack for that
- * request alone and never takes down the socket or the process.
+ * One thin handler per client event: validate the payload against the shared schema (in
+ * `dispatch`), call the service as the socket's user, ack, then broadcast the effects. The
+ * table is built once for the process; each socket adds a single listener, not one per event,
+ * which matters with tens of thousands of idle connections.
  */
-export function registerHandlers(socket: ParleySocket, ctx: HandlerContext): void {
-  const { chat, history, limiter } = ctx;
-  const user = socket.data.session.user;
-  const on = <E extends RequestEvent>(event: E, handler: Handler<E>) => handle(socket, ctx, event, handler);
-
-  on('rooms:list', async () => chat.listMyRoomsWithPresence(user.id));
-  on('channels:list', async () => ({ channels: await chat.listChannels(user.id) }));
-  on('room:join', async ({ roomId }) => wrap(await chat.joinChannel(user, roomId), (room) => ({ room })));
-  on('room:leave', async ({ roomId }) => chat.leaveRoom(user, roomId));
-  on('room:create', async (input) => wrap(await chat.createRoom(user, input), (room) => ({ room })));
-  on('room:members', async ({ roomId }) => ({ members: await chat.members(user.id, roomId) }));
-  on('room:add-member', async ({ roomId, userId }) =>
-    wrap(await chat.addGroupMember(user, roomId, userId), (room) => ({ room })),
-  );
-  on('room:remove-member', async ({ roomId, userId }) =>
-    wrap(await chat.removeGroupMember(user, roomId, userId), (room) => ({ room })),
-  );
-  on('room:read', async ({ roomId, seq }) => ({ lastReadSeq: await chat.markRead(user.id, roomId, seq) }));
-  on('dm:open', async ({ userId }) => wrap(await chat.openDm(user, userId), (room) => ({ room })));
-  on('code:create', async (input) => chat.createCodeRoom(user, input));
-  on('code:join', async ({ code }) =>
-    wrap(await chat.joinByCode(user, code, socket.data.address), (room) => ({ room })),
-  );
-  on('match:random', async () => chat.requestMatch(user));
-  on('match:cancel', async () => ({ cancelled: await chat.cancelMatch(user.id) }));
-  on('message:send', async (input) =>
-    wrap(await chat.sendMessage(user, input), ({ message }) => ({ message })),
-  );
-  on('message:edit', async ({ messageId, text }) =>
-    wrap(await chat.editMessage(user, messageId, text), (message) => ({ message })),
-  );
-  on('message:delete', async ({ messageId }) => chat.deleteMessage(user, messageId));
-  on('reaction:toggle', async ({ messageId, emoji }) => chat.toggleReaction(user, messageId, emoji));
-  on('typing', async ({ roomId, typing }) => {
+const HANDLERS: Handlers = {
+  'rooms:list': async ({ ctx, user }) => ctx.chat.listMyRoomsWithPresence(user.id),
+  'channels:list': async ({ ctx, user }) => ({ channels: await ctx.chat.listChannels(user.id) }),
+  'room:join': async ({ ctx, user }, { roomId }) =>
+    wrap(await ctx.chat.joinChannel(user, roomId), (room) => ({ room })),
+  'room:leave': async ({ ctx, user }, { roomId }) => ctx.chat.leaveRoom(user, roomId),
+  'room:create': async ({ ctx, user }, input) =>
+    wrap(await ctx.chat.createRoom(user, input), (room) => ({ room })),
+  'room:members': async ({ ctx, user }, { roomId }) => ({ members: await ctx.chat.members(user.id, roomId) }),
+  'room:add-member': async ({ ctx, user }, { roomId, userId }) =>
+    wrap(await ctx.chat.addGroupMember(user, roomId, userId), (room) => ({ room })),
+  'room:remove-member': async ({ ctx, user }, { roomId, userId }) =>
+    wrap(await ctx.chat.removeGroupMember(user, roomId, userId), (room) => ({ room })),
+  'room:read': async ({ ctx, user }, { roomId, seq }) => ({
+    lastReadSeq: await ctx.chat.markRead(user.id, roomId, seq),
+  }),
+  'dm:open': async ({ ctx, user }, { userId }) =>
+    wrap(await ctx.chat.openDm(user, userId), (room) => ({ room })),
+  'code:create': async ({ ctx, user }, input) => ctx.chat.createCodeRoom(user, input),
+  'code:join': async ({ ctx, user, socket }, { code }) =>
+    wrap(await ctx.chat.joinByCode(user, code, socket.data.address), (room) => ({ room })),
+  'match:random': async ({ ctx, user }) => ctx.chat.requestMatch(user),
+  'match:cancel': async ({ ctx, user }) => ({ cancelled: await ctx.chat.cancelMatch(user.id) }),
+  'message:send': async ({ ctx, user }, input) =>
+    wrap(await ctx.chat.sendMessage(user, input), ({ message }) => ({ message })),
+  'message:edit': async ({ ctx, user }, { messageId, text }) =>
+    wrap(await ctx.chat.editMessage(user, messageId, text), (message) => ({ message })),
+  'message:delete': async ({ ctx, user }, { messageId }) => ctx.chat.deleteMessage(user, messageId),
+  'reaction:toggle': async ({ ctx, user }, { messageId, emoji }) =>
+    ctx.chat.toggleReaction(user, messageId, emoji),
+  typing: async ({ ctx, user, socket }, { roomId, typing }) => {
     // Typing notices are best effort: over the rate they are dropped, never reported as errors.
     // Membership first, so made-up room ids cannot create rate-limit buckets.
     if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError('not_found', 'room not found');
-    if (!(await limiter.take('typing', `${user.id}:${roomId}`)).allowed) return {};
+    if (!(await ctx.limiter.take('typing', `${user.id}:${roomId}`)).allowed) return {};
     socket.to(roomChannel(roomId)).emit('typing', { roomId, userId: user.id, typing });
     return {};
+  },
+  sync: async ({ ctx, user }, { cursors }) => ctx.history.sync(user.id, cursors),
+  'users:search': async ({ ctx, user }, { query }) => ({ users: await ctx.chat.searchUsers(user.id, query) }),
+};
+
+export function registerHandlers(socket: ParleySocket, ctx: HandlerContext): void {
+  const caller: Caller = { socket, user: socket.data.session.user, ctx };
+  socket.onAny((event: string, ...args: unknown[]) => {
+    // Unknown events are ignored: nothing to validate them against, nothing to answer.
+    if (Object.hasOwn(HANDLERS, event)) void dispatch(caller, event as RequestEvent, args);
   });
-  on('sync', async ({ cursors }) => history.sync(user.id, cursors));
-  on('users:search', async ({ query }) => ({ users: await chat.searchUsers(user.id, query) }));
 }
 
 function wrap<T, R>(result: Outcome<T>, shape: (value: T) => R): Outcome<R> {
@@ -90,43 +103,38 @@ function isOutcome<T>(reply: T | Outcome<T>): reply is Outcome<T> {
   return typeof reply === 'object' && reply !== null && 'effects' in reply && 'value' in reply;
 }
 
-function handle<E extends RequestEvent>(
-  socket: ParleySocket,
-  ctx: HandlerContext,
-  event: E,
-  handler: Handler<E>,
-): void {
-  const schema = requestSchemas[event] as unknown as z.ZodType<RequestPayload<E>>;
-  const listen = socket.on.bind(socket) as unknown as (
-    event: string,
-    listener: (...args: unknown[]) => void,
-  ) => void;
-  listen(event, async (...args: unknown[]) => {
-    const started = performance.now();
-    const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: Ack) => void) : undefined;
-    let effects: Effect[] = [];
-    let response: Ack<ResponsePayloads[E]>;
-    try {
-      await ctx.ready;
-      // A socket that closed while its subscription was pending must not act any more (it
-      // would, say, wait in the match queue with nobody there).
-      if (!socket.connected) throw new DomainError('unavailable', 'the connection is closed');
-      if (socket.data.session.expiresAt <= Date.now())
-        throw new DomainError('unauthorized', 'session expired');
-      const parsed = schema.safeParse(args[0]);
-      if (!parsed.success) throw new DomainError('bad_request', describeIssues(parsed.error));
-      const reply = await handler(parsed.data);
-      if (isOutcome(reply)) effects = reply.effects;
-      response = { ok: true, ...(isOutcome(reply) ? reply.value : reply) } as Ack<ResponsePayloads[E]>;
-    } catch (error) {
-      response = { ok: false, error: errorBody(error, ctx.log, event) };
-    }
-    // The write is committed: ack the sender first, then let the room hear about it.
-    ack?.(response);
-    ctx.gateway.apply(effects);
-    ctx.metrics?.events.inc({ event, outcome: response.ok ? 'ok' : response.error.code });
-    ctx.metrics?.ackLatency.observe({ event }, (performance.now() - started) / 1000);
-  });
+/**
+ * Runs one request: wait until the socket is in its rooms, check the session, validate, call
+ * the handler, ack, apply effects. A bad payload, a refused action or a crash becomes an error
+ * ack for that request alone and never takes down the socket or the process.
+ */
+async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: unknown[]): Promise<void> {
+  const { socket, ctx } = caller;
+  const started = performance.now();
+  const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: Ack) => void) : undefined;
+  let effects: Effect[] = [];
+  let response: Ack<ResponsePayloads[E]>;
+  try {
+    await ctx.ready;
+    // A socket that closed while its subscription was pending must not act any more (it
+    // would, say, wait in the match queue with nobody there).
+    if (!socket.connected) throw new DomainError('unavailable', 'the connection is closed');
+    if (socket.data.session.expiresAt <= Date.now()) throw new DomainError('unauthorized', 'session expired');
+    const schema = requestSchemas[event] as unknown as z.ZodType<RequestPayload<E>>;
+    const parsed = schema.safeParse(args[0]);
+    if (!parsed.success) throw new DomainError('bad_request', describeIssues(parsed.error));
+    const handler = HANDLERS[event] as (caller: Caller, payload: RequestPayload<E>) => Promise<Reply<E>>;
+    const reply = await handler(caller, parsed.data);
+    if (isOutcome(reply)) effects = reply.effects;
+    response = { ok: true, ...(isOutcome(reply) ? reply.value : reply) } as Ack<ResponsePayloads[E]>;
+  } catch (error) {
+    response = { ok: false, error: errorBody(error, ctx.log, event) };
+  }
+  // The write is committed: ack the sender first, then let the room hear about it.
+  ack?.(response);
+  ctx.gateway.apply(effects);
+  ctx.metrics?.events.inc({ event, outcome: response.ok ? 'ok' : response.error.code });
+  ctx.metrics?.ackLatency.observe({ event }, (performance.now() - started) / 1000);
 }
 
 function describeIssues(error: z.ZodError): string {

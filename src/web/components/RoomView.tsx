@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Member, Message } from '../../shared/protocol';
 import { formatLastSeen } from '../lib/time';
 import type { ChatClient, ChatState } from '../state/client';
@@ -37,6 +37,13 @@ export function RoomView({
   const [editing, setEditing] = useState<Message | null>(null);
   const [showMembers, setShowMembers] = useState(false);
   const uploads = useUploads();
+  // Large channels get no presence pushes (docs/protocol.md §7): refresh while the list is open.
+  useEffect(() => {
+    if (!showMembers) return;
+    void client.loadMembers(room.id);
+    const timer = setInterval(() => void client.loadMembers(room.id), 30_000);
+    return () => clearInterval(timer);
+  }, [client, room.id, showMembers]);
   const [dragging, setDragging] = useState(false);
   const members = state.members[room.id];
   const title = roomTitle(room);
