@@ -206,6 +206,11 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     logger,
   });
 
+  /** Users gone from every node (their node died or left): record last-seen, tell their rooms. */
+  const announceOffline = async (userIds: string[]) => {
+    for (const userId of userIds) await liveGateway.userWentOffline(userId, await chat.markSeen(userId));
+  };
+
   const url = await app.listen({ port: config.port, host: config.host });
   ephemeral.start();
   const timers: NodeJS.Timeout[] = [
@@ -232,9 +237,6 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     );
   }
   for (const timer of timers) timer.unref();
-  const announceOffline = async (userIds: string[]) => {
-    for (const userId of userIds) await liveGateway.userWentOffline(userId, await chat.markSeen(userId));
-  };
   ready = true;
   logger.info(
     { url, nodeId, database: database.dialect, location: database.location, cluster: Boolean(cluster) },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Attachment, Member, Message, MyRoom, PublicUser, Room } from '../../shared/protocol.js';
 import { ROOM_KINDS } from '../../shared/protocol.js';
 
 /**
@@ -81,3 +82,16 @@ export const problems = {
   409: problemSchema,
   429: problemSchema,
 };
+
+// The schemas above repeat the wire types of src/shared/protocol.ts for the OpenAPI document
+// and the response serializer — which drops any field a schema lacks. These checks fail to
+// compile as soon as the two disagree, so a field added to a type cannot silently vanish
+// from HTTP responses.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const agrees = <T extends true>(value: T) => value;
+agrees<Same<z.infer<typeof publicUserSchema>, PublicUser>>(true);
+agrees<Same<z.infer<typeof roomSchema>, Room>>(true);
+agrees<Same<z.infer<typeof myRoomSchema>, MyRoom>>(true);
+agrees<Same<z.infer<typeof attachmentSchema>, Attachment>>(true);
+agrees<Same<z.infer<typeof messageSchema>, Message>>(true);
+agrees<Same<z.infer<typeof memberSchema>, Member>>(true);

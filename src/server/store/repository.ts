@@ -219,11 +219,6 @@ export function listMembers(db: Executor, roomId: string) {
     .execute();
 }
 
-export async function memberIds(db: Executor, roomId: string): Promise<string[]> {
-  const rows = await db.selectFrom('room_members').select('user_id').where('room_id', '=', roomId).execute();
-  return rows.map((r) => r.user_id);
-}
-
 export function roomsOfUser(db: Executor, userId: string, onlyRoomId?: string) {
   let query = db
     .selectFrom('room_members')

@@ -261,8 +261,7 @@ export class ChatClient {
       }
       const presenceMap = { ...s.presence };
       for (const p of presence) presenceMap[p.userId] = { online: p.online, lastSeenAt: p.lastSeenAt };
-      const activeRoomId = s.activeRoomId && next[s.activeRoomId] ? s.activeRoomId : null;
-      return { rooms: next, presence: presenceMap, activeRoomId };
+      return { rooms: next, presence: presenceMap };
     });
   }
 
