@@ -94,6 +94,20 @@ export async function startTarget(name: TargetName, env: Record<string, string> 
  * One simulated user in the fan-out room. `send` stamps the message with the send time; every
  * receiver reports the latency of what arrives. Only the timestamp is parsed out of frames.
  */
+/** Starts a server under test with a seeding plan, runs `work`, and always stops the server. */
+export async function withTarget<T>(
+  name: TargetName,
+  plan: object,
+  work: (target: Target) => Promise<T>,
+): Promise<T> {
+  const target = await startTarget(name, { BENCH_PLAN: JSON.stringify(plan) });
+  try {
+    return await work(target);
+  } finally {
+    await target.stop();
+  }
+}
+
 export interface BenchClient {
   send(stamp: number): Promise<unknown> | undefined;
   onDelivery: (latencyMs: number) => void;

@@ -21,9 +21,9 @@ import {
   pinGenerator,
   Samples,
   sleep,
-  startTarget,
   type Target,
   type TargetName,
+  withTarget,
 } from './harness.js';
 import { LeanSocket } from './lean-client.js';
 
@@ -123,6 +123,27 @@ async function roomClients(target: Target, count: number): Promise<BenchClient[]
   return connectMany(count, (i) => connectClient(target, i, roomId));
 }
 
+/** A server under test with `count` clients in its fan-out room; everything closed afterwards. */
+function withRoom<T>(
+  name: TargetName,
+  count: number,
+  work: (clients: BenchClient[]) => Promise<T>,
+): Promise<T> {
+  return withTarget(name, { users: count }, async (target) => {
+    const clients = await roomClients(target, count);
+    try {
+      await sleep(500);
+      return await work(clients);
+    } finally {
+      for (const client of clients) client.close();
+    }
+  });
+}
+
+/** Parley / baseline, or NaN when the baseline was filtered out with --targets. */
+const ratio = (parley: number | undefined, baseline: number | undefined) =>
+  parley === undefined || baseline === undefined ? Number.NaN : parley / baseline;
+
 const TARGETS = (['ws', 'socketio', 'parley'] as TargetName[]).filter(
   (t) => !targetFilter || targetFilter.includes(t),
 );
@@ -135,10 +156,7 @@ async function fanout() {
   > = {};
   for (let rep = 0; rep < reps; rep++) {
     for (const name of TARGETS) {
-      const target = await startTarget(name, { BENCH_PLAN: JSON.stringify({ users: SCALE.fanoutClients }) });
-      try {
-        const clients = await roomClients(target, SCALE.fanoutClients);
-        await sleep(500);
+      const best = await withRoom(name, SCALE.fanoutClients, async (clients) => {
         let best = { bestRate: 0, deliveriesPerSec: 0, p99: Number.NaN, generatorCpu: 0 };
         for (const rate of SCALE.rates) {
           const run = await offer(clients, SCALE.senders, rate, SCALE.stepMs);
@@ -155,11 +173,9 @@ async function fanout() {
           };
           await sleep(300);
         }
-        results[name] = [...(results[name] ?? []), best];
-        for (const client of clients) client.close();
-      } finally {
-        await target.stop();
-      }
+        return best;
+      });
+      results[name] = [...(results[name] ?? []), best];
     }
   }
   const summary = Object.fromEntries(
@@ -180,8 +196,8 @@ async function fanout() {
     clients: SCALE.fanoutClients,
     senders: SCALE.senders,
     ...summary,
-    ratioVsSocketIO: summary.parley!.deliveriesPerSec / summary.socketio!.deliveriesPerSec,
-    ratioVsWs: summary.parley!.deliveriesPerSec / summary.ws!.deliveriesPerSec,
+    ratioVsSocketIO: ratio(summary.parley?.deliveriesPerSec, summary.socketio?.deliveriesPerSec),
+    ratioVsWs: ratio(summary.parley?.deliveriesPerSec, summary.ws?.deliveriesPerSec),
   };
 }
 
@@ -191,20 +207,15 @@ async function latency() {
   const results: Record<string, RunResult[]> = {};
   for (let rep = 0; rep < reps; rep++) {
     for (const name of TARGETS) {
-      const target = await startTarget(name, { BENCH_PLAN: JSON.stringify({ users: SCALE.fanoutClients }) });
-      try {
-        const clients = await roomClients(target, SCALE.fanoutClients);
-        await sleep(500);
+      const run = await withRoom(name, SCALE.fanoutClients, async (clients) => {
         await offer(clients, SCALE.senders, rate, 1_000); // warm-up
         const run = await offer(clients, SCALE.senders, rate, SCALE.latencyMs);
         log(
           `latency ${name}: p50 ${round(run.p50)} p95 ${round(run.p95)} p99 ${round(run.p99)} ms at ${Math.round(run.deliveriesPerSec)} deliveries/s`,
         );
-        results[name] = [...(results[name] ?? []), run];
-        for (const client of clients) client.close();
-      } finally {
-        await target.stop();
-      }
+        return run;
+      });
+      results[name] = [...(results[name] ?? []), run];
     }
   }
   const summary = Object.fromEntries(
@@ -221,7 +232,7 @@ async function latency() {
   return {
     deliveriesPerSecTarget: SCALE.latencyDeliveries,
     ...summary,
-    p99RatioVsSocketIO: summary.parley!.p99 / summary.socketio!.p99,
+    p99RatioVsSocketIO: ratio(summary.parley?.p99, summary.socketio?.p99),
   };
 }
 
@@ -230,10 +241,7 @@ async function writes() {
   const rates: number[] = [];
   const ackP99: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const target = await startTarget('parley', {
-      BENCH_PLAN: JSON.stringify({ users: SCALE.dmPairs * 2, dmPairs: SCALE.dmPairs }),
-    });
-    try {
+    await withTarget('parley', { users: SCALE.dmPairs * 2, dmPairs: SCALE.dmPairs }, async (target) => {
       const users = target.info.users as { token: string }[];
       const dms = target.info.dms as { roomId: string; a: number; b: number }[];
       const sockets = await connectMany(users.length, async (i) => {
@@ -277,9 +285,7 @@ async function writes() {
       rates.push(perSec);
       ackP99.push(p99);
       for (const socket of sockets) socket.close();
-    } finally {
-      await target.stop();
-    }
+    });
   }
   return { dmPairs: SCALE.dmPairs, ackedPerSec: median(rates), ackP99Ms: median(ackP99) };
 }
@@ -290,10 +296,7 @@ async function memory() {
   for (const name of TARGETS) {
     const perConnection: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
-      const target = await startTarget(name, {
-        BENCH_PLAN: JSON.stringify({ users: SCALE.idle, extraChannels: 4 }),
-      });
-      try {
+      await withTarget(name, { users: SCALE.idle, extraChannels: 4 }, async (target) => {
         await sleep(300);
         const before = await target.memory();
         const clients = await roomClients(target, SCALE.idle);
@@ -301,9 +304,7 @@ async function memory() {
         const after = await target.memory();
         perConnection.push((after - before) / SCALE.idle / 1024);
         for (const client of clients) client.close();
-      } finally {
-        await target.stop();
-      }
+      });
     }
     out[name] = median(perConnection);
     log(`memory ${name}: ${round(out[name]!)} KiB per connection`);
@@ -316,10 +317,7 @@ async function storm() {
   const times: number[] = [];
   let failures = 0;
   for (let rep = 0; rep < reps; rep++) {
-    const target = await startTarget('parley', {
-      BENCH_PLAN: JSON.stringify({ users: SCALE.storm, extraChannels: 4 }),
-    });
-    try {
+    await withTarget('parley', { users: SCALE.storm, extraChannels: 4 }, async (target) => {
       const users = target.info.users as { token: string }[];
       const channels = target.info.channels as string[];
       const connectAll = () =>
@@ -351,9 +349,7 @@ async function storm() {
         `storm: ${users.length} clients back and resynced in ${round(seconds, 2)} s, ${failures} failures so far`,
       );
       for (const socket of second) socket?.close();
-    } finally {
-      await target.stop();
-    }
+    });
   }
   return { clients: SCALE.storm, recoverySeconds: median(times), failures };
 }
@@ -363,10 +359,7 @@ async function history() {
   const p99s: number[] = [];
   const p50s: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const target = await startTarget('parley', {
-      BENCH_PLAN: JSON.stringify({ users: 1, historyMessages: SCALE.history }),
-    });
-    try {
+    await withTarget('parley', { users: 1, historyMessages: SCALE.history }, async (target) => {
       const { token } = (target.info.users as { token: string }[])[0]!;
       const roomId = target.info.generalId as string;
       const latencies = new Samples();
@@ -386,9 +379,7 @@ async function history() {
       log(
         `history: p50 ${round(p50s.at(-1)!, 2)} ms, p99 ${round(p99s.at(-1)!, 2)} ms over ${SCALE.history} messages`,
       );
-    } finally {
-      await target.stop();
-    }
+    });
   }
   return { messages: SCALE.history, pageSize: 50, p50Ms: median(p50s), p99Ms: median(p99s) };
 }
@@ -440,13 +431,13 @@ function renderMarkdown(r: typeof report): string {
   if (res.fanout) {
     const x = res.fanout;
     lines.push(
-      `| 1. Fan-out, ${x.clients} clients, ${x.senders} senders: deliveries/s at 100 % delivery, p99 < 100 ms | ${f(x.ws.deliveriesPerSec, 0)} | ${f(x.socketio.deliveriesPerSec, 0)} | ${f(x.parley.deliveriesPerSec, 0)} | ${f(x.ratioVsSocketIO, 2)}× | ${f(x.ratioVsWs, 2)}× | ≥ 1.0× Socket.IO, ≥ 0.8× ws |`,
+      `| 1. Fan-out, ${x.clients} clients, ${x.senders} senders: deliveries/s at 100 % delivery, p99 < 100 ms | ${f(x.ws?.deliveriesPerSec, 0)} | ${f(x.socketio?.deliveriesPerSec, 0)} | ${f(x.parley?.deliveriesPerSec, 0)} | ${f(x.ratioVsSocketIO, 2)}× | ${f(x.ratioVsWs, 2)}× | ≥ 1.0× Socket.IO, ≥ 0.8× ws |`,
     );
   }
   if (res.latency) {
     const x = res.latency;
     lines.push(
-      `| 2. Latency at ${f(x.deliveriesPerSecTarget, 0)} deliveries/s: p50 / p95 / p99 ms | ${f(x.ws.p50)} / ${f(x.ws.p95)} / ${f(x.ws.p99)} | ${f(x.socketio.p50)} / ${f(x.socketio.p95)} / ${f(x.socketio.p99)} | ${f(x.parley.p50)} / ${f(x.parley.p95)} / ${f(x.parley.p99)} | ${f(x.p99RatioVsSocketIO, 2)}× (p99) | | p99 ≤ Socket.IO and < 50 ms |`,
+      `| 2. Latency at ${f(x.deliveriesPerSecTarget, 0)} deliveries/s: p50 / p95 / p99 ms | ${f(x.ws?.p50)} / ${f(x.ws?.p95)} / ${f(x.ws?.p99)} | ${f(x.socketio?.p50)} / ${f(x.socketio?.p95)} / ${f(x.socketio?.p99)} | ${f(x.parley?.p50)} / ${f(x.parley?.p95)} / ${f(x.parley?.p99)} | ${f(x.p99RatioVsSocketIO, 2)}× (p99) | | p99 ≤ Socket.IO and < 50 ms |`,
     );
   }
   if (res.writes)
@@ -456,7 +447,7 @@ function renderMarkdown(r: typeof report): string {
   if (res.memory) {
     const m = res.memory.kibPerConnection;
     lines.push(
-      `| 4. Memory, ${res.memory.connections} idle connections in 5 rooms: KiB per connection | ${f(m.ws)} | ${f(m.socketio)} | ${f(m.parley)} | | | ≤ 20 KiB |`,
+      `| 4. Memory, ${res.memory.connections} idle connections in 5 rooms: KiB per connection | ${f(m?.ws)} | ${f(m?.socketio)} | ${f(m?.parley)} | | | ≤ 20 KiB |`,
     );
   }
   if (res.storm)

@@ -9,6 +9,7 @@ import { startParley } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { RateRules } from '../../src/server/domain/rate-limit.js';
 import { DEFAULT_RATE_RULES } from '../../src/server/domain/rate-limit.js';
+import { insertRoom, roomRow } from '../../src/server/store/repository.js';
 import type { Schema } from '../../src/server/store/schema.js';
 import { answerHarness } from './control.js';
 
@@ -52,24 +53,9 @@ async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
   });
   const channels = [general.id];
   for (let c = 0; c < plan.extraChannels; c++) {
-    const id = randomUUID();
-    channels.push(id);
-    await db
-      .insertInto('rooms')
-      .values({
-        id,
-        kind: 'channel',
-        name: `bench-${c}`,
-        name_key: `bench-${c}`,
-        code: null,
-        dm_key: null,
-        owner_id: null,
-        max_members: null,
-        last_seq: 0,
-        member_count: 0,
-        created_at: now,
-      })
-      .execute();
+    const room = roomRow({ kind: 'channel', name: `bench-${c}`, name_key: `bench-${c}`, created_at: now });
+    channels.push(room.id);
+    await insertRoom(db, room);
   }
   const dms: { roomId: string; a: number; b: number }[] = [];
   await db.transaction().execute(async (trx) => {
@@ -106,24 +92,13 @@ async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
     for (let p = 0; p < plan.dmPairs; p++) {
       const a = (2 * p) % users.length;
       const b = (2 * p + 1) % users.length;
-      const roomId = randomUUID();
+      const room = {
+        ...roomRow({ kind: 'dm', dm_key: `${users[a]!.id}:${users[b]!.id}`, created_at: now }),
+        member_count: 2,
+      };
+      const roomId = room.id;
       dms.push({ roomId, a, b });
-      await trx
-        .insertInto('rooms')
-        .values({
-          id: roomId,
-          kind: 'dm',
-          name: null,
-          name_key: null,
-          code: null,
-          dm_key: `${users[a]!.id}:${users[b]!.id}`,
-          owner_id: null,
-          max_members: null,
-          last_seq: 0,
-          member_count: 2,
-          created_at: now,
-        })
-        .execute();
+      await insertRoom(trx, room);
       await trx
         .insertInto('room_members')
         .values(

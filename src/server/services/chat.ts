@@ -571,8 +571,7 @@ export class ChatService {
       maxMembers?: number | null;
     },
   ): Promise<RoomRecord> {
-    const row: repo.RoomRow = {
-      id: randomUUID(),
+    const row = repo.roomRow({
       kind: room.kind,
       name: room.name ?? null,
       name_key: room.nameKey ?? null,
@@ -580,10 +579,8 @@ export class ChatService {
       dm_key: room.dmKey ?? null,
       owner_id: room.ownerId ?? null,
       max_members: room.maxMembers ?? null,
-      last_seq: 0,
-      member_count: 0,
       created_at: this.deps.now(),
-    };
+    });
     await repo.insertRoom(trx, row);
     return repo.toRoomRecord(row);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Attachment, LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
 import { groupReactions, replyExcerpt } from '../domain/messages.js';
@@ -113,6 +114,25 @@ export function findRoom(db: Executor, roomId: string) {
 
 export function findRoomBy(db: Executor, column: 'code' | 'dm_key' | 'name_key', value: string) {
   return db.selectFrom('rooms').selectAll().where(column, '=', value).executeTakeFirst();
+}
+
+/** A new, empty room: a fresh id, no log yet, no members; unset fields are null. */
+export function roomRow(
+  fields: Pick<RoomRow, 'kind' | 'created_at'> &
+    Partial<Pick<RoomRow, 'name' | 'name_key' | 'code' | 'dm_key' | 'owner_id' | 'max_members'>>,
+): RoomRow {
+  return {
+    id: randomUUID(),
+    name: null,
+    name_key: null,
+    code: null,
+    dm_key: null,
+    owner_id: null,
+    max_members: null,
+    last_seq: 0,
+    member_count: 0,
+    ...fields,
+  };
 }
 
 export async function insertRoom(db: Executor, room: RoomRow): Promise<void> {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from './errors.js';
-import { type Executor, findRoomBy, insertRoom } from './repository.js';
+import { type Executor, findRoomBy, insertRoom, roomRow } from './repository.js';
 
 export const SEEDED_CHANNELS = ['general', 'tech', 'gaming'] as const;
 export const DEFAULT_CHANNEL = 'general';
@@ -9,21 +8,11 @@ export const DEFAULT_CHANNEL = 'general';
 export async function seedChannels(db: Executor, now: number): Promise<void> {
   for (const name of SEEDED_CHANNELS) {
     if (await findRoomBy(db, 'name_key', name)) continue;
-    await insertRoom(db, {
-      id: randomUUID(),
-      kind: 'channel',
-      name,
-      name_key: name,
-      code: null,
-      dm_key: null,
-      owner_id: null,
-      max_members: null,
-      last_seq: 0,
-      member_count: 0,
-      created_at: now,
-    }).catch((error: unknown) => {
-      // Another node seeding the same database at the same moment got there first.
-      if (!isUniqueViolation(error)) throw error;
-    });
+    await insertRoom(db, roomRow({ kind: 'channel', name, name_key: name, created_at: now })).catch(
+      (error: unknown) => {
+        // Another node seeding the same database at the same moment got there first.
+        if (!isUniqueViolation(error)) throw error;
+      },
+    );
   }
 }
