@@ -209,6 +209,8 @@ describe('typing and presence', () => {
       userId: alice.user.id,
       typing: true,
     });
+    // An echo to the sender would arrive about when Bob's copy did: give it time to show.
+    await settle();
     expect(alice.recorder.of('typing')).toEqual([]);
 
     alice.socket.disconnect();
