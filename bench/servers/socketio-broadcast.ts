@@ -1,5 +1,6 @@
-// Baseline 2, what someone would write instead of Parley: a bare Socket.IO server where every
-// socket joins one room and each `msg` is acked and broadcast to it. No auth, no storage.
+// Baseline 2, what someone would write instead of Parley: a bare Socket.IO server where each
+// `msg` is acked and broadcast to the sender's room. No auth, no storage. Sockets join the room
+// named in their handshake auth (a DM pair in the write scenario), or the one shared room.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { answerHarness } from './control.js';
@@ -7,9 +8,10 @@ import { answerHarness } from './control.js';
 const http = createServer();
 const io = new Server(http, { serveClient: false, perMessageDeflate: false });
 io.on('connection', (socket) => {
-  socket.join('room');
+  const room = typeof socket.handshake.auth.room === 'string' ? socket.handshake.auth.room : 'room';
+  socket.join(room);
   socket.on('msg', (data: unknown, ack?: () => void) => {
-    io.to('room').emit('msg', data);
+    io.to(room).emit('msg', data);
     ack?.();
   });
 });

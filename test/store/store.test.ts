@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMatchQueue } from '../../src/server/domain/matchmaker.js';
@@ -6,6 +7,7 @@ import { MemoryPresence } from '../../src/server/domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import { createServices, type Services } from '../../src/server/services/index.js';
 import { type Database, openDatabase } from '../../src/server/store/database.js';
+import { preparedQuery } from '../../src/server/store/prepared.js';
 import { seedChannels } from '../../src/server/store/seed.js';
 import type { PublicUser } from '../../src/shared/protocol.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
@@ -70,6 +72,35 @@ describe.each(backends)('store on $name', (backend) => {
     for (const node of [nodeA, nodeB]) await node?.writes.close();
     for (const database of databases) await database.close();
     await target.drop();
+  });
+
+  it('runs prepared queries with fresh values on each call and refuses slots outside parameters', async () => {
+    const db = databases[0]!.db;
+    const byName = preparedQuery((db, p: { key: string; limit: number }) =>
+      db
+        .selectFrom('rooms')
+        .select(['name_key'])
+        .where('name_key', '=', p.key)
+        .where('kind', '=', 'channel')
+        .limit(p.limit),
+    );
+    for (const key of ['general', 'tech', 'gaming', 'nope']) {
+      const { rows } = await byName(db, { key, limit: 5 });
+      expect(rows.map((row) => row.name_key)).toEqual(key === 'nope' ? [] : [key]);
+    }
+    // The same definition inside the write queue's transaction sees that transaction's writes.
+    const seen = await nodeA.writes.run(async (trx) => {
+      await trx.updateTable('rooms').set({ name_key: 'renamed' }).where('name_key', '=', 'gaming').execute();
+      const inside = (await byName(trx, { key: 'renamed', limit: 1 })).rows.length;
+      await trx.updateTable('rooms').set({ name_key: 'gaming' }).where('name_key', '=', 'renamed').execute();
+      return inside;
+    });
+    expect(seen).toBe(1);
+    const misuse = preparedQuery((db, p: { column: string }) =>
+      db.selectFrom('rooms').select(sql.ref(p.column).as('x')),
+    );
+    // A definition error, found on first use: thrown at once rather than run with a marker.
+    expect(() => misuse(db, { column: 'id' })).toThrow(/not a bound parameter/);
   });
 
   it('migrates and seeds idempotently', async () => {

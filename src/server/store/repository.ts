@@ -3,6 +3,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Attachment, LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
 import { groupReactions, replyExcerpt } from '../domain/messages.js';
 import type { MemberRole, RoomRecord } from '../domain/rooms.js';
+import { preparedQuery } from './prepared.js';
 import type {
   MessagesTable,
   RoomEventsTable,
@@ -139,13 +140,12 @@ export async function insertRoom(db: Executor, room: RoomRow): Promise<void> {
   await db.insertInto('rooms').values(room).execute();
 }
 
-export function findMembership(db: Executor, roomId: string, userId: string) {
-  return db
-    .selectFrom('room_members')
-    .selectAll()
-    .where('room_id', '=', roomId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+const membershipQuery = preparedQuery((db, p: { roomId: string; userId: string }) =>
+  db.selectFrom('room_members').selectAll().where('room_id', '=', p.roomId).where('user_id', '=', p.userId),
+);
+
+export async function findMembership(db: Executor, roomId: string, userId: string) {
+  return (await membershipQuery(db, { roomId, userId })).rows[0];
 }
 
 export async function insertMembers(
@@ -365,39 +365,43 @@ export async function lockRoom(db: Executor, roomId: string): Promise<boolean> {
  * on PostgreSQL concurrent writers on any number of nodes queue up behind each other per room
  * and never get the same number; on SQLite the write queue serialises all writers anyway.
  */
-export async function nextSeq(db: Executor, roomId: string): Promise<number> {
-  const row = await db
+const nextSeqQuery = preparedQuery((db, p: { roomId: string }) =>
+  db
     .updateTable('rooms')
     .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('id', '=', roomId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
+    .where('id', '=', p.roomId)
+    .returning('last_seq'),
+);
+
+export async function nextSeq(db: Executor, roomId: string): Promise<number> {
+  const row = (await nextSeqQuery(db, { roomId })).rows[0];
+  if (!row) throw new Error(`room ${roomId} does not exist`);
   return Number(row.last_seq);
 }
 
-export async function appendEvent(
-  db: Executor,
-  event: {
-    roomId: string;
-    seq: number;
-    type: LogEventType;
-    messageId: string | null;
-    userId: string | null;
-    at: number;
-  },
-): Promise<void> {
-  await db
-    .insertInto('room_events')
-    .values({
-      room_id: event.roomId,
-      seq: event.seq,
-      type: event.type,
-      message_id: event.messageId,
-      user_id: event.userId,
-      created_at: event.at,
-    })
-    .execute();
+export interface LogEntry {
+  roomId: string;
+  seq: number;
+  type: LogEventType;
+  messageId: string | null;
+  userId: string | null;
+  at: number;
 }
+
+export async function appendEvent(db: Executor, event: LogEntry): Promise<void> {
+  await appendEventQuery(db, event);
+}
+
+const appendEventQuery = preparedQuery((db, p: LogEntry) =>
+  db.insertInto('room_events').values({
+    room_id: p.roomId,
+    seq: p.seq,
+    type: p.type,
+    message_id: p.messageId,
+    user_id: p.userId,
+    created_at: p.at,
+  }),
+);
 
 export type RoomEventRow = Selectable<RoomEventsTable>;
 
@@ -418,21 +422,41 @@ export function eventsAfter(db: Executor, roomId: string, afterSeq: number, limi
 
 export type MessageRow = Selectable<MessagesTable>;
 
+const insertMessageQuery = preparedQuery((db, p: MessageRow) =>
+  db.insertInto('messages').values({
+    id: p.id,
+    room_id: p.room_id,
+    seq: p.seq,
+    kind: p.kind,
+    author_id: p.author_id,
+    client_msg_id: p.client_msg_id,
+    text: p.text,
+    system: p.system,
+    reply_to: p.reply_to,
+    created_at: p.created_at,
+    edited_at: p.edited_at,
+    deleted_at: p.deleted_at,
+  }),
+);
+
 export async function insertMessage(db: Executor, row: MessageRow): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
+  await insertMessageQuery(db, row);
 }
 
 export function findMessage(db: Executor, id: string) {
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findMessageByClientId(db: Executor, authorId: string, clientMsgId: string) {
-  return db
+const messageByClientIdQuery = preparedQuery((db, p: { authorId: string; clientMsgId: string }) =>
+  db
     .selectFrom('messages')
     .selectAll()
-    .where('author_id', '=', authorId)
-    .where('client_msg_id', '=', clientMsgId)
-    .executeTakeFirst();
+    .where('author_id', '=', p.authorId)
+    .where('client_msg_id', '=', p.clientMsgId),
+);
+
+export async function findMessageByClientId(db: Executor, authorId: string, clientMsgId: string) {
+  return (await messageByClientIdQuery(db, { authorId, clientMsgId })).rows[0];
 }
 
 export async function updateMessageText(db: Executor, id: string, text: string, at: number) {
