@@ -15,6 +15,7 @@ import {
   connectMany,
   cpuMeter,
   hasTaskset,
+  KeepAliveClient,
   median,
   now,
   percentile,
@@ -393,34 +394,59 @@ async function storm() {
   return { clients: SCALE.storm, recoverySeconds: median(times), failures };
 }
 
-/** Scenario 6: a room with a long history; pages of 50 at random depths over HTTP. */
+/**
+ * Scenario 6: a room with a long history; pages of 50 at random depths over HTTP. Each page
+ * request alternates with a no-op request (`/healthz`) to the same server over the same
+ * connection: its latency is the floor this machine, client and HTTP stack put under any
+ * request, so a tail shared by both is not the history query's.
+ */
 async function history() {
-  const p99s: number[] = [];
-  const p50s: number[] = [];
+  const runs: { p50: number; p99: number; floorP50: number; floorP99: number }[] = [];
   for (let rep = 0; rep < reps; rep++) {
     await withTarget('parley', { users: 1, historyMessages: SCALE.history }, async (target) => {
       const { token } = (target.info.users as { token: string }[])[0]!;
       const roomId = target.info.generalId as string;
-      const latencies = new Samples();
-      for (let q = 0; q < SCALE.historyQueries; q++) {
+      const client = new KeepAliveClient(target.url, { authorization: `Bearer ${token}` });
+      const page = async () => {
         const before = 51 + Math.floor(Math.random() * (SCALE.history - 50));
-        const started = now();
-        const response = await fetch(`${target.url}/api/rooms/${roomId}/messages?limit=50&before=${before}`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        const page = (await response.json()) as { messages: unknown[] };
-        if (page.messages.length !== 50) throw new Error(`history page had ${page.messages.length} messages`);
-        latencies.push(now() - started);
+        const body = await client.get(`/api/rooms/${roomId}/messages?limit=50&before=${before}`);
+        const { messages } = JSON.parse(body) as { messages: unknown[] };
+        if (messages.length !== 50) throw new Error(`history page had ${messages.length} messages`);
+      };
+      for (let q = 0; q < SCALE.historyQueries / 10; q++) await page(); // warm-up, not measured
+      const pages = new Samples();
+      const floor = new Samples();
+      for (let q = 0; q < SCALE.historyQueries; q++) {
+        let started = now();
+        await page();
+        pages.push(now() - started);
+        started = now();
+        await client.get('/healthz');
+        floor.push(now() - started);
       }
-      const sorted = latencies.sorted();
-      p50s.push(percentile(sorted, 50));
-      p99s.push(percentile(sorted, 99));
+      client.close();
+      const [sortedPages, sortedFloor] = [pages.sorted(), floor.sorted()];
+      const run = {
+        p50: percentile(sortedPages, 50),
+        p99: percentile(sortedPages, 99),
+        floorP50: percentile(sortedFloor, 50),
+        floorP99: percentile(sortedFloor, 99),
+      };
       log(
-        `history: p50 ${round(p50s.at(-1)!, 2)} ms, p99 ${round(p99s.at(-1)!, 2)} ms over ${SCALE.history} messages`,
+        `history: p50 ${round(run.p50, 2)} ms, p99 ${round(run.p99, 2)} ms over ${SCALE.history} messages (no-op request p50 ${round(run.floorP50, 2)}, p99 ${round(run.floorP99, 2)} ms)`,
       );
+      runs.push(run);
     });
   }
-  return { messages: SCALE.history, pageSize: 50, p50Ms: median(p50s), p99Ms: median(p99s) };
+  const med = (key: keyof (typeof runs)[number]) => median(runs.map((r) => r[key]));
+  return {
+    messages: SCALE.history,
+    pageSize: 50,
+    p50Ms: med('p50'),
+    p99Ms: med('p99'),
+    noopP50Ms: med('floorP50'),
+    noopP99Ms: med('floorP99'),
+  };
 }
 
 const SCENARIOS = { fanout, latency, writes, memory, storm, history } as const;
@@ -499,7 +525,7 @@ function renderMarkdown(r: typeof report): string {
     );
   if (res.history)
     lines.push(
-      `| 6. History, ${f(res.history.messages, 0)} messages: page of 50 at random depth, p50 / p99 ms | | | ${f(res.history.p50Ms, 2)} / ${f(res.history.p99Ms, 2)} | | | p99 < 5 ms |`,
+      `| 6. History, ${f(res.history.messages, 0)} messages: page of 50 at random depth, p50 / p99 ms (no-op request on the same server) | | | ${f(res.history.p50Ms, 2)} / ${f(res.history.p99Ms, 2)} (${f(res.history.noopP50Ms, 2)} / ${f(res.history.noopP99Ms, 2)}) | | | p99 < 5 ms |`,
     );
   return `${lines.join('\n')}\n`;
 }

@@ -20,9 +20,9 @@ export class HistoryService {
     before: number | undefined,
     limit: number,
   ): Promise<HistoryPage> {
-    if (!(await repo.findMembership(this.db, roomId, userId))) throw notFound('room not found');
     // Read first: every change up to this seq is committed, so the page below includes it.
-    const lastSeq = (await repo.findRoom(this.db, roomId))?.last_seq ?? 0;
+    const lastSeq = await repo.lastSeqForMember(this.db, roomId, userId);
+    if (lastSeq === undefined) throw notFound('room not found');
     const rows = await repo.messagesBefore(this.db, roomId, before ?? Number.MAX_SAFE_INTEGER, limit);
     const messages = await repo.hydrateMessages(this.db, rows);
     const last = rows.at(-1);

@@ -498,16 +498,34 @@ export async function countDistinctReactions(db: Executor, messageId: string): P
 }
 
 /** Newest first, before a sequence number; deleted messages are left out of history. */
-export function messagesBefore(db: Executor, roomId: string, beforeSeq: number, limit: number) {
-  return db
+const messagesBeforeQuery = preparedQuery((db, p: { roomId: string; beforeSeq: number; limit: number }) =>
+  db
     .selectFrom('messages')
     .selectAll()
-    .where('room_id', '=', roomId)
-    .where('seq', '<', beforeSeq)
+    .where('room_id', '=', p.roomId)
+    .where('seq', '<', p.beforeSeq)
     .where('deleted_at', 'is', null)
     .orderBy('seq', 'desc')
-    .limit(limit)
-    .execute();
+    .limit(p.limit),
+);
+
+export async function messagesBefore(db: Executor, roomId: string, beforeSeq: number, limit: number) {
+  return (await messagesBeforeQuery(db, { roomId, beforeSeq, limit })).rows;
+}
+
+const memberRoomSeqQuery = preparedQuery((db, p: { roomId: string; userId: string }) =>
+  db
+    .selectFrom('room_members')
+    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+    .select('rooms.last_seq')
+    .where('room_members.room_id', '=', p.roomId)
+    .where('room_members.user_id', '=', p.userId),
+);
+
+/** The room's last seq if `userId` is a member of it, else undefined: one lookup for readers. */
+export async function lastSeqForMember(db: Executor, roomId: string, userId: string) {
+  const row = (await memberRoomSeqQuery(db, { roomId, userId })).rows[0];
+  return row ? Number(row.last_seq) : undefined;
 }
 
 export function messagesByIds(db: Executor, ids: readonly string[]) {
