@@ -388,10 +388,6 @@ export interface LogEntry {
   at: number;
 }
 
-export async function appendEvent(db: Executor, event: LogEntry): Promise<void> {
-  await appendEventQuery(db, event);
-}
-
 const appendEventQuery = preparedQuery((db, p: LogEntry) =>
   db.insertInto('room_events').values({
     room_id: p.roomId,
@@ -400,8 +396,12 @@ const appendEventQuery = preparedQuery((db, p: LogEntry) =>
     message_id: p.messageId,
     user_id: p.userId,
     created_at: p.at,
-  }),
+  } satisfies Record<keyof RoomEventRow, unknown>),
 );
+
+export async function appendEvent(db: Executor, event: LogEntry): Promise<void> {
+  await appendEventQuery(db, event);
+}
 
 export type RoomEventRow = Selectable<RoomEventsTable>;
 
@@ -436,7 +436,8 @@ const insertMessageQuery = preparedQuery((db, p: MessageRow) =>
     created_at: p.created_at,
     edited_at: p.edited_at,
     deleted_at: p.deleted_at,
-  }),
+    // Every column, checked by the compiler: a column missing here would silently go unwritten.
+  } satisfies Record<keyof MessageRow, unknown>),
 );
 
 export async function insertMessage(db: Executor, row: MessageRow): Promise<void> {
