@@ -356,6 +356,7 @@ async function memory() {
 async function storm() {
   const times: number[] = [];
   let failures = 0;
+  const reasons = new Map<string, number>();
   for (let rep = 0; rep < reps; rep++) {
     await withTarget('parley', { users: SCALE.storm, extraChannels: 4 }, async (target) => {
       const users = target.info.users as { token: string }[];
@@ -371,8 +372,10 @@ async function storm() {
                 cursors: Object.fromEntries(channels.map((id) => [id, 0])),
               });
               return socket;
-            } catch {
+            } catch (error) {
               failures++;
+              const reason = error instanceof Error ? error.message : String(error);
+              reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
               socket.close();
               return null;
             }
@@ -380,6 +383,7 @@ async function storm() {
           1_000,
         );
       const first = await connectAll();
+      log(`storm: first wave connected, ${failures} failures`, Object.fromEntries(reasons));
       for (const socket of first) socket?.close();
       const started = now();
       const second = await connectAll();
@@ -387,6 +391,7 @@ async function storm() {
       times.push(seconds);
       log(
         `storm: ${users.length} clients back and resynced in ${round(seconds, 2)} s, ${failures} failures so far`,
+        reasons.size > 0 ? Object.fromEntries(reasons) : '',
       );
       for (const socket of second) socket?.close();
     });

@@ -50,6 +50,14 @@ export interface Parley {
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
+/**
+ * Connections the kernel may hold for us before we accept them. Node's default (511) is less
+ * than the clients that come back at once after a network blip: the kernel drops the rest of
+ * the handshakes, those clients retry a second or more later, and some are reset. Linux caps
+ * it at net.core.somaxconn (4096 by default since 5.4).
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Where the built web client lives; the placeholder page is used until it exists. */
 function webRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -211,7 +219,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     for (const userId of userIds) await liveGateway.userWentOffline(userId, await chat.markSeen(userId));
   };
 
-  const url = await app.listen({ port: config.port, host: config.host });
+  const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
   const timers: NodeJS.Timeout[] = [
     setInterval(() => {
