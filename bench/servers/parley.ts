@@ -175,7 +175,7 @@ const config = {
 if (process.env.DATABASE_URL) config.databaseUrl = process.env.DATABASE_URL;
 const parley = await startParley({ config, logger: pino({ level: 'warn' }), rateRules: unlimited });
 const seeded = await seed(
-  parley.database.db,
+  parley.database.writer,
   { users: 0, extraChannels: 0, dmPairs: 0, historyMessages: 0, ...plan },
   Date.now(),
 );

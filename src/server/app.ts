@@ -82,8 +82,8 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     sqliteSynchronous: config.sqliteSynchronous,
     logger,
   });
-  const { db } = database;
-  await seedChannels(db, now());
+  const { db, writer } = database;
+  await seedChannels(writer, now());
 
   const cluster = config.redisUrl
     ? await startCluster({
@@ -100,6 +100,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   let gateway: Gateway | undefined;
   const { writes, limiter, presence, chat, history, auth } = await createServices({
     db,
+    writer,
     presence: cluster?.presence ?? new MemoryPresence(),
     matchQueue: cluster?.matchQueue ?? new MemoryMatchQueue(),
     limiter: cluster?.limiter ?? new MemoryRateLimiter(rateRules, now),

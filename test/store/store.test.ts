@@ -37,12 +37,14 @@ describe.each(backends)('store on $name', (backend) => {
   const open = async () => {
     const database = await openDatabase({ url: target.url, dataDir, sqliteSynchronous: 'FULL', logger });
     databases.push(database);
-    await seedChannels(database.db, now());
+    await seedChannels(database.writer, now());
     return database;
   };
-  const services = async () =>
-    createServices({
-      db: (await open()).db,
+  const services = async () => {
+    const { db, writer } = await open();
+    return createServices({
+      db,
+      writer,
       presence: new MemoryPresence(),
       matchQueue: new MemoryMatchQueue(),
       limiter: new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...relaxedLimits }),
@@ -51,6 +53,7 @@ describe.each(backends)('store on $name', (backend) => {
       guestSessionTtlMs: 1_000,
       apply: () => {},
     });
+  };
   const newUser = async (node: Services, kind: 'register' | 'guest' = 'register') => {
     const name = `u${randomUUID().slice(0, 8)}`;
     const { session, token } =

@@ -12,7 +12,10 @@ import type { Effect } from './effects.js';
 import { HistoryService } from './history.js';
 
 export interface ServicesOptions {
+  /** Reads (see store/database.ts). */
   db: Kysely<Schema>;
+  /** The connection the write queue commits its batches on. */
+  writer: Kysely<Schema>;
   /** State shared by the nodes of a cluster, or kept in memory by a single node. */
   presence: Presence;
   matchQueue: MatchQueue;
@@ -31,7 +34,7 @@ export type Services = Awaited<ReturnType<typeof createServices>>;
 export async function createServices(options: ServicesOptions) {
   const { db, presence, matchQueue, limiter } = options;
   const now = options.now ?? Date.now;
-  const writes = new WriteQueue(db, { onBatch: options.onBatch });
+  const writes = new WriteQueue(options.writer, { onBatch: options.onBatch });
   const chat = new ChatService({ db, writes, limiter, matchQueue, presence, now });
   const history = new HistoryService(db);
   const general = await repo.findRoomBy(db, 'name_key', DEFAULT_CHANNEL);

@@ -1,9 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { FifoLock } from './fifo-lock.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Schema } from './schema.js';
 
@@ -19,7 +31,13 @@ export interface DatabaseOptions {
 }
 
 export interface Database {
+  /** Reads, and everything outside the write queue. Sees committed data only. */
   db: Kysely<Schema>;
+  /**
+   * The write queue's connection (and startup seeding's). On PostgreSQL it is the same pool as
+   * `db`; on SQLite it is the one connection that may write, so reads never wait for a batch.
+   */
+  writer: Kysely<Schema>;
   dialect: Dialect;
   /** Where the data lives, for logs (never includes credentials). */
   location: string;
@@ -31,30 +49,47 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const database = options.url?.startsWith('postgres')
     ? openPostgres(options.url, options.logger)
     : openSqlite(options.dataDir, options.sqliteSynchronous);
-  await migrate(database.db, options.logger);
+  await migrate(database.writer, options.logger);
   return database;
 }
 
+/**
+ * SQLite with two connections to one file: a writer, used only by the write queue, and a
+ * reader for everything else. In WAL mode a reader never waits for the writer and sees only
+ * committed transactions, so a history page or a handshake's session lookup does not queue
+ * behind a batch that is still running its jobs — which it would on a single connection,
+ * where the batch's transaction holds the connection from BEGIN to COMMIT.
+ */
 function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'parley.sqlite');
-  const sqlite = new SQLite(file);
-  // WAL lets history reads run while a batch commits; with synchronous=FULL each commit's WAL
-  // frames are fsynced before the commit returns, so an acknowledged write survives a crash
-  // of the process or the machine. Group commit (see write-queue.ts) pays that fsync once per
-  // batch instead of once per message.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${synchronous}`);
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('temp_store = MEMORY');
+  const writer = new SQLite(file);
+  // WAL lets reads run while a batch commits; with synchronous=FULL each commit's WAL frames
+  // are fsynced before the commit returns, so an acknowledged write survives a crash of the
+  // process or the machine. Group commit (see write-queue.ts) pays that fsync once per batch
+  // instead of once per message.
+  writer.pragma('journal_mode = WAL');
+  writer.pragma(`synchronous = ${synchronous}`);
   // A checkpoint copies the WAL back into the database file and fsyncs it. The default (every
   // 1000 pages, 4 MB) checkpoints after almost every large batch under write load; every 10,000
   // pages writes a page touched by many batches once instead of once per batch.
-  sqlite.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  writer.pragma('wal_autocheckpoint = 10000');
+  const reader = new SQLite(file);
+  // Nothing may write behind the write queue's back: such a write would wait for the writer's
+  // lock (blocking the event loop) and would escape group commit's ordering guarantees.
+  reader.pragma('query_only = ON');
+  for (const connection of [writer, reader]) {
+    connection.pragma('busy_timeout = 5000');
+    connection.pragma('cache_size = -65536');
+    connection.pragma('temp_store = MEMORY');
+  }
+  const kysely = (connection: SQLite.Database) =>
+    new Kysely<Schema>({ dialect: new QueuedSqliteDialect({ database: withStatementCache(connection) }) });
+  const db = kysely(reader);
+  const writerDb = kysely(writer);
   return {
     db,
+    writer: writerDb,
     dialect: 'sqlite',
     location: file,
     async ping() {
@@ -62,8 +97,40 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
     },
     async close() {
       await db.destroy();
+      await writerDb.destroy();
     },
   };
+}
+
+/**
+ * Kysely's SQLite driver guards its one connection with a lock whose waiters all wake on every
+ * release and race for it again: with thousands of queries waiting (a reconnect storm), each
+ * release costs time in proportion to the queue. The same driver behind a first-come,
+ * first-served queue hands the connection to exactly one waiter per release.
+ */
+class QueuedSqliteDialect extends SqliteDialect {
+  constructor(private readonly driverConfig: SqliteDialectConfig) {
+    super(driverConfig);
+  }
+
+  override createDriver(): Driver {
+    return new QueuedSqliteDriver(this.driverConfig);
+  }
+}
+
+class QueuedSqliteDriver extends SqliteDriver {
+  private readonly turn = new FifoLock();
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.turn.acquire();
+    // Free by construction: only the holder of `turn` reaches the inner lock.
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    this.turn.release();
+  }
 }
 
 /**
@@ -105,6 +172,7 @@ function openPostgres(url: string, logger: Logger): Database {
   return {
     db,
     dialect: 'postgres',
+    writer: db,
     location: `postgres://${parsed.host}${parsed.pathname}`,
     async ping() {
       await sql`select 1`.execute(db);
