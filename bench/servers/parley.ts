@@ -9,7 +9,7 @@ import { startParley } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { RateRules } from '../../src/server/domain/rate-limit.js';
 import { DEFAULT_RATE_RULES } from '../../src/server/domain/rate-limit.js';
-import { insertRoom, roomRow } from '../../src/server/store/repository.js';
+import { insertRoom, messageRow, roomRow } from '../../src/server/store/repository.js';
 import type { Schema } from '../../src/server/store/schema.js';
 import { answerHarness } from './control.js';
 
@@ -120,37 +120,17 @@ async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
     await db.transaction().execute(async (trx) => {
       const rows = Array.from({ length: count }, (_, i) => {
         const seq = start + i + 1;
-        return {
-          id: randomUUID(),
+        return messageRow({
           room_id: general.id,
           seq,
-          kind: 'user' as const,
+          kind: 'user',
           author_id: author,
-          client_msg_id: null,
           text: `history message ${seq}`,
-          system: null,
-          reply_to: null,
           created_at: now - (plan.historyMessages - seq) * 1000,
-          edited_at: null,
-          deleted_at: null,
-        };
+        });
       });
-      for (const part of chunk(rows, 400)) {
-        await trx.insertInto('messages').values(part).execute();
-        await trx
-          .insertInto('room_events')
-          .values(
-            part.map((m) => ({
-              room_id: m.room_id,
-              seq: m.seq,
-              type: 'message:new',
-              message_id: m.id,
-              user_id: author,
-              created_at: m.created_at,
-            })),
-          )
-          .execute();
-      }
+      // Each message row is its own log entry, as when Parley stores a send.
+      for (const part of chunk(rows, 400)) await trx.insertInto('messages').values(part).execute();
     });
   }
   await db.updateTable('rooms').set({ member_count: plan.users }).where('id', 'in', channels).execute();

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMatchQueue } from '../../src/server/domain/matchmaker.js';
@@ -7,7 +9,10 @@ import { MemoryPresence } from '../../src/server/domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import { createServices, type Services } from '../../src/server/services/index.js';
 import { type Database, openDatabase } from '../../src/server/store/database.js';
+import { migrationProvider } from '../../src/server/store/migrations/index.js';
 import { preparedQuery } from '../../src/server/store/prepared.js';
+import { logAfter, messageRow, roomRow } from '../../src/server/store/repository.js';
+import type { Schema } from '../../src/server/store/schema.js';
 import { seedChannels } from '../../src/server/store/seed.js';
 import type { PublicUser } from '../../src/shared/protocol.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
@@ -146,6 +151,66 @@ describe.each(backends)('store on $name', (backend) => {
     expect(page.messages).toHaveLength(1);
   });
 
+  it('returns the original to a retry sent after its author left, and takes no seq for a non-member', async () => {
+    const alice = await newUser(nodeA);
+    const bob = await newUser(nodeA);
+    const room = await group(nodeA, alice.user, [bob.user]);
+    const input = { roomId: room.id, clientMsgId: randomUUID(), text: 'sent before leaving' };
+    const first = (await nodeA.chat.sendMessage(bob.user, input)).value;
+    await nodeA.chat.leaveRoom(bob.user, room.id);
+    const retried = (await nodeB.chat.sendMessage(bob.user, input)).value;
+    expect(retried).toMatchObject({ duplicate: true, message: { id: first.message.id } });
+    await expect(
+      nodeB.chat.sendMessage(bob.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'not a member' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    // The refused send left no hole in the log: the next message follows the leave line.
+    const next = (
+      await nodeA.chat.sendMessage(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'next' })
+    ).value.message;
+    const { events } = await nodeA.history.sync(alice.user.id, { [room.id]: 0 });
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: next.seq }, (_, i) => i + 1));
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['room:member-left', 'message:new']);
+  });
+
+  it('replays messages, joins, leaves and changes as one log, each seq once, page by page', async () => {
+    const alice = await newUser(nodeA);
+    const bob = await newUser(nodeB);
+    const room = await group(nodeA, alice.user);
+    const say = async (text: string) =>
+      (await nodeA.chat.sendMessage(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text })).value
+        .message;
+    const first = await say('one');
+    await nodeB.chat.addGroupMember(alice.user, room.id, bob.user.id);
+    await say('two');
+    await nodeB.chat.editMessage(alice.user, first.id, 'one, edited');
+    await nodeA.chat.toggleReaction(bob.user, first.id, '👀');
+    const third = await say('three');
+    await nodeA.chat.removeGroupMember(alice.user, room.id, bob.user.id);
+    await nodeB.chat.deleteMessage(alice.user, third.id);
+    await say('four');
+    const expected = [
+      'message:new',
+      'room:member-joined',
+      'message:new',
+      'message:updated',
+      'reaction:updated',
+      'message:new',
+      'room:member-left',
+      'message:deleted',
+      'message:new',
+    ];
+    const seen: { seq: number; type: string }[] = [];
+    let cursor = 0;
+    for (let page = 0; page < 10; page++) {
+      const { events, more } = await nodeB.history.sync(alice.user.id, { [room.id]: cursor }, 2);
+      seen.push(...events.map((e) => ({ seq: e.seq, type: e.type })));
+      cursor = events.at(-1)?.seq ?? cursor;
+      if (!more) break;
+    }
+    expect(seen.map((e) => e.type)).toEqual(expected);
+    expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: expected.length }, (_, i) => i + 1));
+  });
+
   it('opens one DM per pair even when both sides open it at once', async () => {
     const alice = await newUser(nodeA);
     const bob = await newUser(nodeB);
@@ -266,5 +331,73 @@ describe.each(backends)('store on $name', (backend) => {
     expect(await nodeA.auth.expireSessions()).toContain(visitor.session.id);
     await expect(nodeB.auth.guest(visitor.user.username, 'test')).resolves.toBeTruthy();
     expect(await nodeA.auth.authenticate(member.token)).not.toBeNull();
+  });
+});
+
+describe.each(backends)('log migration on $name', (backend) => {
+  it('keeps every entry of an existing log exactly once when messages become their own entries', async () => {
+    const target = backend.name === 'sqlite' ? undefined : await createTestDatabase();
+    const db = new Kysely<Schema>({
+      dialect: target
+        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 2 }) })
+        : new SqliteDialect({ database: new SQLite(`${tempDir()}/old.sqlite`) }),
+    });
+    try {
+      const migrator = new Migrator({ db, provider: migrationProvider });
+      expect((await migrator.migrateTo('003-member-count')).error).toBeUndefined();
+      // A log written the old way: each message also copied into room_events, plus one edit.
+      const room = roomRow({ kind: 'channel', name: 'old', name_key: 'old', created_at: 1 });
+      await db
+        .insertInto('rooms')
+        .values({ ...room, last_seq: 4 })
+        .execute();
+      const rows = [
+        messageRow({
+          room_id: room.id,
+          seq: 1,
+          kind: 'system',
+          system: 'joined',
+          author_id: 'u1',
+          created_at: 1,
+        }),
+        messageRow({ room_id: room.id, seq: 2, kind: 'user', author_id: 'u1', text: 'hi', created_at: 2 }),
+        messageRow({ room_id: room.id, seq: 3, kind: 'user', author_id: 'u1', text: 'yo', created_at: 3 }),
+      ];
+      await db.insertInto('messages').values(rows).execute();
+      const copies = ['room:member-joined', 'message:new', 'message:new'];
+      await db
+        .insertInto('room_events')
+        .values([
+          ...rows.map((m, i) => ({
+            room_id: room.id,
+            seq: m.seq,
+            type: copies[i]!,
+            message_id: m.id,
+            user_id: 'u1',
+            created_at: m.created_at,
+          })),
+          {
+            room_id: room.id,
+            seq: 4,
+            type: 'message:updated',
+            message_id: rows[1]!.id,
+            user_id: 'u1',
+            created_at: 4,
+          },
+        ])
+        .execute();
+
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      const log = await logAfter(db, room.id, 0, 100);
+      expect(log.map((e) => [Number(e.seq), e.type, e.message_id])).toEqual([
+        [1, 'room:member-joined', rows[0]!.id],
+        [2, 'message:new', rows[1]!.id],
+        [3, 'message:new', rows[2]!.id],
+        [4, 'message:updated', rows[1]!.id],
+      ]);
+    } finally {
+      await db.destroy();
+      await target?.drop();
+    }
   });
 });

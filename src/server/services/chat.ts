@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type {
   LogEvent,
@@ -377,26 +376,38 @@ export class ChatService {
     await enforce(this.deps.limiter, 'send', author.id, 'you are sending messages too fast');
     const hasAttachments = (input.attachmentIds?.length ?? 0) > 0;
     const text = hasAttachments && !input.text.trim() ? '' : cleanMessageText(input.text);
-    const store = () => this.storeMessage(author, input, text);
-    // The same retry landing on two nodes at once: the loser's insert hits UNIQUE(author,
-    // clientMsgId), and its second attempt finds the winner's row and returns it.
-    return store().catch((error: unknown) => (isUniqueViolation(error) ? store() : Promise.reject(error)));
+    // A retry (same clientMsgId) is caught by UNIQUE(author, clientMsgId) when it is inserted,
+    // not looked up before every send: the job rolls back, and the second attempt looks first,
+    // finds the stored message and returns it. This also settles the same retry landing on two
+    // nodes at once.
+    return this.storeMessage(author, input, text, false).catch((error: unknown) =>
+      isUniqueViolation(error) ? this.storeMessage(author, input, text, true) : Promise.reject(error),
+    );
   }
 
   private storeMessage(
     author: PublicUser,
     input: RequestPayload<'message:send'>,
     text: string,
+    lookForEarlier: boolean,
   ): Promise<Outcome<{ message: Message; duplicate: boolean }>> {
     return this.deps.writes.run(async (trx) => {
-      const earlier = await repo.findMessageByClientId(trx, author.id, input.clientMsgId);
-      if (earlier) {
-        if (earlier.room_id !== input.roomId)
-          throw conflict('that clientMsgId was already used in another room');
-        const [message] = await repo.hydrateMessages(trx, [earlier]);
+      const earlier = async () => {
+        const row = await repo.findMessageByClientId(trx, author.id, input.clientMsgId);
+        if (!row) return undefined;
+        if (row.room_id !== input.roomId) throw conflict('that clientMsgId was already used in another room');
+        const [message] = await repo.hydrateMessages(trx, [row]);
         return outcome({ message: message!, duplicate: true });
+      };
+      const stored = lookForEarlier ? await earlier() : undefined;
+      if (stored) return stored;
+      const seq = await repo.nextSeqForMember(trx, input.roomId, author.id);
+      if (seq === undefined) {
+        // Not a member (any more): a retry of a message sent before leaving still gets it back.
+        const retried = lookForEarlier ? undefined : await earlier();
+        if (retried) return retried;
+        throw notFound('room not found');
       }
-      if (!(await repo.findMembership(trx, input.roomId, author.id))) throw notFound('room not found');
       let reply: Message['reply'] = null;
       if (input.replyTo) {
         const quoted = await repo.findMessage(trx, input.replyTo);
@@ -412,21 +423,16 @@ export class ChatService {
         };
       }
       const at = this.deps.now();
-      const seq = await repo.nextSeq(trx, input.roomId);
-      const row: repo.MessageRow = {
-        id: randomUUID(),
+      const row = repo.messageRow({
         room_id: input.roomId,
         seq,
         kind: 'user',
         author_id: author.id,
         client_msg_id: input.clientMsgId,
         text,
-        system: null,
         reply_to: reply?.id ?? null,
         created_at: at,
-        edited_at: null,
-        deleted_at: null,
-      };
+      });
       await repo.insertMessage(trx, row);
       const uploads = await repo.attachUploads(trx, input.attachmentIds ?? [], {
         id: row.id,
@@ -437,14 +443,7 @@ export class ChatService {
       if (uploads.length !== (input.attachmentIds?.length ?? 0)) {
         throw badRequest('an attachment does not exist, is not yours, or was already sent');
       }
-      await repo.appendEvent(trx, {
-        roomId: input.roomId,
-        seq,
-        type: 'message:new',
-        messageId: row.id,
-        userId: author.id,
-        at,
-      });
+      // The message row is its own log entry (repository.ts, logAfter): nothing more to write.
       const message = repo.toMessage(row, {
         author,
         reply,
@@ -685,23 +684,16 @@ export class ChatService {
     at: number,
   ): Promise<Extract<LogEvent, { type: 'room:member-joined' | 'room:member-left' }>> {
     const seq = await repo.nextSeq(trx, roomId);
-    const row: repo.MessageRow = {
-      id: randomUUID(),
+    // Like a user's message, the system line is its own log entry.
+    const row = repo.messageRow({
       room_id: roomId,
       seq,
       kind: 'system',
       author_id: user.id,
-      client_msg_id: null,
-      text: '',
       system,
-      reply_to: null,
       created_at: at,
-      edited_at: null,
-      deleted_at: null,
-    };
+    });
     await repo.insertMessage(trx, row);
-    const type = system === 'joined' ? 'room:member-joined' : 'room:member-left';
-    await repo.appendEvent(trx, { roomId, seq, type, messageId: row.id, userId: user.id, at });
     const message = repo.toMessage(row, { author: user, reply: null, reactions: [] });
     return system === 'joined'
       ? { type: 'room:member-joined', roomId, seq, at, user, message }

@@ -50,7 +50,7 @@ export class HistoryService {
       }
       if (more) continue;
       const budget = pageSize - events.length;
-      const rows = await repo.eventsAfter(this.db, roomId, cursors[roomId] ?? 0, budget);
+      const rows = await repo.logAfter(this.db, roomId, cursors[roomId] ?? 0, budget);
       events.push(...(await this.buildEvents(rows)));
       if (rows.length === budget) more = true;
     }

@@ -3,6 +3,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Attachment, LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
 import { groupReactions, replyExcerpt } from '../domain/messages.js';
 import type { MemberRole, RoomRecord } from '../domain/rooms.js';
+import { timeOrderedId } from './ids.js';
 import { preparedQuery } from './prepared.js';
 import type {
   MessagesTable,
@@ -76,8 +77,9 @@ export async function insertSession(
     .execute();
 }
 
-export function findSessionWithUser(db: Executor, sessionId: string) {
-  return db
+// Every handshake runs this: a reconnect storm runs it thousands of times a second.
+const sessionWithUserQuery = preparedQuery((db, p: { sessionId: string }) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -88,8 +90,11 @@ export function findSessionWithUser(db: Executor, sessionId: string) {
       'users.is_guest',
       'users.password_hash',
     ])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirst();
+    .where('sessions.id', '=', p.sessionId),
+);
+
+export async function findSessionWithUser(db: Executor, sessionId: string) {
+  return (await sessionWithUserQuery(db, { sessionId })).rows[0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,20 +211,22 @@ export async function countMembersByRoom(db: Executor, roomIds: readonly string[
   return counts;
 }
 
+const presenceRoomIdsQuery = preparedQuery((db, p: { userId: string; maxMembers: number }) =>
+  db
+    .selectFrom('room_members')
+    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+    .select('room_members.room_id')
+    .where('room_members.user_id', '=', p.userId)
+    .where('rooms.member_count', '<=', p.maxMembers),
+);
+
 /** The user's rooms small enough to hear about every member's presence changes. */
 export async function presenceRoomIdsOfUser(
   db: Executor,
   userId: string,
   maxMembers: number,
 ): Promise<string[]> {
-  const rows = await db
-    .selectFrom('room_members')
-    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
-    .select('room_members.room_id')
-    .where('room_members.user_id', '=', userId)
-    .where('rooms.member_count', '<=', maxMembers)
-    .execute();
-  return rows.map((r) => r.room_id);
+  return (await presenceRoomIdsQuery(db, { userId, maxMembers })).rows.map((r) => r.room_id);
 }
 
 export function listMembers(db: Executor, roomId: string) {
@@ -263,9 +270,13 @@ export function roomsOfUser(db: Executor, userId: string, onlyRoomId?: string) {
   return query.orderBy('rooms.created_at').execute();
 }
 
+const roomIdsOfUserQuery = preparedQuery((db, p: { userId: string }) =>
+  db.selectFrom('room_members').select('room_id').where('user_id', '=', p.userId),
+);
+
+/** Run for every connecting socket (its subscriptions) and every sync. */
 export async function roomIdsOfUser(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('room_members').select('room_id').where('user_id', '=', userId).execute();
-  return rows.map((r) => r.room_id);
+  return (await roomIdsOfUserQuery(db, { userId })).rows.map((r) => r.room_id);
 }
 
 /** For each room, the member other than `userId` (DMs and matches have exactly two). */
@@ -379,10 +390,39 @@ export async function nextSeq(db: Executor, roomId: string): Promise<number> {
   return Number(row.last_seq);
 }
 
+const nextSeqForMemberQuery = preparedQuery((db, p: { roomId: string; userId: string }) =>
+  db
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', p.roomId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('room_members')
+          .select('room_members.user_id')
+          .whereRef('room_members.room_id', '=', 'rooms.id')
+          .where('room_members.user_id', '=', p.userId),
+      ),
+    )
+    .returning('last_seq'),
+);
+
+/**
+ * `nextSeq` for a member of the room, in one statement with the membership check (the send
+ * path's hottest pair); undefined, with nothing changed, when `userId` is not a member.
+ */
+export async function nextSeqForMember(db: Executor, roomId: string, userId: string) {
+  const row = (await nextSeqForMemberQuery(db, { roomId, userId })).rows[0];
+  return row ? Number(row.last_seq) : undefined;
+}
+
+/** Log entries that are messages themselves (see logAfter); the rest are stored as changes. */
+type MessageEntryType = 'message:new' | 'room:member-joined' | 'room:member-left';
+
 export interface LogEntry {
   roomId: string;
   seq: number;
-  type: LogEventType;
+  type: Exclude<LogEventType, MessageEntryType>;
   messageId: string | null;
   userId: string | null;
   at: number;
@@ -405,15 +445,65 @@ export async function appendEvent(db: Executor, event: LogEntry): Promise<void> 
 
 export type RoomEventRow = Selectable<RoomEventsTable>;
 
-export function eventsAfter(db: Executor, roomId: string, afterSeq: number, limit: number) {
-  return db
-    .selectFrom('room_events')
+/**
+ * The room's log after `afterSeq`, in seq order: the changes kept in `room_events`, merged with
+ * the messages themselves — a message's row is its own log entry (`message:new`, or a join or
+ * leave for a system line), so a send writes one row, not two. Each side is cut at `limit`
+ * before the merge, so a long log costs one page's worth of rows from each index.
+ */
+const logAfterQuery = preparedQuery((db, p: { roomId: string; afterSeq: number; limit: number }) =>
+  db
+    .selectFrom(
+      db
+        .selectFrom('room_events')
+        .selectAll()
+        .where('room_id', '=', p.roomId)
+        .where('seq', '>', p.afterSeq)
+        .orderBy('seq')
+        .limit(p.limit)
+        .as('changes'),
+    )
     .selectAll()
-    .where('room_id', '=', roomId)
-    .where('seq', '>', afterSeq)
+    .unionAll(
+      db
+        .selectFrom(
+          db
+            .selectFrom('messages')
+            .select((eb) => [
+              'room_id',
+              'seq',
+              eb
+                .case()
+                .when('kind', '=', 'user')
+                .then('message:new' as MessageEntryType)
+                .when('system', '=', 'joined')
+                .then('room:member-joined' as MessageEntryType)
+                .else('room:member-left' as MessageEntryType)
+                .end()
+                .as('type'),
+              'id as message_id',
+              'author_id as user_id',
+              'created_at',
+            ])
+            .where('room_id', '=', p.roomId)
+            .where('seq', '>', p.afterSeq)
+            .orderBy('seq')
+            .limit(p.limit)
+            .as('entries'),
+        )
+        .selectAll(),
+    )
     .orderBy('seq')
-    .limit(limit)
-    .execute();
+    .limit(p.limit),
+);
+
+export async function logAfter(
+  db: Executor,
+  roomId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<RoomEventRow[]> {
+  return (await logAfterQuery(db, { roomId, afterSeq, limit })).rows;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,6 +511,23 @@ export function eventsAfter(db: Executor, roomId: string, afterSeq: number, limi
 // ---------------------------------------------------------------------------------------------
 
 export type MessageRow = Selectable<MessagesTable>;
+
+/** A new message row: a time-ordered id (see ids.ts); unset fields are null. */
+export function messageRow(
+  fields: Pick<MessageRow, 'room_id' | 'seq' | 'kind' | 'author_id' | 'created_at'> &
+    Partial<Pick<MessageRow, 'client_msg_id' | 'text' | 'system' | 'reply_to'>>,
+): MessageRow {
+  return {
+    id: timeOrderedId(fields.created_at),
+    client_msg_id: null,
+    text: '',
+    system: null,
+    reply_to: null,
+    edited_at: null,
+    deleted_at: null,
+    ...fields,
+  };
+}
 
 const insertMessageQuery = preparedQuery((db, p: MessageRow) =>
   db.insertInto('messages').values({

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001-initial.js';
 import * as uploads from './002-uploads.js';
 import * as memberCount from './003-member-count.js';
+import * as messagesAreLogEntries from './004-messages-are-log-entries.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-uploads': uploads,
   '003-member-count': memberCount,
+  '004-messages-are-log-entries': messagesAreLogEntries,
 };
 
 export const migrationProvider: MigrationProvider = {
