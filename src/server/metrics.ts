@@ -39,7 +39,7 @@ export class Metrics {
   readonly dbBatchSize = new Histogram({
     name: 'parley_db_write_batch_size',
     help: 'Writes committed together in one transaction',
-    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 512],
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2048],
     registers: [this.registry],
   });
 
@@ -51,6 +51,27 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+  }
+
+  /** Children per label set, so counting an event does not hash its labels every time. */
+  private readonly eventChildren = new Map<
+    string,
+    { count: { inc(): void }; latency: { observe(value: number): void } }
+  >();
+
+  /** One handled client event: its outcome and how long until it was acknowledged. */
+  recordEvent(event: string, outcome: string, seconds: number): void {
+    const key = `${event}\u0000${outcome}`;
+    let children = this.eventChildren.get(key);
+    if (!children) {
+      children = {
+        count: this.events.labels({ event, outcome }),
+        latency: this.ackLatency.labels({ event }),
+      };
+      this.eventChildren.set(key, children);
+    }
+    children.count.inc();
+    children.latency.observe(seconds);
   }
 
   recordBatch = (durationMs: number, size: number): void => {

@@ -133,8 +133,11 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
   // The write is committed: ack the sender first, then let the room hear about it.
   ack?.(response);
   ctx.gateway.apply(effects);
-  ctx.metrics?.events.inc({ event, outcome: response.ok ? 'ok' : response.error.code });
-  ctx.metrics?.ackLatency.observe({ event }, (performance.now() - started) / 1000);
+  ctx.metrics?.recordEvent(
+    event,
+    response.ok ? 'ok' : response.error.code,
+    (performance.now() - started) / 1000,
+  );
 }
 
 function describeIssues(error: z.ZodError): string {
