@@ -99,8 +99,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   // Circular by nature: signing up joins #general, whose broadcast needs the gateway.
   let gateway: Gateway | undefined;
   const { writes, limiter, presence, chat, history, auth } = await createServices({
-    db,
-    writer,
+    database,
     presence: cluster?.presence ?? new MemoryPresence(),
     matchQueue: cluster?.matchQueue ?? new MemoryMatchQueue(),
     limiter: cluster?.limiter ?? new MemoryRateLimiter(rateRules, now),

@@ -45,11 +45,9 @@ describe.each(backends)('store on $name', (backend) => {
     await seedChannels(database.writer, now());
     return database;
   };
-  const services = async () => {
-    const { db, writer } = await open();
-    return createServices({
-      db,
-      writer,
+  const services = async () =>
+    createServices({
+      database: await open(),
       presence: new MemoryPresence(),
       matchQueue: new MemoryMatchQueue(),
       limiter: new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...relaxedLimits }),
@@ -58,7 +56,6 @@ describe.each(backends)('store on $name', (backend) => {
       guestSessionTtlMs: 1_000,
       apply: () => {},
     });
-  };
   const newUser = async (node: Services, kind: 'register' | 'guest' = 'register') => {
     const name = `u${randomUUID().slice(0, 8)}`;
     const { session, token } =

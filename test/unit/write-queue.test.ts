@@ -1,19 +1,29 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { preparedQuery, type SynchronousRunner } from '../../src/server/store/prepared.js';
 import type { Schema } from '../../src/server/store/schema.js';
 import { BatchFailedError, WriteQueue } from '../../src/server/store/write-queue.js';
 
 let db: Kysely<Schema>;
 let statements: string[];
+let runNow: SynchronousRunner;
 beforeEach(async () => {
   statements = [];
+  const connection = new SQLite(':memory:');
   db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
+    dialect: new SqliteDialect({ database: connection }),
     log: (event) => {
       statements.push(event.query.sql);
     },
   });
+  // What database.ts gives the queue for SQLite; the log above sees only what Kysely runs.
+  runNow = (source, parameters) => {
+    statements.push(`direct: ${source}`);
+    const statement = connection.prepare(source);
+    if (statement.reader) return { rows: statement.all(parameters) };
+    return { rows: [], numAffectedRows: BigInt(statement.run(parameters).changes) };
+  };
   await sql`create table t (v integer unique)`.execute(db);
 });
 afterEach(async () => {
@@ -24,9 +34,14 @@ const insert = (v: number) => (trx: Kysely<Schema>) => sql`insert into t (v) val
 const values = async () =>
   (await sql<{ v: number }>`select v from t order by v`.execute(db)).rows.map((r) => r.v);
 
-describe('write queue (group commit)', () => {
+describe.each([
+  { mode: 'through Kysely', direct: false },
+  { mode: 'with SQLite run directly', direct: true },
+])('write queue (group commit) $mode', ({ direct }) => {
+  const newQueue = () => new WriteQueue(db, direct ? { runNow } : {});
+
   it('commits jobs issued in the same tick as one transaction', async () => {
-    const queue = new WriteQueue(db);
+    const queue = newQueue();
     await Promise.all([1, 2, 3, 4].map((v) => queue.run(insert(v))));
     expect(await values()).toEqual([1, 2, 3, 4]);
     expect(statements.filter((s) => s === 'begin')).toHaveLength(1);
@@ -34,7 +49,7 @@ describe('write queue (group commit)', () => {
   });
 
   it('rolls back a failing job alone and keeps the rest of the batch', async () => {
-    const queue = new WriteQueue(db);
+    const queue = newQueue();
     const results = await Promise.allSettled([
       queue.run(insert(1)),
       queue.run(insert(1)), // UNIQUE violation
@@ -49,7 +64,7 @@ describe('write queue (group commit)', () => {
   });
 
   it('settles jobs only after their batch has committed, in order', async () => {
-    const queue = new WriteQueue(db);
+    const queue = newQueue();
     const order: string[] = [];
     const a = queue.run(insert(1)).then(() => order.push('a'));
     const b = queue.run(insert(2)).then(() => order.push('b'));
@@ -61,7 +76,7 @@ describe('write queue (group commit)', () => {
   });
 
   it("reports a failed commit as a retryable batch failure, not as the job's error", async () => {
-    const queue = new WriteQueue(db);
+    const queue = newQueue();
     // Ending the transaction behind the queue's back makes its COMMIT fail.
     const results = await Promise.allSettled([
       queue.run(insert(1)),
@@ -78,11 +93,37 @@ describe('write queue (group commit)', () => {
   });
 
   it('drains accepted work on close and refuses new work', async () => {
-    const queue = new WriteQueue(db);
+    const queue = newQueue();
     const pending = [1, 2, 3].map((v) => queue.run(insert(v)));
     await queue.close();
     await Promise.all(pending);
     expect(await values()).toEqual([1, 2, 3]);
     await expect(queue.run(insert(4))).rejects.toThrow('closed');
+  });
+
+  it('runs prepared queries directly only inside the batch it holds open', async () => {
+    const count = preparedQuery((db, p: { above: number }) =>
+      db
+        .selectFrom('t' as never)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('v' as never, '>', p.above as never),
+    );
+    const queue = newQueue();
+    const inside = await Promise.all(
+      [1, 2].map((v) =>
+        queue.run(async (trx) => {
+          await insert(v)(trx);
+          return (await count(trx, { above: 0 })).rows[0]!.n;
+        }),
+      ),
+    );
+    // Each job sees the writes of the jobs before it in the same transaction.
+    expect(inside).toEqual([1, 2]);
+    const viaKysely = statements.filter((s) => s.startsWith('select count(*)'));
+    const viaDirect = statements.filter((s) => s.startsWith('direct: select count(*)'));
+    expect([viaKysely.length, viaDirect.length]).toEqual(direct ? [0, 2] : [2, 0]);
+    // Outside the queue's transaction the same query always goes through Kysely.
+    expect((await count(db, { above: 0 })).rows[0]!.n).toBe(2);
+    expect(statements.at(-1)).toMatch(/^select count\(\*\)/);
   });
 });

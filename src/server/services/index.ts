@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { MatchQueue } from '../domain/matchmaker.js';
 import type { Presence } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
+import type { Database } from '../store/database.js';
 import * as repo from '../store/repository.js';
-import type { Schema } from '../store/schema.js';
 import { DEFAULT_CHANNEL } from '../store/seed.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { AuthService } from './auth.js';
@@ -12,10 +11,8 @@ import type { Effect } from './effects.js';
 import { HistoryService } from './history.js';
 
 export interface ServicesOptions {
-  /** Reads (see store/database.ts). */
-  db: Kysely<Schema>;
-  /** The connection the write queue commits its batches on. */
-  writer: Kysely<Schema>;
+  /** Reads go to `db`, the write queue commits on `writer` (see store/database.ts). */
+  database: Pick<Database, 'db' | 'writer' | 'runOnWriter'>;
   /** State shared by the nodes of a cluster, or kept in memory by a single node. */
   presence: Presence;
   matchQueue: MatchQueue;
@@ -32,9 +29,10 @@ export type Services = Awaited<ReturnType<typeof createServices>>;
 
 /** Wires the services of one node around one database; the transports sit on top. */
 export async function createServices(options: ServicesOptions) {
-  const { db, presence, matchQueue, limiter } = options;
+  const { presence, matchQueue, limiter } = options;
+  const { db, writer, runOnWriter } = options.database;
   const now = options.now ?? Date.now;
-  const writes = new WriteQueue(options.writer, { onBatch: options.onBatch });
+  const writes = new WriteQueue(writer, { onBatch: options.onBatch, runNow: runOnWriter });
   const chat = new ChatService({ db, writes, limiter, matchQueue, presence, now });
   const history = new HistoryService(db);
   const general = await repo.findRoomBy(db, 'name_key', DEFAULT_CHANNEL);

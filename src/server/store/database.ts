@@ -17,6 +17,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { FifoLock } from './fifo-lock.js';
 import { migrationProvider } from './migrations/index.js';
+import type { SynchronousRunner } from './prepared.js';
 import type { Schema } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,6 +39,8 @@ export interface Database {
    * `db`; on SQLite it is the one connection that may write, so reads never wait for a batch.
    */
   writer: Kysely<Schema>;
+  /** SQLite only: runs SQL at once on the writer's connection, for the write queue's transaction. */
+  runOnWriter?: SynchronousRunner | undefined;
   dialect: Dialect;
   /** Where the data lives, for logs (never includes credentials). */
   location: string;
@@ -83,13 +86,20 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
     connection.pragma('cache_size = -65536');
     connection.pragma('temp_store = MEMORY');
   }
-  const kysely = (connection: SQLite.Database) =>
-    new Kysely<Schema>({ dialect: new QueuedSqliteDialect({ database: withStatementCache(connection) }) });
-  const db = kysely(reader);
-  const writerDb = kysely(writer);
+  const kysely = (statements: SqliteDatabase) =>
+    new Kysely<Schema>({ dialect: new QueuedSqliteDialect({ database: statements }) });
+  const writerStatements = withStatementCache(writer);
+  const db = kysely(withStatementCache(reader));
+  const writerDb = kysely(writerStatements);
   return {
     db,
     writer: writerDb,
+    // What Kysely's SQLite connection does with a query, minus the promises around it.
+    runOnWriter(source, parameters) {
+      const statement = writerStatements.prepare(source);
+      if (statement.reader) return { rows: statement.all(parameters) };
+      return { rows: [], numAffectedRows: BigInt(statement.run(parameters).changes) };
+    },
     dialect: 'sqlite',
     location: file,
     async ping() {

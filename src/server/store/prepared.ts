@@ -30,8 +30,27 @@ export function preparedQuery<P extends object, Row>(
     const parameters = template.bindings.map((binding) =>
       binding.slot === undefined ? binding.value : (params as Record<string, unknown>)[binding.slot],
     );
+    const runNow = synchronousRunners.get(db);
+    if (runNow) return Promise.resolve(runNow(template.query.sql, parameters) as QueryResult<Row>);
     return db.executeQuery<Row>({ ...template.query, parameters });
   };
+}
+
+/** Runs SQL on a SQLite connection at once (better-sqlite3 is synchronous). */
+export type SynchronousRunner = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+
+const synchronousRunners = new WeakMap<Kysely<Schema>, SynchronousRunner>();
+
+/**
+ * Inside the write queue's SQLite transaction, prepared queries skip Kysely's executor and run
+ * on the connection directly: its connection provider, plugin hooks and chain of promises make
+ * more garbage per statement than SQLite spends running a small insert. Only the write queue
+ * binds a runner, only to the transaction it holds open, and unbinds it before committing, so
+ * a statement can never slip into some other transaction or outside one.
+ */
+export function runPreparedSynchronously(trx: Kysely<Schema>, run: SynchronousRunner): () => void {
+  synchronousRunners.set(trx, run);
+  return () => synchronousRunners.delete(trx);
 }
 
 interface Template<Row> {

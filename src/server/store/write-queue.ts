@@ -1,4 +1,5 @@
 import { CompiledQuery, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
+import { runPreparedSynchronously, type SynchronousRunner } from './prepared.js';
 import type { Schema } from './schema.js';
 
 // Same SQL on SQLite and PostgreSQL. ROLLBACK TO keeps the savepoint open, so it is released after.
@@ -31,16 +32,23 @@ export class WriteQueue {
 
   private readonly maxBatch: number;
   private readonly onBatch: ((durationMs: number, size: number) => void) | undefined;
+  private readonly runNow: SynchronousRunner | undefined;
 
   constructor(
     private readonly db: Kysely<Schema>,
-    options: { maxBatch?: number; onBatch?: ((durationMs: number, size: number) => void) | undefined } = {},
+    options: {
+      maxBatch?: number;
+      onBatch?: ((durationMs: number, size: number) => void) | undefined;
+      /** SQLite: runs SQL on `db`'s connection at once (see runPreparedSynchronously). */
+      runNow?: SynchronousRunner | undefined;
+    } = {},
   ) {
     // Under load a bigger batch touches each index page once for more messages (several per
     // room), which roughly halves SQLite's cost per message at 4000 versus 500; the cap bounds
     // how long one commit holds the event loop.
     this.maxBatch = options.maxBatch ?? 2048;
     this.onBatch = options.onBatch;
+    this.runNow = options.runNow;
   }
 
   run<T>(work: Work<T>): Promise<T> {
@@ -72,35 +80,45 @@ export class WriteQueue {
   private async commit(batch: Job[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     let trx: ControlledTransaction<Schema> | undefined;
+    let unbind = () => {};
     try {
       trx = await this.db.startTransaction().execute();
+      const open = trx;
+      if (this.runNow) unbind = runPreparedSynchronously(open, this.runNow);
+      // Savepoints as fixed statements: Kysely's savepoint API builds a new transaction
+      // object and compiles SQL for every job, which the send path cannot afford.
+      const runNow = this.runNow;
+      const exec = runNow
+        ? (query: CompiledQuery) => runNow(query.sql, query.parameters)
+        : (query: CompiledQuery) => open.executeQuery(query);
       if (batch.length === 1) {
         // Alone in its batch, a job needs no savepoint: its failure rolls back the transaction.
         try {
-          outcomes.push({ ok: true, value: await batch[0]!.work(trx) });
+          outcomes.push({ ok: true, value: await batch[0]!.work(open) });
         } catch (error) {
-          await trx.rollback().execute();
+          unbind();
+          await open.rollback().execute();
           batch[0]!.reject(error);
           return;
         }
       } else {
-        // Savepoints as fixed statements: Kysely's savepoint API builds a new transaction
-        // object and compiles SQL for every job, which the send path cannot afford.
         for (const job of batch) {
-          await trx.executeQuery(SAVEPOINT);
+          await exec(SAVEPOINT);
           try {
-            const value = await job.work(trx);
-            await trx.executeQuery(RELEASE);
+            const value = await job.work(open);
+            await exec(RELEASE);
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await trx.executeQuery(ROLLBACK_TO);
-            await trx.executeQuery(RELEASE);
+            await exec(ROLLBACK_TO);
+            await exec(RELEASE);
             outcomes.push({ ok: false, error });
           }
         }
       }
-      await trx.commit().execute();
+      unbind();
+      await open.commit().execute();
     } catch (error) {
+      unbind();
       // The transaction itself failed (BEGIN, a savepoint, COMMIT): nothing in it was stored,
       // and the cause is the database, not a job, so every job gets a retryable failure.
       if (trx)
