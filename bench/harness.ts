@@ -111,7 +111,8 @@ export async function withTarget<T>(
 
 export interface BenchClient {
   send(stamp: number): Promise<unknown> | undefined;
-  onDelivery: (latencyMs: number) => void;
+  /** Called for every delivery with its latency and the size of the frame that carried it. */
+  onDelivery: (latencyMs: number, frameBytes: number) => void;
   close(): void;
 }
 
@@ -145,7 +146,7 @@ export async function connectClient(target: Target, index: number, roomId?: stri
     };
     ws.on('message', (data: Buffer) => {
       const stamp = stampAfter(data.toString(), '"t":');
-      if (stamp !== null) client.onDelivery(now() - stamp);
+      if (stamp !== null) client.onDelivery(now() - stamp, data.length);
     });
     return client;
   }
@@ -168,7 +169,7 @@ export async function connectClient(target: Target, index: number, roomId?: stri
   const marker = target.name === 'parley' ? '"text":"b|' : '"t":';
   socket.onEvent = (frame) => {
     const stamp = stampAfter(frame, marker);
-    if (stamp !== null) client.onDelivery(now() - stamp);
+    if (stamp !== null) client.onDelivery(now() - stamp, frame.length);
   };
   return client;
 }

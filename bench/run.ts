@@ -71,6 +71,8 @@ interface RunResult {
   sent: number;
   expected: number;
   delivered: number;
+  /** Mean size of the frames that carried the deliveries. */
+  frameBytes: number;
   deliveriesPerSec: number;
   p50: number;
   p95: number;
@@ -87,9 +89,11 @@ async function offer(
 ): Promise<RunResult> {
   const samples = new Samples();
   let delivered = 0;
+  let bytes = 0;
   for (const client of clients) {
-    client.onDelivery = (latency) => {
+    client.onDelivery = (latency, frameBytes) => {
       delivered++;
+      bytes += frameBytes;
       samples.push(latency);
     };
   }
@@ -111,6 +115,7 @@ async function offer(
     sent,
     expected,
     delivered,
+    frameBytes: delivered > 0 ? bytes / delivered : Number.NaN,
     deliveriesPerSec: delivered / elapsed,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
@@ -153,17 +158,23 @@ const TARGETS = (['ws', 'socketio', 'parley'] as TargetName[]).filter(
 async function fanout() {
   const results: Record<
     string,
-    { bestRate: number; deliveriesPerSec: number; p99: number; generatorCpu: number }[]
+    { bestRate: number; deliveriesPerSec: number; p99: number; generatorCpu: number; frameBytes: number }[]
   > = {};
   for (let rep = 0; rep < reps; rep++) {
     for (const name of TARGETS) {
       const best = await withRoom(name, SCALE.fanoutClients, async (clients) => {
-        let best = { bestRate: 0, deliveriesPerSec: 0, p99: Number.NaN, generatorCpu: 0 };
+        let best = {
+          bestRate: 0,
+          deliveriesPerSec: 0,
+          p99: Number.NaN,
+          generatorCpu: 0,
+          frameBytes: Number.NaN,
+        };
         for (const rate of SCALE.rates) {
           const run = await offer(clients, SCALE.senders, rate, SCALE.stepMs);
           const ok = run.delivered === run.expected && run.p99 < 100;
           log(
-            `fanout ${name} rate ${rate}/s: ${Math.round(run.deliveriesPerSec)} deliveries/s, ${run.delivered}/${run.expected}, p99 ${round(run.p99)} ms, generator ${Math.round(run.generatorCpu * 100)}% CPU ${ok ? '' : '(limit)'}`,
+            `fanout ${name} rate ${rate}/s: ${Math.round(run.deliveriesPerSec)} deliveries/s, ${run.delivered}/${run.expected}, p99 ${round(run.p99)} ms, ${Math.round(run.frameBytes)}-byte frames, generator ${Math.round(run.generatorCpu * 100)}% CPU ${ok ? '' : '(limit)'}`,
           );
           if (!ok) break;
           best = {
@@ -171,6 +182,7 @@ async function fanout() {
             deliveriesPerSec: run.deliveriesPerSec,
             p99: run.p99,
             generatorCpu: run.generatorCpu,
+            frameBytes: run.frameBytes,
           };
           await sleep(300);
         }
@@ -189,6 +201,7 @@ async function fanout() {
           deliveriesPerSec: median(runs.map((r) => r.deliveriesPerSec)),
           p99: median(runs.map((r) => r.p99)),
           generatorCpu: median(runs.map((r) => r.generatorCpu)),
+          frameBytes: median(runs.map((r) => r.frameBytes)),
         },
       ];
     }),
@@ -212,7 +225,7 @@ async function latency() {
         await offer(clients, SCALE.senders, rate, 1_000); // warm-up
         const run = await offer(clients, SCALE.senders, rate, SCALE.latencyMs);
         log(
-          `latency ${name}: p50 ${round(run.p50)} p95 ${round(run.p95)} p99 ${round(run.p99)} ms at ${Math.round(run.deliveriesPerSec)} deliveries/s`,
+          `latency ${name}: p50 ${round(run.p50)} p95 ${round(run.p95)} p99 ${round(run.p99)} ms at ${Math.round(run.deliveriesPerSec)} deliveries/s, ${Math.round(run.frameBytes)}-byte frames`,
         );
         return run;
       });
@@ -227,6 +240,7 @@ async function latency() {
         p95: median(results[name]!.map((r) => r.p95)),
         p99: median(results[name]!.map((r) => r.p99)),
         deliveriesPerSec: median(results[name]!.map((r) => r.deliveriesPerSec)),
+        frameBytes: median(results[name]!.map((r) => r.frameBytes)),
       },
     ]),
   );
@@ -531,6 +545,12 @@ function renderMarkdown(r: typeof report): string {
   if (res.history)
     lines.push(
       `| 6. History, ${f(res.history.messages, 0)} messages: page of 50 at random depth, p50 / p99 ms (no-op request on the same server) | | | ${f(res.history.p50Ms, 2)} / ${f(res.history.p99Ms, 2)} (${f(res.history.noopP50Ms, 2)} / ${f(res.history.noopP99Ms, 2)}) | | | p99 < 5 ms |`,
+    );
+  const frames = res.latency ?? res.fanout;
+  if (frames)
+    lines.push(
+      '',
+      `Frames delivered in scenarios 1–2: raw ws ${f(frames.ws?.frameBytes, 0)} B, bare Socket.IO ${f(frames.socketio?.frameBytes, 0)} B, Parley ${f(frames.parley?.frameBytes, 0)} B (Parley's carry the stored message: ids, author, timestamps).`,
     );
   return `${lines.join('\n')}\n`;
 }
