@@ -39,18 +39,23 @@ export class HistoryService {
     cursors: Record<string, number>,
     pageSize: number = LIMITS.syncPageSize,
   ): Promise<SyncResult> {
-    const memberOf = new Set(await repo.roomIdsOfUser(this.db, userId));
+    const lastSeqs = await repo.lastSeqsOfUser(this.db, userId);
     const events: LogEvent[] = [];
     const gone: string[] = [];
     let more = false;
     for (const roomId of Object.keys(cursors).sort()) {
-      if (!memberOf.has(roomId)) {
+      const lastSeq = lastSeqs.get(roomId);
+      if (lastSeq === undefined) {
         gone.push(roomId);
         continue;
       }
-      if (more) continue;
+      const cursor = cursors[roomId] ?? 0;
+      // Nothing new (most rooms, most reconnects): no log to read. A change committed after
+      // this read is not missed: the socket, already in its rooms, receives it live, and a
+      // later sync from the same cursor finds it.
+      if (more || lastSeq <= cursor) continue;
       const budget = pageSize - events.length;
-      const rows = await repo.logAfter(this.db, roomId, cursors[roomId] ?? 0, budget);
+      const rows = await repo.logAfter(this.db, roomId, cursor, budget);
       events.push(...(await this.buildEvents(rows)));
       if (rows.length === budget) more = true;
     }

@@ -279,6 +279,20 @@ export async function roomIdsOfUser(db: Executor, userId: string): Promise<strin
   return (await roomIdsOfUserQuery(db, { userId })).rows.map((r) => r.room_id);
 }
 
+const lastSeqsOfUserQuery = preparedQuery((db, p: { userId: string }) =>
+  db
+    .selectFrom('room_members')
+    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+    .select(['room_members.room_id', 'rooms.last_seq'])
+    .where('room_members.user_id', '=', p.userId),
+);
+
+/** The rooms a user is a member of, each with its last seq: what a sync needs to skip quiet rooms. */
+export async function lastSeqsOfUser(db: Executor, userId: string): Promise<Map<string, number>> {
+  const { rows } = await lastSeqsOfUserQuery(db, { userId });
+  return new Map(rows.map((row) => [row.room_id, Number(row.last_seq)]));
+}
+
 /** For each room, the member other than `userId` (DMs and matches have exactly two). */
 export async function peersOf(db: Executor, userId: string, roomIds: readonly string[]) {
   const peers = new Map<string, PublicUser>();
