@@ -25,7 +25,12 @@ export function pinGenerator(): void {
     execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
 }
 
-export type TargetName = 'ws' | 'socketio' | 'parley';
+/**
+ * `socketio-sized` is the bare Socket.IO server again, sent messages padded so that the frames
+ * it relays are the size of Parley's (see PARLEY_SIZED_PADDING): fan-out costs grow with frame
+ * size, so this separates what Parley's work per message costs from what its bytes cost.
+ */
+export type TargetName = 'ws' | 'socketio' | 'socketio-sized' | 'parley';
 
 export interface Target {
   name: TargetName;
@@ -40,6 +45,7 @@ export interface Target {
 const SERVER_FILES: Record<TargetName, string> = {
   ws: 'bench/servers/ws-broadcast.ts',
   socketio: 'bench/servers/socketio-broadcast.ts',
+  'socketio-sized': 'bench/servers/socketio-broadcast.ts',
   parley: 'bench/servers/parley.ts',
 };
 
@@ -109,6 +115,12 @@ export async function withTarget<T>(
   }
 }
 
+/**
+ * Parley's `message:new` frame for a bench message is ~533 bytes (the stored message: ids,
+ * author, timestamps); bare Socket.IO's `{"t":…}` frame is 34. This pads the latter to the former.
+ */
+const PARLEY_SIZED_PADDING = 'x'.repeat(490);
+
 export interface BenchClient {
   send(stamp: number): Promise<unknown> | undefined;
   /** Called for every delivery with its latency and the size of the frame that carried it. */
@@ -162,7 +174,10 @@ export async function connectClient(target: Target, index: number, roomId?: stri
             clientMsgId: `${index}-${++counter}-${stamp}`,
             text: `b|${stamp}`,
           })
-        : socket.emitWithAck('msg', { t: stamp }),
+        : socket.emitWithAck(
+            'msg',
+            target.name === 'socketio-sized' ? { t: stamp, pad: PARLEY_SIZED_PADDING } : { t: stamp },
+          ),
     onDelivery: () => {},
     close: () => socket.close(),
   };

@@ -150,9 +150,10 @@ function withRoom<T>(
 const ratio = (parley: number | undefined, baseline: number | undefined) =>
   parley === undefined || baseline === undefined ? Number.NaN : parley / baseline;
 
-const TARGETS = (['ws', 'socketio', 'parley'] as TargetName[]).filter(
-  (t) => !targetFilter || targetFilter.includes(t),
-);
+const selected = (names: TargetName[]) => names.filter((t) => !targetFilter || targetFilter.includes(t));
+/** Fan-out and latency also run bare Socket.IO relaying frames of Parley's size (harness.ts). */
+const FRAME_TARGETS = selected(['ws', 'socketio', 'socketio-sized', 'parley']);
+const TARGETS = selected(['ws', 'socketio', 'parley']);
 
 /** Scenario 1: the highest offered rate each target sustains with 100 % delivery and p99 < 100 ms. */
 async function fanout() {
@@ -161,7 +162,7 @@ async function fanout() {
     { bestRate: number; deliveriesPerSec: number; p99: number; generatorCpu: number; frameBytes: number }[]
   > = {};
   for (let rep = 0; rep < reps; rep++) {
-    for (const name of TARGETS) {
+    for (const name of FRAME_TARGETS) {
       const best = await withRoom(name, SCALE.fanoutClients, async (clients) => {
         let best = {
           bestRate: 0,
@@ -192,7 +193,7 @@ async function fanout() {
     }
   }
   const summary = Object.fromEntries(
-    TARGETS.map((name) => {
+    FRAME_TARGETS.map((name) => {
       const runs = results[name]!;
       return [
         name,
@@ -212,6 +213,10 @@ async function fanout() {
     ...summary,
     ratioVsSocketIO: ratio(summary.parley?.deliveriesPerSec, summary.socketio?.deliveriesPerSec),
     ratioVsWs: ratio(summary.parley?.deliveriesPerSec, summary.ws?.deliveriesPerSec),
+    ratioVsSocketIOSized: ratio(
+      summary.parley?.deliveriesPerSec,
+      summary['socketio-sized']?.deliveriesPerSec,
+    ),
   };
 }
 
@@ -220,7 +225,7 @@ async function latency() {
   const rate = SCALE.latencyDeliveries / SCALE.fanoutClients;
   const results: Record<string, RunResult[]> = {};
   for (let rep = 0; rep < reps; rep++) {
-    for (const name of TARGETS) {
+    for (const name of FRAME_TARGETS) {
       const run = await withRoom(name, SCALE.fanoutClients, async (clients) => {
         await offer(clients, SCALE.senders, rate, 1_000); // warm-up
         const run = await offer(clients, SCALE.senders, rate, SCALE.latencyMs);
@@ -233,7 +238,7 @@ async function latency() {
     }
   }
   const summary = Object.fromEntries(
-    TARGETS.map((name) => [
+    FRAME_TARGETS.map((name) => [
       name,
       {
         p50: median(results[name]!.map((r) => r.p50)),
@@ -248,6 +253,7 @@ async function latency() {
     deliveriesPerSecTarget: SCALE.latencyDeliveries,
     ...summary,
     p99RatioVsSocketIO: ratio(summary.parley?.p99, summary.socketio?.p99),
+    p99RatioVsSocketIOSized: ratio(summary.parley?.p99, summary['socketio-sized']?.p99),
   };
 }
 
@@ -551,6 +557,12 @@ function renderMarkdown(r: typeof report): string {
     lines.push(
       '',
       `Frames delivered in scenarios 1–2: raw ws ${f(frames.ws?.frameBytes, 0)} B, bare Socket.IO ${f(frames.socketio?.frameBytes, 0)} B, Parley ${f(frames.parley?.frameBytes, 0)} B (Parley's carry the stored message: ids, author, timestamps).`,
+    );
+  const [sizedFanout, sizedLatency] = [res.fanout?.['socketio-sized'], res.latency?.['socketio-sized']];
+  if (sizedFanout || sizedLatency)
+    lines.push(
+      '',
+      `Bare Socket.IO relaying frames of Parley's size (${f((sizedLatency ?? sizedFanout).frameBytes, 0)} B): fan-out ${f(sizedFanout?.deliveriesPerSec, 0)} deliveries/s (Parley / it: ${f(res.fanout?.ratioVsSocketIOSized, 2)}×); latency p50 / p95 / p99 ${f(sizedLatency?.p50)} / ${f(sizedLatency?.p95)} / ${f(sizedLatency?.p99)} ms (Parley / it at p99: ${f(res.latency?.p99RatioVsSocketIOSized, 2)}×).`,
     );
   return `${lines.join('\n')}\n`;
 }
