@@ -11,7 +11,13 @@ import { createServices, type Services } from '../../src/server/services/index.j
 import { type Database, openDatabase } from '../../src/server/store/database.js';
 import { migrationProvider } from '../../src/server/store/migrations/index.js';
 import { preparedQuery } from '../../src/server/store/prepared.js';
-import { logAfter, messageRow, roomRow } from '../../src/server/store/repository.js';
+import {
+  lockRoom,
+  logAfter,
+  messageRow,
+  nextSeqForMember,
+  roomRow,
+} from '../../src/server/store/repository.js';
 import type { Schema } from '../../src/server/store/schema.js';
 import { seedChannels } from '../../src/server/store/seed.js';
 import type { PublicUser } from '../../src/shared/protocol.js';
@@ -168,6 +174,47 @@ describe.each(backends)('store on $name', (backend) => {
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: next.seq }, (_, i) => i + 1));
     expect(events.slice(-2).map((e) => e.type)).toEqual(['room:member-left', 'message:new']);
   });
+
+  it('returns the original to a retry whose quoted message was deleted meanwhile', async () => {
+    const alice = await newUser(nodeA);
+    const room = await group(nodeA, alice.user);
+    const quoted = (
+      await nodeA.chat.sendMessage(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'q' })
+    ).value.message;
+    const input = { roomId: room.id, clientMsgId: randomUUID(), text: 'a reply', replyTo: quoted.id };
+    const first = (await nodeA.chat.sendMessage(alice.user, input)).value;
+    await nodeB.chat.deleteMessage(alice.user, quoted.id);
+    const retried = (await nodeB.chat.sendMessage(alice.user, input)).value;
+    expect(retried).toMatchObject({ duplicate: true, message: { id: first.message.id } });
+    // A new message quoting the deleted one is still refused, and takes no seq.
+    await expect(
+      nodeA.chat.sendMessage(alice.user, { ...input, clientMsgId: randomUUID() }),
+    ).rejects.toMatchObject({ code: 'bad_request' });
+    const { events } = await nodeA.history.sync(alice.user.id, { [room.id]: 0 });
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  // SQLite has one writer: there, nothing waits for the room's lock.
+  if (backend.name === 'postgres')
+    it('takes no seq for a member whose removal another node commits while the send waits for the room', async () => {
+      const alice = await newUser(nodeA);
+      const bob = await newUser(nodeA);
+      const room = await group(nodeA, alice.user, [bob.user]);
+      const db = databases[0]!.db;
+      const removal = await db.startTransaction().execute();
+      await lockRoom(removal, room.id);
+      await removal
+        .deleteFrom('room_members')
+        .where('room_id', '=', room.id)
+        .where('user_id', '=', bob.user.id)
+        .execute();
+      // On another connection, Bob's send waits for the room row's lock…
+      const send = nextSeqForMember(db, room.id, bob.user.id);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // …which it gets once the removal has committed: it must see that removal.
+      await removal.commit().execute();
+      expect(await send).toBeUndefined();
+    });
 
   it('replays messages, joins, leaves and changes as one log, each seq once, page by page', async () => {
     const alice = await newUser(nodeA);

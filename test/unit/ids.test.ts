@@ -9,6 +9,15 @@ describe('time-ordered ids', () => {
     expect(Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
   });
 
+  it('take whole milliseconds and refuse times a UUIDv7 cannot hold', () => {
+    expect(timeOrderedId(1_700_000_000_000.7).slice(0, 13)).toBe(
+      timeOrderedId(1_700_000_000_000).slice(0, 13),
+    );
+    expect(() => timeOrderedId(-1)).toThrow(RangeError);
+    expect(() => timeOrderedId(Number.NaN)).toThrow(RangeError);
+    expect(() => timeOrderedId(2 ** 48)).toThrow(RangeError);
+  });
+
   it('sort by creation time as text, and never repeat', () => {
     const ids = Array.from({ length: 2000 }, (_, i) => timeOrderedId(1_700_000_000_000 + Math.floor(i / 10)));
     const sortedByTime = ids.map((id, i) => ({ id, i })).sort((a, b) => (a.id < b.id ? -1 : 1));

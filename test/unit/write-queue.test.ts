@@ -109,21 +109,41 @@ describe.each([
         .where('v' as never, '>', p.above as never),
     );
     const queue = newQueue();
-    const inside = await Promise.all(
-      [1, 2].map((v) =>
-        queue.run(async (trx) => {
-          await insert(v)(trx);
-          return (await count(trx, { above: 0 })).rows[0]!.n;
-        }),
-      ),
-    );
+    const held: Kysely<Schema>[] = [];
+    const job = (v: number) =>
+      queue.run(async (trx) => {
+        held.push(trx);
+        await insert(v)(trx);
+        return (await count(trx, { above: 0 })).rows[0]!.n;
+      });
+    // A batch of two (with savepoints), then a batch of one (without).
+    const inside = [...(await Promise.all([job(1), job(2)])), await job(3)];
     // Each job sees the writes of the jobs before it in the same transaction.
-    expect(inside).toEqual([1, 2]);
+    expect(inside).toEqual([1, 2, 3]);
     const viaKysely = statements.filter((s) => s.startsWith('select count(*)'));
     const viaDirect = statements.filter((s) => s.startsWith('direct: select count(*)'));
-    expect([viaKysely.length, viaDirect.length]).toEqual(direct ? [0, 2] : [2, 0]);
-    // Outside the queue's transaction the same query always goes through Kysely.
-    expect((await count(db, { above: 0 })).rows[0]!.n).toBe(2);
-    expect(statements.at(-1)).toMatch(/^select count\(\*\)/);
+    expect([viaKysely.length, viaDirect.length]).toEqual(direct ? [0, 3] : [3, 0]);
+    // Once a batch has committed its transaction is unbound: the query goes to Kysely, which
+    // refuses a finished transaction, instead of running on the connection outside it.
+    for (const trx of held) await expect(count(trx, { above: 0 })).rejects.toThrow(/committed/);
+    expect(statements.filter((s) => s.startsWith('direct: select count(*)'))).toHaveLength(direct ? 3 : 0);
+  });
+
+  it('unbinds a batch that fails alone, and rejects a failing statement rather than throwing', async () => {
+    const bad = preparedQuery((db, p: { v: number }) =>
+      db.insertInto('t' as never).values({ v: p.v } as never),
+    );
+    const queue = newQueue();
+    let held: Kysely<Schema> | undefined;
+    await queue.run(insert(1));
+    const failed = queue.run(async (trx) => {
+      held = trx;
+      const pending = bad(trx, { v: 1 }); // UNIQUE violation
+      expect(pending).toBeInstanceOf(Promise);
+      await pending;
+    });
+    await expect(failed).rejects.toThrow(/UNIQUE/);
+    await expect(bad(held!, { v: 5 })).rejects.toThrow(/rolled back/);
+    expect(await values()).toEqual([1]);
   });
 });

@@ -12,7 +12,7 @@ import type {
 } from '../../shared/protocol.js';
 import { LIMITS } from '../../shared/protocol.js';
 import { generateCode, normaliseCode } from '../domain/codes.js';
-import { badRequest, conflict, notFound } from '../domain/errors.js';
+import { badRequest, conflict, DomainError, notFound } from '../domain/errors.js';
 import type { MatchQueue } from '../domain/matchmaker.js';
 import { cleanMessageText, normaliseEmoji, replyExcerpt } from '../domain/messages.js';
 import type { Presence } from '../domain/presence.js';
@@ -376,12 +376,15 @@ export class ChatService {
     await enforce(this.deps.limiter, 'send', author.id, 'you are sending messages too fast');
     const hasAttachments = (input.attachmentIds?.length ?? 0) > 0;
     const text = hasAttachments && !input.text.trim() ? '' : cleanMessageText(input.text);
-    // A retry (same clientMsgId) is caught by UNIQUE(author, clientMsgId) when it is inserted,
-    // not looked up before every send: the job rolls back, and the second attempt looks first,
-    // finds the stored message and returns it. This also settles the same retry landing on two
-    // nodes at once.
+    // A retry (same clientMsgId) is not looked up before every send. It is caught by
+    // UNIQUE(author, clientMsgId) when inserted — also when the same retry lands on two nodes
+    // at once — or it is refused because things changed since the original was stored (its
+    // author left, its quoted message was deleted). Either way the job rolls back whole, and a
+    // second attempt looks first: it returns the stored message, or refuses again.
     return this.storeMessage(author, input, text, false).catch((error: unknown) =>
-      isUniqueViolation(error) ? this.storeMessage(author, input, text, true) : Promise.reject(error),
+      isUniqueViolation(error) || error instanceof DomainError
+        ? this.storeMessage(author, input, text, true)
+        : Promise.reject(error),
     );
   }
 
@@ -392,22 +395,17 @@ export class ChatService {
     lookForEarlier: boolean,
   ): Promise<Outcome<{ message: Message; duplicate: boolean }>> {
     return this.deps.writes.run(async (trx) => {
-      const earlier = async () => {
-        const row = await repo.findMessageByClientId(trx, author.id, input.clientMsgId);
-        if (!row) return undefined;
-        if (row.room_id !== input.roomId) throw conflict('that clientMsgId was already used in another room');
-        const [message] = await repo.hydrateMessages(trx, [row]);
+      const earlier = lookForEarlier
+        ? await repo.findMessageByClientId(trx, author.id, input.clientMsgId)
+        : undefined;
+      if (earlier) {
+        if (earlier.room_id !== input.roomId)
+          throw conflict('that clientMsgId was already used in another room');
+        const [message] = await repo.hydrateMessages(trx, [earlier]);
         return outcome({ message: message!, duplicate: true });
-      };
-      const stored = lookForEarlier ? await earlier() : undefined;
-      if (stored) return stored;
-      const seq = await repo.nextSeqForMember(trx, input.roomId, author.id);
-      if (seq === undefined) {
-        // Not a member (any more): a retry of a message sent before leaving still gets it back.
-        const retried = lookForEarlier ? undefined : await earlier();
-        if (retried) return retried;
-        throw notFound('room not found');
       }
+      const seq = await repo.nextSeqForMember(trx, input.roomId, author.id);
+      if (seq === undefined) throw notFound('room not found');
       let reply: Message['reply'] = null;
       if (input.replyTo) {
         const quoted = await repo.findMessage(trx, input.replyTo);

@@ -52,7 +52,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const database = options.url?.startsWith('postgres')
     ? openPostgres(options.url, options.logger)
     : openSqlite(options.dataDir, options.sqliteSynchronous);
-  await migrate(database.writer, options.logger);
+  try {
+    await migrate(database.writer, options.logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return database;
 }
 
@@ -81,6 +86,7 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
   // Nothing may write behind the write queue's back: such a write would wait for the writer's
   // lock (blocking the event loop) and would escape group commit's ordering guarantees.
   reader.pragma('query_only = ON');
+  // Each connection keeps its own page cache, so SQLite may hold up to twice cache_size.
   for (const connection of [writer, reader]) {
     connection.pragma('busy_timeout = 5000');
     connection.pragma('cache_size = -65536');
@@ -104,10 +110,14 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
     location: file,
     async ping() {
       await sql`select 1`.execute(db);
+      await sql`select 1`.execute(writerDb);
     },
     async close() {
       await db.destroy();
       await writerDb.destroy();
+      // Kysely closes only connections it has used; these close whether or not it did.
+      reader.close();
+      writer.close();
     },
   };
 }

@@ -30,9 +30,14 @@ export function preparedQuery<P extends object, Row>(
     const parameters = template.bindings.map((binding) =>
       binding.slot === undefined ? binding.value : (params as Record<string, unknown>)[binding.slot],
     );
-    const runNow = synchronousRunners.get(db);
-    if (runNow) return Promise.resolve(runNow(template.query.sql, parameters) as QueryResult<Row>);
-    return db.executeQuery<Row>({ ...template.query, parameters });
+    // A failing statement, or a finished transaction, rejects rather than throwing at the call.
+    try {
+      const runNow = synchronousRunners.get(db);
+      if (runNow) return Promise.resolve(runNow(template.query.sql, parameters) as QueryResult<Row>);
+      return db.executeQuery<Row>({ ...template.query, parameters });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 }
 

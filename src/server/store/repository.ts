@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import type { Attachment, LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
 import { groupReactions, replyExcerpt } from '../domain/messages.js';
 import type { MemberRole, RoomRecord } from '../domain/rooms.js';
@@ -274,7 +274,7 @@ const roomIdsOfUserQuery = preparedQuery((db, p: { userId: string }) =>
   db.selectFrom('room_members').select('room_id').where('user_id', '=', p.userId),
 );
 
-/** Run for every connecting socket (its subscriptions) and every sync. */
+/** Run for every connecting socket: the rooms it subscribes to. */
 export async function roomIdsOfUser(db: Executor, userId: string): Promise<string[]> {
   return (await roomIdsOfUserQuery(db, { userId })).rows.map((r) => r.room_id);
 }
@@ -415,7 +415,11 @@ const nextSeqForMemberQuery = preparedQuery((db, p: { roomId: string; userId: st
           .selectFrom('room_members')
           .select('room_members.user_id')
           .whereRef('room_members.room_id', '=', 'rooms.id')
-          .where('room_members.user_id', '=', p.userId),
+          .where('room_members.user_id', '=', p.userId)
+          // PostgreSQL: an UPDATE that waited for the room's lock re-checks the room row but
+          // would read the membership from its old snapshot; locking the membership row makes
+          // it see a removal committed meanwhile. (SQLite has one writer: nothing to wait for.)
+          .$if(db.getExecutor().adapter instanceof PostgresAdapter, (qb) => qb.forKeyShare()),
       ),
     )
     .returning('last_seq'),
@@ -423,7 +427,8 @@ const nextSeqForMemberQuery = preparedQuery((db, p: { roomId: string; userId: st
 
 /**
  * `nextSeq` for a member of the room, in one statement with the membership check (the send
- * path's hottest pair); undefined, with nothing changed, when `userId` is not a member.
+ * path's hottest pair); undefined, with nothing changed, when `userId` is not a member —
+ * including one whose removal another node committed while this statement waited.
  */
 export async function nextSeqForMember(db: Executor, roomId: string, userId: string) {
   const row = (await nextSeqForMemberQuery(db, { roomId, userId })).rows[0];
@@ -470,7 +475,8 @@ const logAfterQuery = preparedQuery((db, p: { roomId: string; afterSeq: number; 
     .selectFrom(
       db
         .selectFrom('room_events')
-        .selectAll()
+        // Named, not `*`: both sides of the UNION must list the same columns in the same order.
+        .select(['room_id', 'seq', 'type', 'message_id', 'user_id', 'created_at'])
         .where('room_id', '=', p.roomId)
         .where('seq', '>', p.afterSeq)
         .orderBy('seq')
