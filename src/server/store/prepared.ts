@@ -50,8 +50,8 @@ const synchronousRunners = new WeakMap<Kysely<Schema>, SynchronousRunner>();
  * Inside the write queue's SQLite transaction, prepared queries skip Kysely's executor and run
  * on the connection directly: its connection provider, plugin hooks and chain of promises make
  * more garbage per statement than SQLite spends running a small insert. Only the write queue
- * binds a runner, only to the transaction it holds open, and unbinds it before committing, so
- * a statement can never slip into some other transaction or outside one.
+ * binds a runner, only to the transaction it holds open, and unbinds it as that transaction
+ * ends, so a statement can never slip into some other transaction or outside one.
  */
 export function runPreparedSynchronously(trx: Kysely<Schema>, run: SynchronousRunner): () => void {
   synchronousRunners.set(trx, run);

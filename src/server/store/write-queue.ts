@@ -79,15 +79,15 @@ export class WriteQueue {
 
   private async commit(batch: Job[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const { runNow } = this;
     let trx: ControlledTransaction<Schema> | undefined;
     let unbind = () => {};
     try {
       trx = await this.db.startTransaction().execute();
       const open = trx;
-      if (this.runNow) unbind = runPreparedSynchronously(open, this.runNow);
+      if (runNow) unbind = runPreparedSynchronously(open, runNow);
       // Savepoints as fixed statements: Kysely's savepoint API builds a new transaction
       // object and compiles SQL for every job, which the send path cannot afford.
-      const runNow = this.runNow;
       const exec = runNow
         ? (query: CompiledQuery) => runNow(query.sql, query.parameters)
         : (query: CompiledQuery) => open.executeQuery(query);
@@ -96,7 +96,6 @@ export class WriteQueue {
         try {
           outcomes.push({ ok: true, value: await batch[0]!.work(open) });
         } catch (error) {
-          unbind();
           await open.rollback().execute();
           batch[0]!.reject(error);
           return;
@@ -115,10 +114,8 @@ export class WriteQueue {
           }
         }
       }
-      unbind();
       await open.commit().execute();
     } catch (error) {
-      unbind();
       // The transaction itself failed (BEGIN, a savepoint, COMMIT): nothing in it was stored,
       // and the cause is the database, not a job, so every job gets a retryable failure.
       if (trx)
@@ -128,6 +125,10 @@ export class WriteQueue {
           .catch(() => {});
       for (const job of batch) job.reject(new BatchFailedError(error));
       return;
+    } finally {
+      // Ended, whichever way: no prepared query may run on its connection through it any more
+      // (settled jobs only continue after this, in later microtasks).
+      unbind();
     }
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
