@@ -15,6 +15,7 @@ import type { HistoryService } from '../services/history.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
 import { registerHandlers } from './handlers.js';
 import { isOriginAllowed } from './origin.js';
+import { coalesceWrites } from './write-coalescing.js';
 
 export interface SocketData {
   session: Session;
@@ -100,6 +101,7 @@ export class Gateway {
         });
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    coalesceWrites(this.io.engine);
   }
 
   /** Broadcasts the outcome of a committed change. Order matters and is kept. */
