@@ -55,7 +55,9 @@ export async function startTarget(name: TargetName, env: Record<string, string> 
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(import.meta.dirname, 'results/profiles')}`]
     : [];
-  const node = [process.execPath, '--expose-gc', ...profile, '--import', 'tsx', SERVER_FILES[name]];
+  // BENCH_NODE_FLAGS: extra V8/Node flags for the server under test, e.g. to try host tuning.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const node = [process.execPath, '--expose-gc', ...profile, ...flags, '--import', 'tsx', SERVER_FILES[name]];
   const [command, ...args] = hasTaskset && os.cpus().length > 1 ? ['taskset', '-c', '0', ...node] : node;
   const child = spawn(command!, args, {
     cwd: path.resolve(import.meta.dirname, '..'),

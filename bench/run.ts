@@ -52,7 +52,7 @@ const SCALE = smoke
   : {
       fanoutClients: 1000,
       senders: 10,
-      rates: [10, 20, 40, 60, 80, 100, 150, 200],
+      rates: [10, 20, 40, 60, 80, 100, 150, 200, 250, 300],
       stepMs: 4_000,
       latencyDeliveries: 10_000,
       latencyMs: 8_000,
@@ -199,6 +199,8 @@ async function fanout() {
         name,
         {
           bestRate: median(runs.map((r) => r.bestRate)),
+          // Passed the highest step offered: the figure is a floor, not the target's ceiling.
+          passedEveryStep: median(runs.map((r) => r.bestRate)) === SCALE.rates.at(-1),
           deliveriesPerSec: median(runs.map((r) => r.deliveriesPerSec)),
           p99: median(runs.map((r) => r.p99)),
           generatorCpu: median(runs.map((r) => r.generatorCpu)),
@@ -210,6 +212,7 @@ async function fanout() {
   return {
     clients: SCALE.fanoutClients,
     senders: SCALE.senders,
+    topRate: SCALE.rates.at(-1),
     ...summary,
     ratioVsSocketIO: ratio(summary.parley?.deliveriesPerSec, summary.socketio?.deliveriesPerSec),
     ratioVsWs: ratio(summary.parley?.deliveriesPerSec, summary.ws?.deliveriesPerSec),
@@ -485,6 +488,7 @@ const machine = {
   platform: `${os.type()} ${os.release()}`,
   pinned: hasTaskset && os.cpus().length > 1 ? 'server on core 0, generator on core 1' : 'not pinned',
   database: process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite (synchronous=FULL)',
+  serverFlags: process.env.BENCH_NODE_FLAGS?.trim() || 'none',
 };
 log('machine', machine);
 const results: Record<string, unknown> = {};
@@ -511,7 +515,7 @@ function renderMarkdown(r: typeof report): string {
   const lines = [
     `Parley benchmark — ${r.mode}, ${r.reps} repetition(s), medians. ${r.date}`,
     '',
-    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ${r.machine.pinned}; Parley on ${r.machine.database}.`,
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ${r.machine.pinned}; Parley on ${r.machine.database}; server flags: ${r.machine.serverFlags}.`,
     '',
   ];
   lines.push(
@@ -520,8 +524,11 @@ function renderMarkdown(r: typeof report): string {
   );
   if (res.fanout) {
     const x = res.fanout;
+    const floor = (t?: { deliveriesPerSec: number; passedEveryStep: boolean }) =>
+      `${t?.passedEveryStep ? '≥ ' : ''}${f(t?.deliveriesPerSec, 0)}`;
+    const ratioFloor = (r?: number) => `${x.parley?.passedEveryStep ? '≥ ' : ''}${f(r, 2)}`;
     lines.push(
-      `| 1. Fan-out, ${x.clients} clients, ${x.senders} senders: deliveries/s at 100 % delivery, p99 < 100 ms | ${f(x.ws?.deliveriesPerSec, 0)} | ${f(x.socketio?.deliveriesPerSec, 0)} | ${f(x.parley?.deliveriesPerSec, 0)} | ${f(x.ratioVsSocketIO, 2)}× | ${f(x.ratioVsWs, 2)}× | ≥ 1.0× Socket.IO, ≥ 0.8× ws |`,
+      `| 1. Fan-out, ${x.clients} clients, ${x.senders} senders: deliveries/s at 100 % delivery, p99 < 100 ms | ${floor(x.ws)} | ${floor(x.socketio)} | ${floor(x.parley)} | ${ratioFloor(x.ratioVsSocketIO)}× | ${ratioFloor(x.ratioVsWs)}× | ≥ 1.0× Socket.IO, ≥ 0.8× ws |`,
     );
   }
   if (res.latency) {
@@ -562,7 +569,13 @@ function renderMarkdown(r: typeof report): string {
   if (sizedFanout || sizedLatency)
     lines.push(
       '',
-      `Bare Socket.IO relaying frames of Parley's size (${f((sizedLatency ?? sizedFanout).frameBytes, 0)} B): fan-out ${f(sizedFanout?.deliveriesPerSec, 0)} deliveries/s (Parley / it: ${f(res.fanout?.ratioVsSocketIOSized, 2)}×); latency p50 / p95 / p99 ${f(sizedLatency?.p50)} / ${f(sizedLatency?.p95)} / ${f(sizedLatency?.p99)} ms (Parley / it at p99: ${f(res.latency?.p99RatioVsSocketIOSized, 2)}×).`,
+      `Bare Socket.IO relaying frames of Parley's size (${f((sizedLatency ?? sizedFanout).frameBytes, 0)} B): fan-out ${f(sizedFanout?.deliveriesPerSec, 0)} deliveries/s (Parley / it: ${res.fanout?.parley?.passedEveryStep ? '≥ ' : ''}${f(res.fanout?.ratioVsSocketIOSized, 2)}×); latency p50 / p95 / p99 ${f(sizedLatency?.p50)} / ${f(sizedLatency?.p95)} / ${f(sizedLatency?.p99)} ms (Parley / it at p99: ${f(res.latency?.p99RatioVsSocketIOSized, 2)}×).`,
+    );
+  const floors = FRAME_TARGETS.filter((name) => res.fanout?.[name]?.passedEveryStep);
+  if (floors.length > 0)
+    lines.push(
+      '',
+      `≥: ${floors.join(', ')} passed every fan-out step offered, up to ${res.fanout?.topRate} msg/s × ${res.fanout?.clients} members — the figure is a floor, not that target's ceiling.`,
     );
   return `${lines.join('\n')}\n`;
 }
