@@ -181,6 +181,45 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     expect(await messageList(b).getByText('Written while offline').count()).toBe(1);
   });
 
+  it('puts a refused message back in the composer, to change and send again', async () => {
+    // Bob replies, offline, to a message that Alice deletes meanwhile: the server refuses it.
+    await say(a, 'Soon to be deleted');
+    const quotedOnB = messageList(b).locator('article', { hasText: 'Soon to be deleted' });
+    await expect.poll(() => quotedOnB.isVisible()).toBe(true);
+    await contextB.setOffline(true);
+    await expect
+      .poll(() => b.getByRole('status').filter({ hasText: 'reconnecting' }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    await quotedOnB.hover();
+    await quotedOnB.getByRole('button', { name: 'Reply' }).click();
+    await say(b, 'A reply to nothing');
+    await expect.poll(() => messageList(b).getByText('Waiting to send…').isVisible()).toBe(true);
+
+    const quotedOnA = messageList(a).locator('article', { hasText: 'Soon to be deleted' });
+    a.once('dialog', (dialog) => void dialog.accept());
+    await quotedOnA.hover();
+    await quotedOnA.getByRole('button', { name: 'Delete message' }).click();
+    await expect.poll(() => quotedOnA.count()).toBe(0);
+
+    await contextB.setOffline(false);
+    const refused = messageList(b).locator('article', { hasText: 'A reply to nothing' });
+    await expect
+      .poll(() => refused.getByRole('alert').textContent(), { timeout: 20_000 })
+      .toContain('Not sent');
+    await refused.getByRole('button', { name: 'Edit', exact: true }).click();
+    await expect.poll(() => composer(b).inputValue()).toBe('A reply to nothing');
+    expect(await refused.count()).toBe(0);
+
+    await composer(b).fill('No longer a reply');
+    await composer(b).press('Enter');
+    await expect
+      .poll(() => messageList(a).getByText('No longer a reply').count(), { timeout: 10_000 })
+      .toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await messageList(a).getByText('A reply to nothing').count()).toBe(0);
+    expect(await messageList(b).getByText('No longer a reply').count()).toBe(1);
+  });
+
   it('keeps history across a reload', async () => {
     await a.reload();
     await openRoom(a, 'general');

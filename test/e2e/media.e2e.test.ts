@@ -112,6 +112,54 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     await b.screenshot({ path: await screenshotPath('desktop-media') });
   });
 
+  it('brings a refused message back with its files in the tray, and sends them', async () => {
+    const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });
+    await a.getByRole('combobox', { name: /^Message / }).fill('Quote me');
+    await a.getByRole('combobox', { name: /^Message / }).press('Enter');
+    // Bob never scrolls: the list kept him at the bottom while the video above took its size.
+    const quotedOnB = messages(b).locator('article', { hasText: 'Quote me' });
+    await expect.poll(() => quotedOnB.isVisible()).toBe(true);
+
+    // Bob attaches a file and replies offline; Alice deletes the quoted message meanwhile, so
+    // the server refuses the reply and its file stays unsent.
+    const chooser = b.waitForEvent('filechooser');
+    await b.getByRole('button', { name: 'Attach files' }).click();
+    await (await chooser).setFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('notes\n'),
+    });
+    const tray = b.getByRole('list', { name: 'Attachments' });
+    await expect.poll(() => b.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
+    await quotedOnB.hover();
+    await quotedOnB.getByRole('button', { name: 'Reply' }).click();
+    await b.context().setOffline(true);
+    await expect
+      .poll(() => b.getByRole('status').filter({ hasText: 'reconnecting' }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    await b.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await expect.poll(() => tray.count()).toBe(0);
+    const quotedOnA = messages(a).locator('article', { hasText: 'Quote me' });
+    a.once('dialog', (dialog) => void dialog.accept());
+    await quotedOnA.hover();
+    await quotedOnA.getByRole('button', { name: 'Delete message' }).click();
+    await expect.poll(() => quotedOnA.count()).toBe(0);
+    await b.context().setOffline(false);
+
+    const refused = messages(b).locator('article.pending', { hasText: 'notes.txt' });
+    await expect
+      .poll(() => refused.getByRole('alert').textContent(), { timeout: 20_000 })
+      .toContain('Not sent');
+    await refused.getByRole('button', { name: 'Edit', exact: true }).click();
+    await expect.poll(() => tray.getByRole('listitem').filter({ hasText: 'notes.txt' }).count()).toBe(1);
+    expect(await refused.count()).toBe(0);
+    await b.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await expect.poll(() => messages(a).getByText('notes.txt').count(), { timeout: 10_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await messages(a).getByText('notes.txt').count()).toBe(1);
+    expect(await messages(b).getByText('notes.txt').count()).toBe(1);
+  });
+
   it('shows upload progress for a larger file, and cancelling removes it', async () => {
     // A slow uplink (128 KB/s) between this browser and the server; the session cookie is
     // per host, so the same account follows through the proxy's port.

@@ -26,6 +26,7 @@ export function Composer({
   roomName,
   replyTo,
   editing,
+  restored,
   lastOwnMessage,
   uploads,
   onSend,
@@ -37,6 +38,8 @@ export function Composer({
   roomName: string;
   replyTo: Message | null;
   editing: Message | null;
+  /** Text handed back to the box: a refused message being redone. A new object each time. */
+  restored: { text: string } | null;
   lastOwnMessage: Message | undefined;
   uploads: Uploads;
   onSend(text: string): void;
@@ -66,6 +69,11 @@ export function Composer({
   useEffect(() => {
     if (replyTo) input.current?.focus();
   }, [replyTo]);
+  useEffect(() => {
+    if (!restored) return;
+    setText(restored.text);
+    input.current?.focus();
+  }, [restored]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
   useEffect(() => {
     const el = input.current;

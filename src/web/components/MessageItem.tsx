@@ -171,16 +171,22 @@ export const MessageItem = memo(function MessageItem({
   );
 });
 
+/** What the user can do with a message the server refused. */
+export interface PendingActions {
+  retry(item: OutboxItem): void;
+  discard(item: OutboxItem): void;
+  /** Back into the composer (text, reply, attachments) to change and send again. */
+  edit(item: OutboxItem): void;
+}
+
 export function PendingItem({
   item,
   me,
-  onRetry,
-  onDiscard,
+  actions,
 }: {
   item: OutboxItem;
   me: string;
-  onRetry(): void;
-  onDiscard(): void;
+  actions: PendingActions;
 }) {
   return (
     <article
@@ -195,10 +201,13 @@ export function PendingItem({
       {item.status === 'failed' ? (
         <div className="status failed" role="alert">
           Not sent{item.error ? `: ${item.error}` : ''}.{' '}
-          <button type="button" className="link-button" onClick={onRetry}>
+          <button type="button" className="link-button" onClick={() => actions.retry(item)}>
             Retry
           </button>{' '}
-          <button type="button" className="link-button" onClick={onDiscard}>
+          <button type="button" className="link-button" onClick={() => actions.edit(item)}>
+            Edit
+          </button>{' '}
+          <button type="button" className="link-button" onClick={() => actions.discard(item)}>
             Discard
           </button>
         </div>

@@ -4,7 +4,13 @@ import type { Member, Message } from '../../shared/protocol';
 import { useNow } from '../lib/hooks';
 import { formatDay, startOfDay } from '../lib/time';
 import type { OutboxItem } from '../state/outbox';
-import { type MessageActions, MessageItem, PendingItem, SystemLine } from './MessageItem';
+import {
+  type MessageActions,
+  MessageItem,
+  type PendingActions,
+  PendingItem,
+  SystemLine,
+} from './MessageItem';
 
 type Row =
   | { key: string; kind: 'day'; label: string }
@@ -76,9 +82,8 @@ export function MessageList({
   dividerSeq,
   hasOlder,
   onLoadOlder,
-  onRetry,
-  onDiscard,
   actions,
+  pendingActions,
 }: {
   messages: readonly Message[];
   pending: readonly OutboxItem[];
@@ -89,9 +94,8 @@ export function MessageList({
   dividerSeq: number | null;
   hasOlder: boolean;
   onLoadOlder(): void;
-  onRetry(id: string): void;
-  onDiscard(id: string): void;
   actions: MessageActions;
+  pendingActions: PendingActions;
 }) {
   const now = useNow();
   const rows = useMemo(
@@ -139,6 +143,11 @@ export function MessageList({
             last?.kind === 'pending' || (last?.kind === 'message' && last.message.author?.id === meId);
           return isAtBottom || mineLast ? 'smooth' : false;
         }}
+        // Images and videos take their size when they load, after their row was laid out: keep
+        // a reader who was at the bottom there (not one reading history above).
+        totalListHeightChanged={() => {
+          if (atBottomRef.current) virtuoso.current?.autoscrollToBottom();
+        }}
         atBottomThreshold={80}
         atBottomStateChange={(bottom) => {
           setAtBottom(bottom);
@@ -171,14 +180,7 @@ export function MessageList({
                 </div>
               );
             case 'pending':
-              return (
-                <PendingItem
-                  item={row.item}
-                  me={meName}
-                  onRetry={() => onRetry(row.item.clientMsgId)}
-                  onDiscard={() => onDiscard(row.item.clientMsgId)}
-                />
-              );
+              return <PendingItem item={row.item} me={meName} actions={pendingActions} />;
             case 'message':
               return row.message.kind === 'system' ? (
                 <SystemLine message={row.message} now={now} />

@@ -7,7 +7,7 @@ import type { RoomView as RoomViewState } from '../state/log';
 import { LightboxProvider } from './Attachments';
 import { Composer } from './Composer';
 import { Icon } from './Icon';
-import type { MessageActions } from './MessageItem';
+import type { MessageActions, PendingActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { UserPicker } from './UserPicker';
 import { useUploads } from './useUploads';
@@ -35,6 +35,7 @@ export function RoomView({
   const { me } = state;
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
+  const [restored, setRestored] = useState<{ text: string } | null>(null);
   const [showMembers, setShowMembers] = useState(false);
   const uploads = useUploads();
   // Large channels get no presence pushes (docs/protocol.md §7): refresh while the list is open.
@@ -80,6 +81,19 @@ export function RoomView({
     }),
     [client],
   );
+  const pendingActions: PendingActions = {
+    retry: (item) => client.retry(item.clientMsgId),
+    discard: (item) => client.discard(item.clientMsgId),
+    edit: (item) => {
+      // Out of the outbox first, so it cannot be retried behind the user's back; the quoted
+      // message comes back only if it is still there (its deletion may be why it was refused).
+      client.discard(item.clientMsgId);
+      setEditing(null);
+      setReplyTo(view.messages.find((m) => m.id === item.replyTo) ?? null);
+      uploads.restore(item.attachments ?? []);
+      setRestored({ text: item.text });
+    },
+  };
   const loadOlder = useCallback(() => void client.loadOlder(room.id), [client, room.id]);
   const newest = view.messages.at(-1);
   const announcement =
@@ -178,9 +192,8 @@ export function RoomView({
               dividerSeq={state.dividerSeq}
               hasOlder={view.hasOlder && view.historyLoaded}
               onLoadOlder={loadOlder}
-              onRetry={(id) => client.retry(id)}
-              onDiscard={(id) => client.discard(id)}
               actions={actions}
+              pendingActions={pendingActions}
             />
             <div className="visually-hidden" role="status" aria-live="polite">
               {announcement}
@@ -193,6 +206,7 @@ export function RoomView({
               roomName={title}
               replyTo={replyTo}
               editing={editing}
+              restored={restored}
               lastOwnMessage={lastOwnMessage}
               uploads={uploads}
               onSend={(text) => {

@@ -63,11 +63,27 @@ export function useUploads() {
     [patch],
   );
 
+  /** Puts files that are already uploaded back in the tray (a refused message being redone). */
+  const restore = useCallback((attachments: readonly Attachment[]) => {
+    const restored = attachments.map(
+      (attachment): Draft => ({
+        key: crypto.randomUUID(),
+        name: attachment.name,
+        size: attachment.size,
+        progress: 1,
+        status: 'done',
+        attachment,
+        ...(attachment.thumbUrl ? { preview: attachment.thumbUrl } : {}),
+      }),
+    );
+    setDrafts((list) => [...list, ...restored]);
+  }, []);
+
   const remove = useCallback((key: string) => {
     controllers.current.get(key)?.abort();
     setDrafts((list) => {
       const gone = list.find((d) => d.key === key);
-      if (gone?.preview) URL.revokeObjectURL(gone.preview);
+      if (gone?.preview) revokePreview(gone.preview);
       return list.filter((d) => d.key !== key);
     });
   }, []);
@@ -75,7 +91,7 @@ export function useUploads() {
   /** Hands over the finished attachments and clears the tray. */
   const take = useCallback((): Attachment[] => {
     const done = drafts.flatMap((d) => (d.status === 'done' && d.attachment ? [d.attachment] : []));
-    for (const d of drafts) if (d.preview) URL.revokeObjectURL(d.preview);
+    for (const d of drafts) if (d.preview) revokePreview(d.preview);
     setDrafts([]);
     return done;
   }, [drafts]);
@@ -86,7 +102,7 @@ export function useUploads() {
   useEffect(
     () => () => {
       for (const controller of controllers.current.values()) controller.abort();
-      for (const draft of latest.current) if (draft.preview) URL.revokeObjectURL(draft.preview);
+      for (const draft of latest.current) if (draft.preview) revokePreview(draft.preview);
     },
     [],
   );
@@ -94,6 +110,7 @@ export function useUploads() {
   return {
     drafts,
     add,
+    restore,
     remove,
     take,
     uploading: drafts.some((d) => d.status === 'uploading'),
@@ -102,3 +119,8 @@ export function useUploads() {
 }
 
 export type Uploads = ReturnType<typeof useUploads>;
+
+/** Local previews are object URLs to free; a restored upload's preview is its server thumbnail. */
+function revokePreview(preview: string): void {
+  if (preview.startsWith('blob:')) URL.revokeObjectURL(preview);
+}
