@@ -102,6 +102,8 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
 
     const video = b.locator('video.media-player');
     await video.waitFor();
+    // Its shape came from the server, which read it from the recording's WebM headers.
+    expect(await video.evaluate((v: HTMLVideoElement) => getComputedStyle(v).aspectRatio)).toBe('320 / 200');
     await video.evaluate((v: HTMLVideoElement) => {
       v.muted = true;
       return v.play();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +12,7 @@ import type { Attachment } from '../../shared/protocol.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { classify, sanitiseFileName } from '../domain/media.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
+import { type VideoSize, videoSize } from '../domain/video-size.js';
 import type { FileStore } from '../store/files.js';
 import * as repo from '../store/repository.js';
 import { toAttachment, UNATTACHED_UPLOAD_TTL_MS, type UploadRow } from '../store/repository.js';
@@ -94,6 +95,7 @@ export class MediaService {
         stored = cleaned;
       }
       const size = (await stat(stored)).size;
+      const video = kind === 'video' ? await readVideoSize(received, mime, size, this.deps.logger) : null;
       if (usedToday + size > this.deps.dailyQuotaBytes) throw quotaExceeded();
       const row: UploadRow = {
         id,
@@ -104,8 +106,8 @@ export class MediaService {
         mime,
         size,
         name: sanitiseFileName(fileName),
-        width: image?.width ?? null,
-        height: image?.height ?? null,
+        width: image?.width ?? video?.width ?? null,
+        height: image?.height ?? video?.height ?? null,
         thumb_width: image?.thumbWidth ?? null,
         thumb_height: image?.thumbHeight ?? null,
         created_at: this.deps.now(),
@@ -258,4 +260,27 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${bytes} bytes`;
+}
+
+/** The video's display size from its container headers; null when they cannot be read. */
+async function readVideoSize(
+  source: string,
+  mime: string,
+  size: number,
+  logger: Logger,
+): Promise<VideoSize | null> {
+  const file = await open(source, 'r');
+  try {
+    return await videoSize(mime, size, async (offset, length) => {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, offset);
+      return buffer.subarray(0, bytesRead);
+    });
+  } catch (error) {
+    // A size is a nicety: a container we misread must not cost the user their upload.
+    logger.warn({ err: error, mime }, 'could not read the size of a video');
+    return null;
+  } finally {
+    await file.close();
+  }
 }

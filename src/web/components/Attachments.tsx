@@ -60,6 +60,9 @@ export function Attachments({ attachments }: { attachments: Attachment[] }) {
             className="media-player"
             controls
             preload="metadata"
+            // The server read the size from the container: the player has its shape before the
+            // video loads, so the list does not jump when it does.
+            style={file.width && file.height ? { aspectRatio: `${file.width} / ${file.height}` } : undefined}
             src={file.url}
             aria-label={file.name}
           />
