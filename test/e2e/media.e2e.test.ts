@@ -44,41 +44,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
 
   it('drops an image and a video on the room; the other person sees the thumbnail, opens and plays them', async () => {
     // Make a real PNG and a real WebM in the page, then drop both on the room as a user would.
-    await a.evaluate(async () => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 320;
-      canvas.height = 200;
-      const ctx = canvas.getContext('2d')!;
-      const paint = (t: number) => {
-        ctx.fillStyle = '#1d4ed8';
-        ctx.fillRect(0, 0, 320, 200);
-        ctx.fillStyle = '#fbbf24';
-        ctx.fillRect(20 + t * 2, 60, 80, 80);
-      };
-      paint(0);
-      const png = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
-      const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm;codecs=vp8' });
-      const chunks: Blob[] = [];
-      recorder.ondataavailable = (e) => chunks.push(e.data);
-      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
-      recorder.start();
-      for (let frame = 0; frame < 30; frame++) {
-        paint(frame);
-        await new Promise((resolve) => setTimeout(resolve, 33));
-      }
-      recorder.stop();
-      await stopped;
-      const files = [
-        new File([png], 'sunset.png', { type: 'image/png' }),
-        new File(chunks, 'clip.webm', { type: 'video/webm' }),
-      ];
-      const transfer = new DataTransfer();
-      for (const file of files) transfer.items.add(file);
-      const room = document.querySelector('main.room')!;
-      for (const type of ['dragenter', 'dragover', 'drop']) {
-        room.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      }
-    });
+    await dropRecordedMedia(a, ['sunset.png', 'clip.webm']);
     const tray = a.getByRole('list', { name: 'Attachments' });
     await expect.poll(() => tray.getByRole('listitem').count()).toBe(2);
     await expect.poll(() => a.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
@@ -112,6 +78,17 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
       .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
       .toBeGreaterThan(0);
     await b.screenshot({ path: await screenshotPath('desktop-media') });
+  });
+
+  it('gives an MP4 recorded in the browser its shape before it loads', async () => {
+    await dropRecordedMedia(a, ['clip.mp4']);
+    const tray = a.getByRole('list', { name: 'Attachments' });
+    await expect.poll(() => a.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
+    await a.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await expect.poll(() => tray.count()).toBe(0);
+    const video = b.getByRole('log', { name: 'Messages' }).locator('video[aria-label="clip.mp4"]');
+    await video.waitFor();
+    expect(await video.evaluate((v: HTMLVideoElement) => getComputedStyle(v).aspectRatio)).toBe('320 / 200');
   });
 
   it('brings a refused message back with its files in the tray, and sends them', async () => {
@@ -198,3 +175,55 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
       .toContain('8.0 MB');
   });
 });
+
+/**
+ * Paints a moving 320×200 canvas in the page and makes real files of it — a PNG of the first
+ * frame, a WebM or MP4 recorded by the browser's MediaRecorder — then drops them on the room
+ * the way a user drops files from their desktop.
+ */
+function dropRecordedMedia(page: Page, names: string[]): Promise<void> {
+  return page.evaluate(async (names) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 200;
+    const ctx = canvas.getContext('2d')!;
+    const paint = (t: number) => {
+      ctx.fillStyle = '#1d4ed8';
+      ctx.fillRect(0, 0, 320, 200);
+      ctx.fillStyle = '#fbbf24';
+      ctx.fillRect(20 + t * 2, 60, 80, 80);
+    };
+    const record = async (mimeType: string) => {
+      const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      recorder.start();
+      for (let frame = 0; frame < 30; frame++) {
+        paint(frame);
+        await new Promise((resolve) => setTimeout(resolve, 33));
+      }
+      recorder.stop();
+      await stopped;
+      return chunks;
+    };
+    const transfer = new DataTransfer();
+    for (const name of names) {
+      paint(0);
+      if (name.endsWith('.png')) {
+        const png = await new Promise<Blob>((resolve) =>
+          canvas.toBlob((blob) => resolve(blob!), 'image/png'),
+        );
+        transfer.items.add(new File([png], name, { type: 'image/png' }));
+      } else if (name.endsWith('.webm')) {
+        transfer.items.add(new File(await record('video/webm;codecs=vp8'), name, { type: 'video/webm' }));
+      } else {
+        transfer.items.add(new File(await record('video/mp4;codecs=avc1'), name, { type: 'video/mp4' }));
+      }
+    }
+    const room = document.querySelector('main.room')!;
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      room.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, names);
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type ReadAt, videoSize } from '../../src/server/domain/video-size.js';
 
 // Containers built box by box after ISO/IEC 14496-12 and the Matroska/EBML specification;
-// the browser test (test/e2e/media.e2e.test.ts) reads a real WebM recorded by Chromium.
+// the browser tests (test/e2e/media.e2e.test.ts) read a real WebM and a real (fragmented) MP4
+// recorded by Chromium.
 
 function readerOf(file: Buffer): { readAt: ReadAt; bytesRead: () => number } {
   let total = 0;
