@@ -71,7 +71,8 @@ export function Composer({
   }, [replyTo]);
   useEffect(() => {
     if (!restored) return;
-    setText(restored.text);
+    // Whatever the user had typed meanwhile stays; the restored text follows it.
+    setText((current) => (current.trim() ? `${current}\n${restored.text}` : restored.text));
     input.current?.focus();
   }, [restored]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
