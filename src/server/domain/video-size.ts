@@ -42,47 +42,47 @@ interface Box {
   end: number;
 }
 
-/** The boxes inside `buffer[from, to)`, stopping at the first malformed one. */
-function* boxes(buffer: Buffer, from = 0, to = buffer.length): Generator<Box> {
-  let offset = from;
-  while (offset + 8 <= to) {
-    let size = buffer.readUInt32BE(offset);
-    const type = buffer.toString('latin1', offset + 4, offset + 8);
-    let header = 8;
-    if (size === 1) {
-      if (offset + 16 > to) return;
-      size = Number(buffer.readBigUInt64BE(offset + 8));
-      header = 16;
-    } else if (size === 0) {
-      size = to - offset;
-    }
-    if (size < header || offset + size > to) return;
-    yield { type, start: offset + header, end: offset + size };
-    offset += size;
+/**
+ * The box whose header starts at `offset` in `buffer`, if it is well formed and ends by `to`.
+ * `to` may lie beyond the buffer when only the header was read.
+ */
+function boxAt(buffer: Buffer, offset: number, to: number): Box | null {
+  if (offset + 8 > buffer.length) return null;
+  let size = buffer.readUInt32BE(offset);
+  let header = 8;
+  if (size === 1) {
+    // A 64-bit size follows the type.
+    if (offset + 16 > buffer.length) return null;
+    size = Number(buffer.readBigUInt64BE(offset + 8));
+    header = 16;
+  } else if (size === 0) {
+    size = to - offset; // to the end
   }
+  if (size < header || offset + size > to) return null;
+  return {
+    type: buffer.toString('latin1', offset + 4, offset + 8),
+    start: offset + header,
+    end: offset + size,
+  };
+}
+
+/** The boxes inside `buffer[from, to)`, stopping at the first malformed one. */
+function* boxes(buffer: Buffer, from: number, to: number): Generator<Box> {
+  for (let box = boxAt(buffer, from, to); box; box = boxAt(buffer, box.end, to)) yield box;
 }
 
 async function mp4Size(fileSize: number, readAt: ReadAt): Promise<VideoSize | null> {
   // Walk the top-level boxes by their headers alone until `moov`.
   let offset = 0;
-  for (let count = 0; offset + 8 <= fileSize && count < 1000; count++) {
-    const head = await readAt(offset, 16);
-    if (head.length < 8) return null;
-    let size = head.readUInt32BE(0);
-    if (size === 1) {
-      if (head.length < 16) return null;
-      size = Number(head.readBigUInt64BE(8));
-    } else if (size === 0) {
-      size = fileSize - offset;
+  for (let count = 0; count < 1000; count++) {
+    const box = boxAt(await readAt(offset, 16), 0, fileSize - offset);
+    if (!box) return null;
+    if (box.type === 'moov') {
+      if (box.end > MAX_MOOV_BYTES) return null;
+      const moov = await readAt(offset, box.end);
+      return moov.length === box.end ? moovSize(moov, box) : null;
     }
-    if (size < 8) return null;
-    if (head.toString('latin1', 4, 8) === 'moov') {
-      if (size > MAX_MOOV_BYTES) return null;
-      const moov = await readAt(offset, size);
-      const [box] = boxes(moov);
-      return box ? moovSize(moov, box) : null;
-    }
-    offset += size;
+    offset += box.end;
   }
   return null;
 }
@@ -129,7 +129,6 @@ function handlerOf(buffer: Buffer, mdia: Box): string | null {
 // --- WebM (Matroska / EBML) ---------------------------------------------------------------------
 
 const EBML = {
-  header: 0x1a45dfa3,
   segment: 0x18538067,
   tracks: 0x1654ae6b,
   cluster: 0x1f43b675,
