@@ -23,6 +23,8 @@ export const LIMITS = {
   syncPageSize: 500,
   userSearchMax: 20,
   attachmentsPerMessage: 10,
+  /** An upload must be sent in a message within this time of its upload, or it is deleted. */
+  uploadAttachWindowMs: 60 * 60_000,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -40,6 +40,17 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await composer(page).fill(text);
     await composer(page).press('Enter');
   };
+  /**
+   * Waits until everything `from` sent so far has reached `to`: a marker message sent after it
+   * arrives after it (one sender's messages keep their order). Checks that something arrived
+   * only once can then count without waiting an arbitrary time for a late duplicate.
+   */
+  let markers = 0;
+  const allDelivered = async (from: Page, to: Page) => {
+    const marker = `Got it (${++markers})`;
+    await say(from, marker);
+    await expect.poll(() => messageList(to).getByText(marker).count(), { timeout: 10_000 }).toBe(1);
+  };
   const openRoom = (page: Page, name: string) =>
     page
       .getByRole('navigation', { name: 'Rooms' })
@@ -92,12 +103,17 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await onB.getByRole('button', { name: 'React with 👍' }).click();
     await expect.poll(() => own.getByRole('button', { name: /👍 1/ }).isVisible()).toBe(true);
 
+    // Something half-written waits while Alice edits a sent message, and comes back after.
+    await composer(a).fill('Half a thought');
     await own.hover();
     await own.getByRole('button', { name: 'Edit message' }).click();
+    await expect.poll(() => composer(a).inputValue()).toBe('Hello from Alice');
     await composer(a).fill('Hello from Alice, edited');
     await composer(a).press('Enter');
     await expect.poll(() => onB.textContent()).toContain('Hello from Alice, edited');
     await expect.poll(() => onB.getByText('(edited)').isVisible()).toBe(true);
+    await expect.poll(() => composer(a).inputValue()).toBe('Half a thought');
+    await composer(a).fill('');
   });
 
   it('inserts emoji from the searchable picker, with data served by Parley itself', async () => {
@@ -176,7 +192,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
       .poll(() => messageList(a).getByText('Written while offline').count(), { timeout: 20_000 })
       .toBe(1);
     await expect.poll(() => messageList(b).getByText('Waiting to send…').count()).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await allDelivered(b, a);
     expect(await messageList(a).getByText('Written while offline').count()).toBe(1);
     expect(await messageList(b).getByText('Written while offline').count()).toBe(1);
   });
@@ -215,9 +231,42 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await expect
       .poll(() => messageList(a).getByText('No longer a reply').count(), { timeout: 10_000 })
       .toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await allDelivered(b, a);
     expect(await messageList(a).getByText('A reply to nothing').count()).toBe(0);
     expect(await messageList(b).getByText('No longer a reply').count()).toBe(1);
+  });
+
+  it('keeps what was being written in each room, reply included, across room switches and a reload', async () => {
+    await openRoom(b, 'general');
+    const quoted = messageList(b).locator('article', { hasText: 'No longer a reply' });
+    await quoted.hover();
+    await quoted.getByRole('button', { name: 'Reply' }).click();
+    await composer(b).fill('Draft for general');
+    await openRoom(b, alice);
+    await expect.poll(() => composer(b).inputValue()).toBe('');
+    await composer(b).fill('Draft for the DM');
+    await openRoom(b, 'general');
+    await expect.poll(() => composer(b).inputValue()).toBe('Draft for general');
+    expect(await b.getByText('Replying to').textContent()).toContain(bob);
+
+    await b.reload();
+    await openRoom(b, 'general');
+    await expect.poll(() => composer(b).inputValue()).toBe('Draft for general');
+    expect(await b.getByText('Replying to').textContent()).toContain(bob);
+    await composer(b).press('Enter');
+    const reply = messageList(a).locator('article', { hasText: 'Draft for general' });
+    await expect.poll(() => reply.locator('.reply-quote').textContent()).toContain('No longer a reply');
+
+    // Sent, the draft is gone; the other room's is still there.
+    await b.reload();
+    await openRoom(b, 'general');
+    await expect.poll(() => messageList(b).getByText('Draft for general').count()).toBe(1);
+    expect(await composer(b).inputValue()).toBe('');
+    expect(await b.getByText('Replying to').count()).toBe(0);
+    await openRoom(b, alice);
+    await expect.poll(() => composer(b).inputValue()).toBe('Draft for the DM');
+    await composer(b).fill('');
+    await openRoom(b, 'general');
   });
 
   it('keeps history across a reload', async () => {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, screenshotPath } from '../helpers/browser.js';
+import { chromiumPath, isInView, launchBrowser, screenshotPath } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { startSlowProxy } from '../helpers/slow-proxy.js';
@@ -97,7 +97,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     await a.getByRole('combobox', { name: /^Message / }).press('Enter');
     // Bob never scrolls: the list kept him at the bottom while the video above took its size.
     const quotedOnB = messages(b).locator('article', { hasText: 'Quote me' });
-    await expect.poll(() => quotedOnB.isVisible()).toBe(true);
+    await expect.poll(() => isInView(quotedOnB)).toBe(true);
 
     // Bob attaches a file and replies offline; Alice deletes the quoted message meanwhile, so
     // the server refuses the reply and its file stays unsent.
@@ -134,7 +134,10 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     expect(await refused.count()).toBe(0);
     await b.getByRole('combobox', { name: /^Message / }).press('Enter');
     await expect.poll(() => messages(a).getByText('notes.txt').count(), { timeout: 10_000 }).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A marker Bob sends next arrives after anything he sent before it, a duplicate included.
+    await b.getByRole('combobox', { name: /^Message / }).fill('Marker after notes');
+    await b.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await expect.poll(() => messages(a).getByText('Marker after notes').count()).toBe(1);
     expect(await messages(a).getByText('notes.txt').count()).toBe(1);
     expect(await messages(b).getByText('notes.txt').count()).toBe(1);
   });

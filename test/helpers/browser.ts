@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Locator } from 'playwright-core';
 
 /**
  * Debian's Chromium, driven by playwright-core (browser downloads are not possible here).
@@ -45,4 +45,21 @@ export const screenshotDir = path.resolve(import.meta.dirname, '../../test-resul
 export async function screenshotPath(name: string): Promise<string> {
   await mkdir(screenshotDir, { recursive: true });
   return path.join(screenshotDir, `${name}.png`);
+}
+
+/**
+ * Whether an element is wholly inside the part of its scrolling ancestor the user sees.
+ * Playwright's isVisible() only checks that it is rendered, and hover() or click() would
+ * scroll it into view first — neither tells whether a reader can see it without scrolling.
+ */
+export function isInView(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    let scroller = element.parentElement;
+    while (scroller && !/(auto|scroll)/.test(getComputedStyle(scroller).overflowY)) {
+      scroller = scroller.parentElement;
+    }
+    const view = scroller?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
+    return box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+  });
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent, Message, MyRoom } from '../../src/shared/protocol.js';
+import { LIMITS, type LogEvent, type Message, type MyRoom } from '../../src/shared/protocol.js';
+import { type HeldAttachment, isUploadExpired } from '../../src/web/api/uploads.js';
+import { Drafts } from '../../src/web/state/drafts.js';
 import {
   applyLogEvent,
   countsAsUnread,
@@ -186,5 +188,67 @@ describe('outbox', () => {
     expect(new Outbox(storage, 'k').list()).toEqual([
       expect.objectContaining({ clientMsgId: 'x', status: 'pending' }),
     ]);
+  });
+});
+
+describe('composer drafts', () => {
+  const file: HeldAttachment = {
+    id: 'u1',
+    kind: 'file',
+    mime: 'text/plain',
+    name: 'notes.txt',
+    size: 6,
+    width: null,
+    height: null,
+    thumb: null,
+    url: '/files/u1/notes.txt',
+    thumbUrl: null,
+    uploadedAt: 1_000,
+  };
+
+  it('keeps each room its own draft across instances (a reload), and forgets an emptied one', () => {
+    const storage = new MemoryStorage();
+    const drafts = new Drafts(storage, 'd');
+    const now = Date.now();
+    drafts.set('r1', { text: 'half a thought', replyTo: message(3) }, now);
+    drafts.set('r2', { text: '', attachments: [file] }, now);
+
+    const reloaded = new Drafts(storage, 'd');
+    expect(reloaded.get('r1')).toEqual({ text: 'half a thought', replyTo: message(3), savedAt: now });
+    expect(reloaded.get('r2')?.attachments).toEqual([file]);
+    expect(reloaded.get('r3')).toBeNull();
+
+    reloaded.set('r1', { text: '  ' });
+    expect(new Drafts(storage, 'd').get('r1')).toBeNull();
+    expect(new Drafts(storage, 'd').get('r2')).not.toBeNull();
+  });
+
+  it('drops drafts untouched for a month, and survives corrupt storage', () => {
+    const storage = new MemoryStorage();
+    const drafts = new Drafts(storage, 'd');
+    const day = 24 * 60 * 60_000;
+    drafts.set('old', { text: 'left behind' }, 0);
+    drafts.set('new', { text: 'recent' }, 29 * day);
+    expect(drafts.get('old', 29 * day)).not.toBeNull();
+    drafts.set('other', { text: 'today' }, 31 * day);
+    expect(drafts.get('old', 31 * day)).toBeNull();
+    expect(Object.keys(JSON.parse(storage.getItem('d')!))).toEqual(['new', 'other']);
+
+    storage.setItem('d', '[1,2]');
+    expect(drafts.get('new', 31 * day)).toBeNull();
+    storage.setItem('d', '{"r": {"nope": true}, "s": null}');
+    expect(drafts.get('r')).toBeNull();
+    drafts.set('r', { text: 'fresh start' });
+    expect(drafts.get('r')?.text).toBe('fresh start');
+  });
+
+  it('tells an upload the server may have deleted from one still waiting to be sent', () => {
+    const window = LIMITS.uploadAttachWindowMs;
+    expect(isUploadExpired(file, 0, 1_000 + window - 2 * 60_000)).toBe(false);
+    expect(isUploadExpired(file, 0, 1_000 + window)).toBe(true);
+    // Held before the client noted upload times: the time it was held from stands in.
+    const { uploadedAt: _, ...unstamped } = file;
+    expect(isUploadExpired(unstamped, 100_000, 1_000 + window)).toBe(false);
+    expect(isUploadExpired(unstamped, 100_000, 100_000 + window)).toBe(true);
   });
 });

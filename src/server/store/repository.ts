@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
-import type { Attachment, LogEventType, Message, PublicUser, RoomKind } from '../../shared/protocol.js';
+import {
+  type Attachment,
+  LIMITS,
+  type LogEventType,
+  type Message,
+  type PublicUser,
+  type RoomKind,
+} from '../../shared/protocol.js';
 import { groupReactions, replyExcerpt } from '../domain/messages.js';
 import type { MemberRole, RoomRecord } from '../domain/rooms.js';
 import { timeOrderedId } from './ids.js';
@@ -734,7 +741,7 @@ export function toMessage(
 export type UploadRow = Selectable<UploadsTable>;
 
 /** An upload not attached to a message within this time is deleted by the sweep. */
-export const UNATTACHED_UPLOAD_TTL_MS = 60 * 60_000;
+export const UNATTACHED_UPLOAD_TTL_MS = LIMITS.uploadAttachWindowMs;
 
 export function toAttachment(row: UploadRow): Attachment {
   return {

@@ -1,6 +1,20 @@
-import type { Attachment } from '../../shared/protocol';
+import { type Attachment, LIMITS } from '../../shared/protocol.js';
 
 export class UploadError extends Error {}
+
+/**
+ * An uploaded file the client holds until it is sent (in the tray, a saved draft or the
+ * outbox). The server deletes uploads nobody sends within LIMITS.uploadAttachWindowMs, so the
+ * client notes when the upload finished, by its own clock, to tell when it is too late.
+ */
+export interface HeldAttachment extends Attachment {
+  uploadedAt?: number;
+}
+
+/** Whether the server may already have deleted this unsent upload (a minute's margin). */
+export function isUploadExpired(attachment: HeldAttachment, fallbackUploadedAt: number, now = Date.now()) {
+  return now - (attachment.uploadedAt ?? fallbackUploadedAt) > LIMITS.uploadAttachWindowMs - 60_000;
+}
 
 let cachedLimit: Promise<number> | null = null;
 

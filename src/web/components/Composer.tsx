@@ -26,6 +26,7 @@ export function Composer({
   roomName,
   replyTo,
   editing,
+  initialText,
   restored,
   lastOwnMessage,
   uploads,
@@ -34,10 +35,13 @@ export function Composer({
   onCancel,
   onStartEdit,
   onTyping,
+  onTextChange,
 }: {
   roomName: string;
   replyTo: Message | null;
   editing: Message | null;
+  /** The room's saved draft, the box's text when it first shows. */
+  initialText: string;
   /** Text handed back to the box: a refused message being redone. A new object each time. */
   restored: { text: string } | null;
   lastOwnMessage: Message | undefined;
@@ -47,8 +51,10 @@ export function Composer({
   onCancel(): void;
   onStartEdit(message: Message): void;
   onTyping(typing: boolean): void;
+  /** What the user is writing changed (not while editing a sent message): to save as a draft. */
+  onTextChange(text: string): void;
 }) {
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initialText);
   const [picking, setPicking] = useState(false);
   const [suggestions, setSuggestions] = useState<Suggestions | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -57,15 +63,29 @@ export function Composer({
   const idleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const listId = useId();
 
-  // Entering edit mode fills the box; leaving it (saved, cancelled, or a reply started) empties
-  // it, so an old draft of the edit can never be sent as a new message.
-  const wasEditing = useRef(false);
+  // Entering edit mode fills the box with the message; leaving it (saved, cancelled, or a reply
+  // started) puts back what the user was writing before, so an old draft of the edit can never
+  // be sent as a new message and the unsent text is not lost to the edit.
+  const beforeEditing = useRef<string | null>(null);
+  // Declared first so it runs before the effect below puts the earlier text back.
+  const reportText = useRef(onTextChange);
+  reportText.current = onTextChange;
   useEffect(() => {
-    if (editing) setText(editing.text);
-    else if (wasEditing.current) setText('');
-    wasEditing.current = Boolean(editing);
+    if (!editing && beforeEditing.current === null) reportText.current(text);
+  }, [text, editing]);
+  useEffect(() => {
+    if (editing) {
+      setText((current) => {
+        beforeEditing.current ??= current;
+        return editing.text;
+      });
+    } else if (beforeEditing.current !== null) {
+      setText(beforeEditing.current);
+      beforeEditing.current = null;
+    }
     input.current?.focus();
   }, [editing]);
+
   useEffect(() => {
     if (replyTo) input.current?.focus();
   }, [replyTo]);
@@ -134,10 +154,7 @@ export function Composer({
     const value = text.trim();
     if (value.length > LIMITS.messageTextMax) return;
     if (editing) {
-      if (value && (await onEdit(editing, value))) {
-        setText('');
-        onCancel();
-      }
+      if (value && (await onEdit(editing, value))) onCancel();
       return;
     }
     if (uploads.uploading || (!value && !uploads.ready)) return;
@@ -172,7 +189,6 @@ export function Composer({
       void submit();
     } else if (event.key === 'Escape' && (replyTo || editing)) {
       event.preventDefault();
-      if (editing) setText('');
       onCancel();
     } else if (event.key === 'ArrowUp' && !text && lastOwnMessage) {
       event.preventDefault();
@@ -206,10 +222,7 @@ export function Composer({
             type="button"
             className="icon-button small"
             aria-label={editing ? 'Cancel editing' : 'Cancel reply'}
-            onClick={() => {
-              if (editing) setText('');
-              onCancel();
-            }}
+            onClick={onCancel}
           >
             <Icon name="x" size={14} />
           </button>

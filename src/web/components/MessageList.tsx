@@ -143,10 +143,12 @@ export function MessageList({
             last?.kind === 'pending' || (last?.kind === 'message' && last.message.author?.id === meId);
           return isAtBottom || mineLast ? 'smooth' : false;
         }}
-        // Images and videos take their size when they load, after their row was laid out: keep
-        // a reader who was at the bottom there (not one reading history above).
+        // A row can grow after it was laid out (media whose size the server could not read
+        // takes it on load): keep a reader who was at the bottom there, not one reading history
+        // above. atBottomRef still holds the state from before the growth — Virtuoso reports the
+        // height first and its "no longer at bottom" to React only afterwards.
         totalListHeightChanged={() => {
-          if (atBottomRef.current) virtuoso.current?.autoscrollToBottom();
+          if (atBottomRef.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
         }}
         atBottomThreshold={80}
         atBottomStateChange={(bottom) => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Member, Message } from '../../shared/protocol';
 import { formatLastSeen } from '../lib/time';
 import type { ChatClient, ChatState } from '../state/client';
@@ -10,7 +10,7 @@ import { Icon } from './Icon';
 import type { MessageActions, PendingActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { UserPicker } from './UserPicker';
-import { useUploads } from './useUploads';
+import { finishedUploads, useUploads } from './useUploads';
 
 const KIND_LABEL = {
   channel: 'Channel',
@@ -33,11 +33,26 @@ export function RoomView({
 }) {
   const { room } = view;
   const { me } = state;
-  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  // The composer starts from the room's saved draft, and every change to it is saved again.
+  const [draft] = useState(() => client.drafts.get(room.id));
+  const [replyTo, setReplyTo] = useState<Message | null>(() =>
+    draft?.replyTo ? (view.messages.find((m) => m.id === draft.replyTo!.id) ?? draft.replyTo) : null,
+  );
   const [editing, setEditing] = useState<Message | null>(null);
   const [restored, setRestored] = useState<{ text: string } | null>(null);
   const [showMembers, setShowMembers] = useState(false);
-  const uploads = useUploads();
+  const uploads = useUploads(
+    draft?.attachments ? { attachments: draft.attachments, heldSince: draft.savedAt } : undefined,
+  );
+  const draftText = useRef(draft?.text ?? '');
+  const saveDraft = () =>
+    client.drafts.set(room.id, {
+      text: draftText.current,
+      ...(replyTo ? { replyTo } : {}),
+      ...(uploads.ready ? { attachments: finishedUploads(uploads.drafts) } : {}),
+    });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: saves when the reply or the files change; text changes save through onTextChange
+  useEffect(saveDraft, [replyTo, uploads.drafts]);
   // Large channels get no presence pushes (docs/protocol.md §7): refresh while the list is open.
   useEffect(() => {
     if (!showMembers) return;
@@ -87,10 +102,12 @@ export function RoomView({
     edit: (item) => {
       // Out of the outbox first, so it cannot be retried behind the user's back; the quoted
       // message comes back only if it is still there (its deletion may be why it was refused).
+      // A reply the composer already holds stays: it can hold only one.
       client.discard(item.clientMsgId);
       setEditing(null);
-      setReplyTo(view.messages.find((m) => m.id === item.replyTo) ?? null);
-      uploads.restore(item.attachments ?? []);
+      const quoted = view.messages.find((m) => m.id === item.replyTo);
+      setReplyTo((current) => current ?? quoted ?? null);
+      uploads.restore(item.attachments ?? [], item.createdAt);
       setRestored({ text: item.text });
     },
   };
@@ -206,6 +223,7 @@ export function RoomView({
               roomName={title}
               replyTo={replyTo}
               editing={editing}
+              initialText={draft?.text ?? ''}
               restored={restored}
               lastOwnMessage={lastOwnMessage}
               uploads={uploads}
@@ -220,6 +238,10 @@ export function RoomView({
               }}
               onStartEdit={(message) => setEditing(message)}
               onTyping={(typing) => client.setTyping(room.id, typing)}
+              onTextChange={(text) => {
+                draftText.current = text;
+                saveDraft();
+              }}
             />
           </div>
           {showMembers && (

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Attachment } from '../../shared/protocol';
-import { formatSize, uploadFile, uploadLimit } from '../api/uploads';
+import { formatSize, type HeldAttachment, isUploadExpired, uploadFile, uploadLimit } from '../api/uploads';
 
 export interface Draft {
   key: string;
@@ -8,7 +7,7 @@ export interface Draft {
   size: number;
   progress: number;
   status: 'uploading' | 'done' | 'error';
-  attachment?: Attachment;
+  attachment?: HeldAttachment;
   error?: string;
   /** A local preview for images while (and after) they upload. */
   preview?: string;
@@ -18,8 +17,10 @@ export interface Draft {
  * Files on their way into a message: each uploads as soon as it is picked, dropped or pasted,
  * with progress and cancel; the message is sent with those that finished.
  */
-export function useUploads() {
-  const [drafts, setDrafts] = useState<Draft[]>([]);
+export function useUploads(initial?: { attachments: readonly HeldAttachment[]; heldSince: number }) {
+  const [drafts, setDrafts] = useState<Draft[]>(() =>
+    initial ? heldDrafts(initial.attachments, initial.heldSince) : [],
+  );
   const controllers = useRef(new Map<string, AbortController>());
 
   const patch = useCallback((key: string, change: Partial<Draft>) => {
@@ -53,7 +54,13 @@ export function useUploads() {
         controllers.current.set(key, controller);
         setDrafts((list) => [...list, draft]);
         uploadFile(file, (progress) => patch(key, { progress }), controller.signal)
-          .then((attachment) => patch(key, { status: 'done', progress: 1, attachment }))
+          .then((attachment) =>
+            patch(key, {
+              status: 'done',
+              progress: 1,
+              attachment: { ...attachment, uploadedAt: Date.now() },
+            }),
+          )
           .catch((error: Error) => {
             if (!controller.signal.aborted) patch(key, { status: 'error', error: error.message });
           })
@@ -63,20 +70,12 @@ export function useUploads() {
     [patch],
   );
 
-  /** Puts files that are already uploaded back in the tray (a refused message being redone). */
-  const restore = useCallback((attachments: readonly Attachment[]) => {
-    const restored = attachments.map(
-      (attachment): Draft => ({
-        key: crypto.randomUUID(),
-        name: attachment.name,
-        size: attachment.size,
-        progress: 1,
-        status: 'done',
-        attachment,
-        ...(attachment.thumbUrl ? { preview: attachment.thumbUrl } : {}),
-      }),
-    );
-    setDrafts((list) => [...list, ...restored]);
+  /**
+   * Puts files that are already uploaded back in the tray (a refused message being redone).
+   * `heldSince` stands in for the upload time of files held before the client noted it.
+   */
+  const restore = useCallback((attachments: readonly HeldAttachment[], heldSince: number) => {
+    setDrafts((list) => [...list, ...heldDrafts(attachments, heldSince)]);
   }, []);
 
   const remove = useCallback((key: string) => {
@@ -89,8 +88,8 @@ export function useUploads() {
   }, []);
 
   /** Hands over the finished attachments and clears the tray. */
-  const take = useCallback((): Attachment[] => {
-    const done = drafts.flatMap((d) => (d.status === 'done' && d.attachment ? [d.attachment] : []));
+  const take = useCallback((): HeldAttachment[] => {
+    const done = finishedUploads(drafts);
     for (const d of drafts) if (d.preview) revokePreview(d.preview);
     setDrafts([]);
     return done;
@@ -119,6 +118,26 @@ export function useUploads() {
 }
 
 export type Uploads = ReturnType<typeof useUploads>;
+
+/** The finished uploads in the tray: what a message sent now would carry. */
+export function finishedUploads(drafts: readonly Draft[]): HeldAttachment[] {
+  return drafts.flatMap((d) => (d.status === 'done' && d.attachment ? [d.attachment] : []));
+}
+
+/** Tray entries for files uploaded earlier; one the server may have deleted says so. */
+function heldDrafts(attachments: readonly HeldAttachment[], heldSince: number): Draft[] {
+  return attachments.map((attachment): Draft => {
+    const entry = { key: crypto.randomUUID(), name: attachment.name, size: attachment.size, progress: 1 };
+    return isUploadExpired(attachment, heldSince)
+      ? { ...entry, status: 'error', error: 'no longer on the server — attach it again' }
+      : {
+          ...entry,
+          status: 'done',
+          attachment,
+          ...(attachment.thumbUrl ? { preview: attachment.thumbUrl } : {}),
+        };
+  });
+}
 
 /** Local previews are object URLs to free; a restored upload's preview is its server thumbnail. */
 function revokePreview(preview: string): void {

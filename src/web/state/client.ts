@@ -1,7 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
-  Attachment,
   ClientToServerEvents,
   HistoryPage,
   LogEvent,
@@ -18,6 +17,8 @@ import type {
   TypingEvent,
 } from '../../shared/protocol.js';
 import { LOG_EVENT_TYPES } from '../../shared/protocol.js';
+import type { HeldAttachment } from '../api/uploads.js';
+import { Drafts } from './drafts.js';
 import {
   applyLogEvent,
   countsAsUnread,
@@ -85,6 +86,8 @@ export class ChatClient {
   private state: ChatState;
   private readonly listeners = new Set<() => void>();
   private readonly outbox: Outbox;
+  /** What each room's composer holds, kept across room switches and reloads. */
+  readonly drafts: Drafts;
   private syncRun: Promise<void> | null = null;
   private syncQueued = false;
   private flushing = false;
@@ -94,6 +97,7 @@ export class ChatClient {
 
   constructor(private readonly options: ChatClientOptions) {
     this.outbox = new Outbox(options.storage, `parley:outbox:${options.me.id}`);
+    this.drafts = new Drafts(options.storage, `parley:drafts:${options.me.id}`);
     this.state = {
       me: options.me,
       connection: 'connecting',
@@ -487,7 +491,7 @@ export class ChatClient {
 
   // --- sending ------------------------------------------------------------------------------
 
-  send(roomId: string, text: string, replyTo?: string, attachments: Attachment[] = []): void {
+  send(roomId: string, text: string, replyTo?: string, attachments: HeldAttachment[] = []): void {
     this.outbox.add({
       clientMsgId: crypto.randomUUID(),
       roomId,

@@ -1,4 +1,4 @@
-import type { Attachment } from '../../shared/protocol.js';
+import type { HeldAttachment } from '../api/uploads.js';
 
 /**
  * Messages written but not yet acknowledged. Kept in localStorage (per user) so a message typed
@@ -11,7 +11,7 @@ export interface OutboxItem {
   roomId: string;
   text: string;
   /** Already uploaded; the message binds them when it is stored. */
-  attachments?: Attachment[];
+  attachments?: HeldAttachment[];
   replyTo?: string;
   createdAt: number;
   status: 'pending' | 'sending' | 'failed';
