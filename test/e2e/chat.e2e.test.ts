@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, screenshotPath } from '../helpers/browser.js';
+import { attachTextFile, chromiumPath, launchBrowser, screenshotPath } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -242,6 +242,8 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await quoted.hover();
     await quoted.getByRole('button', { name: 'Reply' }).click();
     await composer(b).fill('Draft for general');
+    await attachTextFile(b, 'plan.txt');
+    const tray = b.getByRole('list', { name: 'Attachments' });
     await openRoom(b, alice);
     await expect.poll(() => composer(b).inputValue()).toBe('');
     await composer(b).fill('Draft for the DM');
@@ -253,9 +255,21 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await openRoom(b, 'general');
     await expect.poll(() => composer(b).inputValue()).toBe('Draft for general');
     expect(await b.getByText('Replying to').textContent()).toContain(bob);
+    expect(await tray.getByRole('listitem').filter({ hasText: 'plan.txt' }).count()).toBe(1);
+
+    // Editing a sent message borrows the composer; cancelling gives the draft back, reply and all.
+    const own = messageList(b).locator('article', { hasText: 'Written while offline' });
+    await own.hover();
+    await own.getByRole('button', { name: 'Edit message' }).click();
+    await expect.poll(() => composer(b).inputValue()).toBe('Written while offline');
+    await composer(b).press('Escape');
+    await expect.poll(() => composer(b).inputValue()).toBe('Draft for general');
+    expect(await b.getByText('Replying to').textContent()).toContain(bob);
+
     await composer(b).press('Enter');
     const reply = messageList(a).locator('article', { hasText: 'Draft for general' });
     await expect.poll(() => reply.locator('.reply-quote').textContent()).toContain('No longer a reply');
+    expect(await reply.getByText('plan.txt').count()).toBe(1);
 
     // Sent, the draft is gone; the other room's is still there.
     await b.reload();
@@ -263,6 +277,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await expect.poll(() => messageList(b).getByText('Draft for general').count()).toBe(1);
     expect(await composer(b).inputValue()).toBe('');
     expect(await b.getByText('Replying to').count()).toBe(0);
+    expect(await tray.count()).toBe(0);
     await openRoom(b, alice);
     await expect.poll(() => composer(b).inputValue()).toBe('Draft for the DM');
     await composer(b).fill('');

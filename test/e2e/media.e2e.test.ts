@@ -1,6 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, isInView, launchBrowser, screenshotPath } from '../helpers/browser.js';
+import {
+  attachFile,
+  attachTextFile,
+  chromiumPath,
+  isInView,
+  launchBrowser,
+  screenshotPath,
+} from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { startSlowProxy } from '../helpers/slow-proxy.js';
@@ -101,15 +108,8 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
 
     // Bob attaches a file and replies offline; Alice deletes the quoted message meanwhile, so
     // the server refuses the reply and its file stays unsent.
-    const chooser = b.waitForEvent('filechooser');
-    await b.getByRole('button', { name: 'Attach files' }).click();
-    await (await chooser).setFiles({
-      name: 'notes.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('notes\n'),
-    });
+    await attachTextFile(b, 'notes.txt');
     const tray = b.getByRole('list', { name: 'Attachments' });
-    await expect.poll(() => b.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
     await quotedOnB.hover();
     await quotedOnB.getByRole('button', { name: 'Reply' }).click();
     await b.context().setOffline(true);
@@ -149,9 +149,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     const slow = await contextA.newPage();
     await slow.goto(proxy.url);
     await slow.getByRole('heading', { name: '#general' }).waitFor({ timeout: 30_000 });
-    const chooser = slow.waitForEvent('filechooser');
-    await slow.getByRole('button', { name: 'Attach files' }).click();
-    await (await chooser).setFiles({
+    await attachFile(slow, {
       name: 'big.bin',
       mimeType: 'application/octet-stream',
       buffer: Buffer.alloc(7.5 * 1024 * 1024, 7),
@@ -166,9 +164,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     await slow.close();
     await proxy.close();
 
-    const tooBig = a.waitForEvent('filechooser');
-    await a.getByRole('button', { name: 'Attach files' }).click();
-    await (await tooBig).setFiles({
+    await attachFile(a, {
       name: 'huge.bin',
       mimeType: 'application/octet-stream',
       buffer: Buffer.alloc(9 * 1024 * 1024, 1),

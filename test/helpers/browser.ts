@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Locator } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /**
  * Debian's Chromium, driven by playwright-core (browser downloads are not possible here).
@@ -62,4 +63,17 @@ export function isInView(locator: Locator): Promise<boolean> {
     const view = scroller?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
     return box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
   });
+}
+
+/** Picks a file with the composer's clip button, as a user would through the file dialog. */
+export async function attachFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach files' }).click();
+  await (await chooser).setFiles(file);
+}
+
+/** Attaches a small text file and waits until it has uploaded (Send turns on). */
+export async function attachTextFile(page: Page, name: string) {
+  await attachFile(page, { name, mimeType: 'text/plain', buffer: Buffer.from(`${name}\n`) });
+  await expect.poll(() => page.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
 }

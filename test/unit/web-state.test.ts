@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS, type LogEvent, type Message, type MyRoom } from '../../src/shared/protocol.js';
 import { type HeldAttachment, isUploadExpired } from '../../src/web/api/uploads.js';
+import { expireHeld, heldDrafts, nextExpiry } from '../../src/web/components/useUploads.js';
 import { Drafts } from '../../src/web/state/drafts.js';
 import {
   applyLogEvent,
@@ -242,13 +243,45 @@ describe('composer drafts', () => {
     expect(drafts.get('r')?.text).toBe('fresh start');
   });
 
+  it('saves an unchanged draft once, so its age says when it was last touched', () => {
+    const storage = new MemoryStorage();
+    const drafts = new Drafts(storage, 'd');
+    drafts.set('r', { text: 'same' }, 1_000);
+    drafts.set('r', { text: 'same' }, 2_000);
+    expect(drafts.get('r', 2_000)?.savedAt).toBe(1_000);
+    drafts.set('r', { text: 'changed' }, 3_000);
+    expect(drafts.get('r', 3_000)?.savedAt).toBe(3_000);
+  });
+
   it('tells an upload the server may have deleted from one still waiting to be sent', () => {
     const window = LIMITS.uploadAttachWindowMs;
-    expect(isUploadExpired(file, 0, 1_000 + window - 2 * 60_000)).toBe(false);
-    expect(isUploadExpired(file, 0, 1_000 + window)).toBe(true);
+    // A minute's margin before the server's own deadline, no more.
+    expect(isUploadExpired(file, 0, 1_000 + window - 60_000)).toBe(false);
+    expect(isUploadExpired(file, 0, 1_000 + window - 60_000 + 1)).toBe(true);
     // Held before the client noted upload times: the time it was held from stands in.
     const { uploadedAt: _, ...unstamped } = file;
     expect(isUploadExpired(unstamped, 100_000, 1_000 + window)).toBe(false);
     expect(isUploadExpired(unstamped, 100_000, 100_000 + window)).toBe(true);
+  });
+
+  it('puts held files back in the tray, stale ones as errors, and turns the rest stale on time', () => {
+    const window = LIMITS.uploadAttachWindowMs;
+    const { uploadedAt: _, ...unstamped } = file;
+    const fresh = { ...file, id: 'u2', uploadedAt: 200_000, thumbUrl: '/thumbs/u2' };
+    const tray = heldDrafts([file, unstamped, fresh], 100_000, 1_000 + window);
+    expect(tray.map((d) => d.status)).toEqual(['error', 'done', 'done']);
+    expect(tray[0]).toMatchObject({ error: expect.stringContaining('attach it again') });
+    expect(tray[0]!.attachment).toBeUndefined();
+    // A file held from before upload times were noted counts from when it was held.
+    expect(tray[1]!.attachment?.uploadedAt).toBe(100_000);
+    expect(tray[2]!.preview).toBe('/thumbs/u2');
+
+    expect(nextExpiry(tray)).toBe(100_000 + window - 60_000);
+    expect(expireHeld(tray, 100_000 + window - 60_000)).toBe(tray);
+    const later = expireHeld(tray, 200_000 + window);
+    expect(later.map((d) => d.status)).toEqual(['error', 'error', 'error']);
+    // The server's thumbnail of a deleted upload is gone too.
+    expect(later[2]!.preview).toBeUndefined();
+    expect(nextExpiry(later)).toBeNull();
   });
 });

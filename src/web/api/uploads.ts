@@ -11,9 +11,17 @@ export interface HeldAttachment extends Attachment {
   uploadedAt?: number;
 }
 
-/** Whether the server may already have deleted this unsent upload (a minute's margin). */
+/**
+ * When the server may start deleting this unsent upload (a minute before it may, for clocks and
+ * the time its response took). `fallbackUploadedAt` stands in for files held before the client
+ * noted upload times.
+ */
+export function uploadExpiresAt(attachment: HeldAttachment, fallbackUploadedAt: number): number {
+  return (attachment.uploadedAt ?? fallbackUploadedAt) + LIMITS.uploadAttachWindowMs - 60_000;
+}
+
 export function isUploadExpired(attachment: HeldAttachment, fallbackUploadedAt: number, now = Date.now()) {
-  return now - (attachment.uploadedAt ?? fallbackUploadedAt) > LIMITS.uploadAttachWindowMs - 60_000;
+  return now > uploadExpiresAt(attachment, fallbackUploadedAt);
 }
 
 let cachedLimit: Promise<number> | null = null;

@@ -157,7 +157,7 @@ export function Composer({
       if (value && (await onEdit(editing, value))) onCancel();
       return;
     }
-    if (uploads.uploading || (!value && !uploads.ready)) return;
+    if (uploads.uploading || (!value && !uploads.ready) || uploads.expireStale()) return;
     onSend(value);
     setText('');
     setSuggestions(null);

@@ -53,6 +53,13 @@ export function RoomView({
     });
   // biome-ignore lint/correctness/useExhaustiveDependencies: saves when the reply or the files change; text changes save through onTextChange
   useEffect(saveDraft, [replyTo, uploads.drafts]);
+  // A quoted message deleted meanwhile (the loaded history reaches back to it and it is not
+  // there) can no longer be replied to: the server would refuse the message.
+  useEffect(() => {
+    const oldest = view.messages[0];
+    if (!replyTo || !oldest || oldest.seq > replyTo.seq) return;
+    if (!view.messages.some((m) => m.id === replyTo.id)) setReplyTo(null);
+  }, [replyTo, view.messages]);
   // Large channels get no presence pushes (docs/protocol.md §7): refresh while the list is open.
   useEffect(() => {
     if (!showMembers) return;
@@ -85,10 +92,8 @@ export function RoomView({
         setEditing(null);
         setReplyTo(message);
       },
-      edit: (message) => {
-        setReplyTo(null);
-        setEditing(message);
-      },
+      // The reply being written waits, hidden, while a sent message is edited.
+      edit: (message) => setEditing(message),
       remove: (message) => {
         if (window.confirm('Delete this message for everyone?')) void client.remove(message.id);
       },
@@ -232,10 +237,7 @@ export function RoomView({
                 setReplyTo(null);
               }}
               onEdit={(message, text) => client.edit(message.id, text)}
-              onCancel={() => {
-                setReplyTo(null);
-                setEditing(null);
-              }}
+              onCancel={() => (editing ? setEditing(null) : setReplyTo(null))}
               onStartEdit={(message) => setEditing(message)}
               onTyping={(typing) => client.setTyping(room.id, typing)}
               onTextChange={(text) => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { formatSize, type HeldAttachment, isUploadExpired, uploadFile, uploadLimit } from '../api/uploads';
+import { formatSize, type HeldAttachment, uploadExpiresAt, uploadFile, uploadLimit } from '../api/uploads.js';
 
 export interface Draft {
   key: string;
@@ -22,6 +22,8 @@ export function useUploads(initial?: { attachments: readonly HeldAttachment[]; h
     initial ? heldDrafts(initial.attachments, initial.heldSince) : [],
   );
   const controllers = useRef(new Map<string, AbortController>());
+  const latest = useRef(drafts);
+  latest.current = drafts;
 
   const patch = useCallback((key: string, change: Partial<Draft>) => {
     setDrafts((list) => list.map((d) => (d.key === key ? { ...d, ...change } : d)));
@@ -78,6 +80,25 @@ export function useUploads(initial?: { attachments: readonly HeldAttachment[]; h
     setDrafts((list) => [...list, ...heldDrafts(attachments, heldSince)]);
   }, []);
 
+  // A file left in the tray past the server's attach window turns into an error when it goes
+  // stale, and a send checks again (a background tab's timers run late), rather than the
+  // server refusing the whole message.
+  useEffect(() => {
+    const at = nextExpiry(drafts);
+    if (at === null) return;
+    const timer = setTimeout(
+      () => setDrafts((list) => expireHeld(list)),
+      Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1),
+    );
+    return () => clearTimeout(timer);
+  }, [drafts]);
+  /** Marks stale files before a send; true if there were any (the send should wait for the user). */
+  const expireStale = useCallback((): boolean => {
+    if (expireHeld(latest.current) === latest.current) return false;
+    setDrafts((list) => expireHeld(list));
+    return true;
+  }, []);
+
   const remove = useCallback((key: string) => {
     controllers.current.get(key)?.abort();
     setDrafts((list) => {
@@ -96,8 +117,6 @@ export function useUploads(initial?: { attachments: readonly HeldAttachment[]; h
   }, [drafts]);
 
   // Leaving the room cancels what is still uploading and frees the previews.
-  const latest = useRef(drafts);
-  latest.current = drafts;
   useEffect(
     () => () => {
       for (const controller of controllers.current.values()) controller.abort();
@@ -112,6 +131,7 @@ export function useUploads(initial?: { attachments: readonly HeldAttachment[]; h
     restore,
     remove,
     take,
+    expireStale,
     uploading: drafts.some((d) => d.status === 'uploading'),
     ready: drafts.some((d) => d.status === 'done'),
   };
@@ -124,19 +144,49 @@ export function finishedUploads(drafts: readonly Draft[]): HeldAttachment[] {
   return drafts.flatMap((d) => (d.status === 'done' && d.attachment ? [d.attachment] : []));
 }
 
-/** Tray entries for files uploaded earlier; one the server may have deleted says so. */
-function heldDrafts(attachments: readonly HeldAttachment[], heldSince: number): Draft[] {
-  return attachments.map((attachment): Draft => {
-    const entry = { key: crypto.randomUUID(), name: attachment.name, size: attachment.size, progress: 1 };
-    return isUploadExpired(attachment, heldSince)
-      ? { ...entry, status: 'error', error: 'no longer on the server — attach it again' }
-      : {
-          ...entry,
-          status: 'done',
-          attachment,
-          ...(attachment.thumbUrl ? { preview: attachment.thumbUrl } : {}),
-        };
+const EXPIRED = 'no longer on the server — attach it again';
+
+/**
+ * Tray entries for files uploaded earlier, each stamped with its upload time (`heldSince` for
+ * files held before the client noted it); those the server may have deleted say so.
+ */
+export function heldDrafts(
+  attachments: readonly HeldAttachment[],
+  heldSince: number,
+  now = Date.now(),
+): Draft[] {
+  const entries = attachments.map(
+    (attachment): Draft => ({
+      key: crypto.randomUUID(),
+      name: attachment.name,
+      size: attachment.size,
+      progress: 1,
+      status: 'done',
+      attachment: { ...attachment, uploadedAt: attachment.uploadedAt ?? heldSince },
+      ...(attachment.thumbUrl ? { preview: attachment.thumbUrl } : {}),
+    }),
+  );
+  return expireHeld(entries, now);
+}
+
+/** Turns finished uploads the server may have deleted into errors; the same list if there are none. */
+export function expireHeld(drafts: Draft[], now = Date.now()): Draft[] {
+  const stale = (d: Draft) => d.status === 'done' && d.attachment && now > uploadExpiresAt(d.attachment, now);
+  if (!drafts.some(stale)) return drafts;
+  return drafts.map((d): Draft => {
+    if (!stale(d)) return d;
+    // A server thumbnail would be gone too; a local preview stays until the entry is removed.
+    const { attachment: _, preview, ...rest } = d;
+    return { ...rest, status: 'error', error: EXPIRED, ...(preview?.startsWith('blob:') ? { preview } : {}) };
   });
+}
+
+/** When the next finished upload in the tray goes stale, if any. */
+export function nextExpiry(drafts: readonly Draft[]): number | null {
+  const times = drafts.flatMap((d) =>
+    d.status === 'done' && d.attachment?.uploadedAt !== undefined ? [uploadExpiresAt(d.attachment, 0)] : [],
+  );
+  return times.length ? Math.min(...times) : null;
 }
 
 /** Local previews are object URLs to free; a restored upload's preview is its server thumbnail. */

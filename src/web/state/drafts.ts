@@ -33,6 +33,8 @@ export class Drafts {
     const all = this.load(now);
     const empty = !draft.text.trim() && !draft.replyTo && !draft.attachments?.length;
     if (empty && !(roomId in all)) return;
+    // Unchanged (a room opened, an upload's progress): savedAt keeps saying when it was touched.
+    if (!empty && all[roomId] && sameContent(all[roomId], draft)) return;
     if (empty) delete all[roomId];
     else all[roomId] = { ...draft, savedAt: now };
     try {
@@ -57,4 +59,9 @@ export class Drafts {
       return {};
     }
   }
+}
+
+function sameContent(stored: ComposerDraft, draft: Omit<ComposerDraft, 'savedAt'>): boolean {
+  const { savedAt: _, ...content } = stored;
+  return JSON.stringify(content) === JSON.stringify({ ...draft });
 }
