@@ -139,6 +139,18 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await composer(a).fill('');
   });
 
+  it('mentions someone picked from the @ list, and they see it highlighted', async () => {
+    await composer(a).pressSequentially(`Thanks @${bob.slice(0, 3)}`, { delay: 15 });
+    const people = a.getByRole('listbox', { name: 'People to mention' });
+    await expect.poll(() => people.getByRole('option').first().textContent()).toContain(bob);
+    await a.screenshot({ path: await screenshotPath('desktop-mention-suggestions') });
+    await composer(a).press('Enter');
+    await expect.poll(() => composer(a).inputValue()).toBe(`Thanks @${bob} `);
+    await composer(a).press('Enter');
+    const onB = messageList(b).locator('article', { hasText: 'Thanks @' });
+    await expect.poll(() => onB.locator('mark.mention').textContent()).toBe(`@${bob}`);
+  });
+
   it('opens a DM, with an unread badge on the other side', async () => {
     await a.getByRole('button', { name: 'New direct message' }).click();
     await a.getByLabel('Search people').fill(bob.slice(0, 6));

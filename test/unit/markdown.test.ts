@@ -1,7 +1,9 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import type { Member } from '../../src/shared/protocol.js';
 import { mentions, renderMarkdown, safeHref } from '../../src/web/lib/markdown.js';
+import { mentionAtCaret, searchMembers } from '../../src/web/lib/mention-suggestions.js';
 
 const html = (text: string, highlight?: string) =>
   renderToStaticMarkup(createElement('div', null, ...renderMarkdown(text, highlight ? { highlight } : {})));
@@ -49,5 +51,41 @@ describe('markdown subset', () => {
     expect(mentions('ping @Alice!', 'alice')).toBe(true);
     expect(mentions('mail alice@example.com', 'example.com')).toBe(false);
     expect(mentions('@alicex', 'alice')).toBe(false);
+  });
+});
+
+describe('@ suggestions in the composer', () => {
+  const member = (id: string, username: string, online: boolean): Member => ({
+    id,
+    username,
+    guest: false,
+    role: 'member',
+    online,
+    lastSeenAt: null,
+    joinedAt: 0,
+  });
+
+  it('finds the @name being typed before the caret, not an address or a word', () => {
+    expect(mentionAtCaret('hi @al', 6)).toEqual({ start: 3, query: 'al' });
+    expect(mentionAtCaret('@', 1)).toEqual({ start: 0, query: '' });
+    expect(mentionAtCaret('(@Zoë.b', 7)).toEqual({ start: 1, query: 'Zoë.b' });
+    expect(mentionAtCaret('mail me@host', 12)).toBeNull();
+    expect(mentionAtCaret('hi @al there', 12)).toBeNull();
+    expect(mentionAtCaret('hi @al there', 6)).toEqual({ start: 3, query: 'al' });
+  });
+
+  it('offers names that start with the query first, online first, never the writer', () => {
+    const members = [
+      member('me', 'alma', true),
+      member('1', 'Malory', true),
+      member('2', 'albert', false),
+      member('3', 'Alice', true),
+      member('4', 'bob', true),
+    ];
+    const names = (query: string) => searchMembers(members, query, 'me').map((m) => m.username);
+    expect(names('al')).toEqual(['Alice', 'albert', 'Malory']);
+    expect(names('')).toEqual(['Alice', 'bob', 'Malory', 'albert']);
+    expect(names('zed')).toEqual([]);
+    expect(searchMembers(members, '', 'me', 2)).toHaveLength(2);
   });
 });

@@ -1,7 +1,8 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import type { Message } from '../../shared/protocol';
+import type { Member, Message } from '../../shared/protocol';
 import { LIMITS } from '../../shared/protocol';
 import { formatSize } from '../api/uploads';
+import { mentionAtCaret, searchMembers } from '../lib/mention-suggestions';
 import { loadShortcodes, type Shortcode, searchShortcodes, shortcodeAtCaret } from '../lib/shortcodes';
 import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
@@ -10,20 +11,22 @@ import type { Uploads } from './useUploads';
 const TYPING_REFRESH_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 
-interface Suggestions {
-  start: number;
-  items: Shortcode[];
-  active: number;
-}
+/** What the list under the caret offers: emoji for `:smi`, people for `@al`. */
+type Suggestions = { start: number; active: number } & (
+  | { kind: 'emoji'; items: Shortcode[] }
+  | { kind: 'member'; items: Member[] }
+);
 
 /**
  * Enter sends, Shift+Enter adds a line, Escape cancels a reply or an edit, ArrowUp in an empty
- * box edits your last message, `:smi` offers emoji by shortcode. Files come from the clip
+ * box edits your last message, `:smi` offers emoji by shortcode and `@al` the room's people. Files come from the clip
  * button, a paste or a drop on the room, and upload at once. Typing notices go out at most
  * every few seconds and stop on send, on blur and after a pause.
  */
 export function Composer({
   roomName,
+  meId,
+  members,
   replyTo,
   editing,
   initialText,
@@ -38,6 +41,9 @@ export function Composer({
   onTextChange,
 }: {
   roomName: string;
+  meId: string;
+  /** The room's members, for `@` suggestions (undefined until loaded). */
+  members: Member[] | undefined;
   replyTo: Message | null;
   editing: Message | null;
   /** The room's saved draft, the box's text when it first shows. */
@@ -133,6 +139,12 @@ export function Composer({
   };
 
   const updateSuggestions = (value: string, caret: number) => {
+    const mention = mentionAtCaret(value, caret);
+    if (mention) {
+      const items = searchMembers(members ?? [], mention.query, meId);
+      setSuggestions(items.length > 0 ? { kind: 'member', start: mention.start, items, active: 0 } : null);
+      return;
+    }
     const token = shortcodeAtCaret(value, caret);
     if (!token) {
       setSuggestions(null);
@@ -140,13 +152,18 @@ export function Composer({
     }
     void loadShortcodes().then((list) => {
       const items = searchShortcodes(list, token.query);
-      setSuggestions(items.length > 0 ? { start: token.start, items, active: 0 } : null);
+      setSuggestions(items.length > 0 ? { kind: 'emoji', start: token.start, items, active: 0 } : null);
     });
   };
 
-  const accept = (choice: Shortcode) => {
+  const accept = (index: number) => {
+    if (!suggestions) return;
     const caret = input.current?.selectionStart ?? text.length;
-    if (suggestions) insert(`${choice.emoji} `, suggestions.start, caret);
+    const value =
+      suggestions.kind === 'emoji'
+        ? suggestions.items[index]!.emoji
+        : `@${suggestions.items[index]!.username}`;
+    insert(`${value} `, suggestions.start, caret);
     setSuggestions(null);
   };
 
@@ -175,7 +192,7 @@ export function Composer({
       }
       if (event.key === 'Enter' || event.key === 'Tab') {
         event.preventDefault();
-        accept(suggestions.items[suggestions.active]!);
+        accept(suggestions.active);
         return;
       }
       if (event.key === 'Escape') {
@@ -265,10 +282,16 @@ export function Composer({
         </ul>
       )}
       {suggestions && (
-        <div className="suggestions" id={listId} role="listbox" aria-label="Emoji suggestions">
+        <div
+          className="suggestions"
+          id={listId}
+          role="listbox"
+          aria-label={suggestions.kind === 'emoji' ? 'Emoji suggestions' : 'People to mention'}
+        >
           {suggestions.items.map((item, i) => (
             <div
-              key={item.code}
+              key={'code' in item ? item.code : item.id}
+              id={`${listId}-${i}`}
               role="option"
               tabIndex={-1}
               aria-selected={i === suggestions.active}
@@ -276,10 +299,19 @@ export function Composer({
               onMouseDown={(e) => {
                 // Keep focus in the textarea; the keyboard path is Enter/Tab there.
                 e.preventDefault();
-                accept(item);
+                accept(i);
               }}
             >
-              <span className="suggestion-emoji">{item.emoji}</span> :{item.code}:
+              {'code' in item ? (
+                <>
+                  <span className="suggestion-emoji">{item.emoji}</span> :{item.code}:
+                </>
+              ) : (
+                <>
+                  <span className={item.online ? 'dot online' : 'dot'} aria-hidden="true" /> {item.username}
+                  {item.guest && <span className="muted small"> guest</span>}
+                </>
+              )}
             </div>
           ))}
         </div>
@@ -323,6 +355,7 @@ export function Composer({
           aria-autocomplete="list"
           aria-expanded={Boolean(suggestions)}
           aria-controls={suggestions ? listId : undefined}
+          aria-activedescendant={suggestions ? `${listId}-${suggestions.active}` : undefined}
           onChange={(e) => {
             setText(e.target.value);
             updateSuggestions(e.target.value, e.target.selectionStart);

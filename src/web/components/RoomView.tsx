@@ -226,6 +226,8 @@ export function RoomView({
             </div>
             <Composer
               roomName={title}
+              meId={me.id}
+              members={members}
               replyTo={replyTo}
               editing={editing}
               initialText={draft?.text ?? ''}
