@@ -144,6 +144,11 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     const people = a.getByRole('listbox', { name: 'People to mention' });
     await expect.poll(() => people.getByRole('option').first().textContent()).toContain(bob);
     await a.screenshot({ path: await screenshotPath('desktop-mention-suggestions') });
+    // The list follows the caret: away from the name it closes, back at it it returns.
+    await composer(a).press('Home');
+    await expect.poll(() => people.count()).toBe(0);
+    await composer(a).press('End');
+    await expect.poll(() => people.getByRole('option').count()).toBe(1);
     await composer(a).press('Enter');
     await expect.poll(() => composer(a).inputValue()).toBe(`Thanks @${bob} `);
     await composer(a).press('Enter');

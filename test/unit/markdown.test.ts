@@ -2,8 +2,8 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../../src/shared/protocol.js';
-import { mentions, renderMarkdown, safeHref } from '../../src/web/lib/markdown.js';
-import { mentionAtCaret, searchMembers } from '../../src/web/lib/mention-suggestions.js';
+import { renderMarkdown, safeHref } from '../../src/web/lib/markdown.js';
+import { mentionAtCaret, mentions, searchMembers } from '../../src/web/lib/mentions.js';
 
 const html = (text: string, highlight?: string) =>
   renderToStaticMarkup(createElement('div', null, ...renderMarkdown(text, highlight ? { highlight } : {})));
@@ -66,12 +66,23 @@ describe('@ suggestions in the composer', () => {
   });
 
   it('finds the @name being typed before the caret, not an address or a word', () => {
-    expect(mentionAtCaret('hi @al', 6)).toEqual({ start: 3, query: 'al' });
-    expect(mentionAtCaret('@', 1)).toEqual({ start: 0, query: '' });
-    expect(mentionAtCaret('(@Zoë.b', 7)).toEqual({ start: 1, query: 'Zoë.b' });
+    expect(mentionAtCaret('hi @al', 6)).toEqual({ start: 3, end: 6, query: 'al' });
+    expect(mentionAtCaret('@', 1)).toEqual({ start: 0, end: 1, query: '' });
+    expect(mentionAtCaret('(@Zoë.b', 7)).toEqual({ start: 1, end: 7, query: 'Zoë.b' });
+    expect(mentionAtCaret('“@al', 4)).toEqual({ start: 1, end: 4, query: 'al' });
     expect(mentionAtCaret('mail me@host', 12)).toBeNull();
     expect(mentionAtCaret('hi @al there', 12)).toBeNull();
-    expect(mentionAtCaret('hi @al there', 6)).toEqual({ start: 3, query: 'al' });
+    // The caret inside a name: the whole name is what a pick replaces.
+    expect(mentionAtCaret('hi @alice there', 6)).toEqual({ start: 3, end: 9, query: 'al' });
+    // Scripts whose names hold combining marks (Devanagari, Thai) are names all the way.
+    expect(mentionAtCaret('@अं', 3)).toEqual({ start: 0, end: 3, query: 'अं' });
+  });
+
+  it('finds the same names message rendering highlights, marks included, trailing dots not', () => {
+    expect(mentions('ขอบคุณ @สมศักดิ์', 'สมศักดิ์')).toBe(true);
+    expect(mentions('@สมศักดิ์', 'สมศ')).toBe(false);
+    expect(html('thanks @bob.', 'bob')).toBe('<div><p>thanks <mark class="mention">@bob</mark>.</p></div>');
+    expect(html('ok @สมศักดิ์!', 'สมศักดิ์')).toBe('<div><p>ok <mark class="mention">@สมศักดิ์</mark>!</p></div>');
   });
 
   it('offers names that start with the query first, online first, never the writer', () => {

@@ -64,8 +64,10 @@ describe('emoji shortcodes', () => {
     { code: 'sweat_smile', emoji: '😅' },
   ];
   it('finds the :partial before the caret', () => {
-    expect(shortcodeAtCaret('hello :smi', 10)).toEqual({ start: 6, query: 'smi' });
-    expect(shortcodeAtCaret(':ta', 3)).toEqual({ start: 0, query: 'ta' });
+    expect(shortcodeAtCaret('hello :smi', 10)).toEqual({ start: 6, end: 10, query: 'smi' });
+    expect(shortcodeAtCaret(':ta', 3)).toEqual({ start: 0, end: 3, query: 'ta' });
+    // The caret moved back into a name: what follows it is replaced too.
+    expect(shortcodeAtCaret(':smile: hi', 4)).toEqual({ start: 0, end: 7, query: 'smi' });
     expect(shortcodeAtCaret('time 10:30', 10)).toBeNull();
     expect(shortcodeAtCaret('hello :s', 8)).toBeNull();
     expect(shortcodeAtCaret('a :smile: b', 11)).toBeNull();

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Message, MyRoom, PublicUser } from '../../shared/protocol';
 import { logout } from '../api/auth';
 import { useChat, useMediaQuery } from '../lib/hooks';
-import { mentions } from '../lib/markdown';
+import { mentions } from '../lib/mentions';
 import { currentTheme, setTheme, type Theme } from '../lib/theme';
 import { ChatClient, roomTitle, totalUnread } from '../state/client';
 import { type DialogKind, Dialogs } from './Dialogs';

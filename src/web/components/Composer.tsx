@@ -2,7 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import type { Member, Message } from '../../shared/protocol';
 import { LIMITS } from '../../shared/protocol';
 import { formatSize } from '../api/uploads';
-import { mentionAtCaret, searchMembers } from '../lib/mention-suggestions';
+import { mentionAtCaret, searchMembers } from '../lib/mentions';
 import { loadShortcodes, type Shortcode, searchShortcodes, shortcodeAtCaret } from '../lib/shortcodes';
 import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
@@ -11,8 +11,8 @@ import type { Uploads } from './useUploads';
 const TYPING_REFRESH_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 
-/** What the list under the caret offers: emoji for `:smi`, people for `@al`. */
-type Suggestions = { start: number; active: number } & (
+/** What the list under the caret offers: emoji for `:smi`, people for `@al`; [start, end) is replaced. */
+type Suggestions = { start: number; end: number; active: number } & (
   | { kind: 'emoji'; items: Shortcode[] }
   | { kind: 'member'; items: Member[] }
 );
@@ -138,11 +138,14 @@ export function Composer({
     });
   };
 
+  // The emoji list loads asynchronously: only the answer to the latest keystroke may show.
+  const suggestionRequest = useRef(0);
   const updateSuggestions = (value: string, caret: number) => {
+    const request = ++suggestionRequest.current;
     const mention = mentionAtCaret(value, caret);
     if (mention) {
       const items = searchMembers(members ?? [], mention.query, meId);
-      setSuggestions(items.length > 0 ? { kind: 'member', start: mention.start, items, active: 0 } : null);
+      setSuggestions(items.length > 0 ? { kind: 'member', ...mention, items, active: 0 } : null);
       return;
     }
     const token = shortcodeAtCaret(value, caret);
@@ -151,19 +154,25 @@ export function Composer({
       return;
     }
     void loadShortcodes().then((list) => {
+      if (request !== suggestionRequest.current) return;
       const items = searchShortcodes(list, token.query);
-      setSuggestions(items.length > 0 ? { kind: 'emoji', start: token.start, items, active: 0 } : null);
+      setSuggestions(items.length > 0 ? { kind: 'emoji', ...token, items, active: 0 } : null);
     });
   };
+  // The room's people may arrive after the `@` was typed (they load when the room opens).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of members re-runs the lookup
+  useEffect(() => {
+    const el = input.current;
+    if (el && document.activeElement === el) updateSuggestions(el.value, el.selectionStart);
+  }, [members]);
 
   const accept = (index: number) => {
     if (!suggestions) return;
-    const caret = input.current?.selectionStart ?? text.length;
     const value =
       suggestions.kind === 'emoji'
         ? suggestions.items[index]!.emoji
         : `@${suggestions.items[index]!.username}`;
-    insert(`${value} `, suggestions.start, caret);
+    insert(`${value} `, suggestions.start, suggestions.end);
     setSuggestions(null);
   };
 
@@ -182,6 +191,8 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // Keys that confirm or browse an input method's candidates belong to it, not to us.
+    if (event.nativeEvent.isComposing || event.keyCode === 229) return;
     if (suggestions) {
       const count = suggestions.items.length;
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -190,7 +201,7 @@ export function Composer({
         setSuggestions({ ...suggestions, active: (suggestions.active + step + count) % count });
         return;
       }
-      if (event.key === 'Enter' || event.key === 'Tab') {
+      if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
         event.preventDefault();
         accept(suggestions.active);
         return;
@@ -201,7 +212,7 @@ export function Composer({
         return;
       }
     }
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       void submit();
     } else if (event.key === 'Escape' && (replyTo || editing)) {
@@ -362,6 +373,12 @@ export function Composer({
             noteTyping();
           }}
           onKeyDown={onKeyDown}
+          // The caret moved (arrows, a click): the list follows what is at the caret now.
+          onSelect={(e) => {
+            const el = e.currentTarget;
+            if (el.selectionStart === el.selectionEnd) updateSuggestions(el.value, el.selectionStart);
+            else setSuggestions(null);
+          }}
           onPaste={(e) => {
             if (e.clipboardData.files.length === 0) return;
             e.preventDefault();

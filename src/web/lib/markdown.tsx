@@ -1,5 +1,6 @@
 import * as linkify from 'linkifyjs';
 import type { ReactNode } from 'react';
+import { findMentions } from './mentions.js';
 
 /**
  * The markdown subset messages may use: **bold**, *italic* or _italic_, ~~strike~~, `code`,
@@ -138,25 +139,18 @@ function renderEmphasis(text: string, options: Options, prefix: string): ReactNo
 function renderMentions(text: string, options: Options, prefix: string): ReactNode[] {
   if (!options.highlight || !text.includes('@')) return text ? [text] : [];
   const out: ReactNode[] = [];
-  const pattern = /@([\p{L}\p{N}_.-]+)/gu;
   let last = 0;
   let key = 0;
-  for (const match of text.matchAll(pattern)) {
-    if (match[1]!.toLowerCase() !== options.highlight) continue;
-    out.push(text.slice(last, match.index));
+  for (const mention of findMentions(text)) {
+    if (mention.name.toLowerCase() !== options.highlight) continue;
+    out.push(text.slice(last, mention.index));
     out.push(
       <mark key={`${prefix}m${key++}`} className="mention">
-        {match[0]}
+        {text.slice(mention.index, mention.index + mention.length)}
       </mark>,
     );
-    last = match.index + match[0].length;
+    last = mention.index + mention.length;
   }
   out.push(text.slice(last));
   return out.filter((part) => part !== '');
-}
-
-/** Whether a message mentions a user by name (for notifications). */
-export function mentions(text: string, username: string): boolean {
-  const escaped = username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\p{L}\\p{N}_])@${escaped}(?![\\p{L}\\p{N}_])`, 'iu').test(text);
 }

@@ -42,9 +42,16 @@ export function searchShortcodes(list: readonly Shortcode[], query: string, limi
   return [...starts, ...contains].slice(0, limit);
 }
 
-/** The `:partial` being typed just before the caret, if any. */
-export function shortcodeAtCaret(text: string, caret: number): { start: number; query: string } | null {
+/**
+ * The `:partial` being typed at the caret, if any: where it starts, what is typed before the
+ * caret, and where it ends (the rest of the name and a closing colon may follow the caret).
+ */
+export function shortcodeAtCaret(
+  text: string,
+  caret: number,
+): { start: number; end: number; query: string } | null {
   const match = /(^|[\s(])(:([a-z0-9_+-]{2,}))$/.exec(text.slice(0, caret));
   if (!match) return null;
-  return { start: caret - match[2]!.length, query: match[3]! };
+  const after = /^[a-z0-9_+-]*:?/.exec(text.slice(caret))![0];
+  return { start: caret - match[2]!.length, end: caret + after.length, query: match[3]! };
 }
