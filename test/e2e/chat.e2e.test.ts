@@ -192,6 +192,32 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await expect.poll(() => messageList(a).getByText('Joined by code').isVisible()).toBe(true);
   });
 
+  it('jumps to a room from the keyboard with Ctrl+K', async () => {
+    // Alice is in the code room; Bob's DM to her is a few keystrokes away.
+    await a.keyboard.press('Control+k');
+    const switcher = a.getByRole('dialog', { name: 'Jump to a room' });
+    await switcher.getByRole('combobox', { name: 'Room or person' }).pressSequentially(bob.slice(0, 3));
+    await expect.poll(() => switcher.getByRole('option').first().textContent()).toContain(bob);
+    await switcher.getByRole('combobox', { name: 'Room or person' }).press('Enter');
+    await expect.poll(() => a.getByRole('heading', { name: bob }).isVisible()).toBe(true);
+    expect(await switcher.count()).toBe(0);
+
+    // Arrow keys pick among several; the sidebar button opens the same list.
+    await a.getByRole('button', { name: /Jump to/ }).click();
+    await switcher.getByRole('combobox', { name: 'Room or person' }).fill('');
+    const options = switcher.getByRole('option');
+    await expect.poll(() => options.count()).toBe(3);
+    await a.screenshot({ path: await screenshotPath('desktop-quick-switcher') });
+    const study = await options.filter({ hasText: 'Study group' }).getAttribute('id');
+    const names = await options.allTextContents();
+    for (let i = 0; i < names.findIndex((n) => n.includes('Study group')); i++) {
+      await switcher.getByRole('combobox').press('ArrowDown');
+    }
+    expect(await switcher.getByRole('combobox').getAttribute('aria-activedescendant')).toBe(study);
+    await switcher.getByRole('combobox').press('Enter');
+    await expect.poll(() => a.getByRole('heading', { name: 'Study group' }).isVisible()).toBe(true);
+  });
+
   it('sends a message written offline exactly once when the connection returns', async () => {
     await openRoom(a, 'general');
     await openRoom(b, 'general');

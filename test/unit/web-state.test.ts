@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS, type LogEvent, type Message, type MyRoom } from '../../src/shared/protocol.js';
 import { type HeldAttachment, isUploadExpired } from '../../src/web/api/uploads.js';
 import { expireHeld, heldDrafts, nextExpiry } from '../../src/web/components/useUploads.js';
+import { searchRooms } from '../../src/web/state/client.js';
 import { Drafts } from '../../src/web/state/drafts.js';
 import {
   applyLogEvent,
@@ -283,5 +284,35 @@ describe('composer drafts', () => {
     // The server's thumbnail of a deleted upload is gone too.
     expect(later[2]!.preview).toBeUndefined();
     expect(nextExpiry(later)).toBeNull();
+  });
+});
+
+describe('quick switcher', () => {
+  const rooms = [
+    room({ id: 'g', name: 'general', unread: 0 }),
+    room({ id: 't', name: 'tech-talk', unread: 0 }),
+    room({ id: 'x', name: 'fintech', unread: 3 }),
+    room({
+      id: 'd',
+      kind: 'dm',
+      name: null,
+      peer: { id: 'p', username: 'Teodora', guest: false },
+      unread: 1,
+    }),
+    room({ id: 'c', kind: 'code', name: null, code: 'ABC123', unread: 0 }),
+  ];
+  const ids = (query: string) => searchRooms(rooms, query).map((r) => r.id);
+
+  it('puts names starting with the query first, then word starts, then the rest; unread first within each', () => {
+    expect(ids('te')).toEqual(['d', 't', 'x']);
+    expect(ids('#tech')).toEqual(['t', 'x']);
+    expect(ids('talk')).toEqual(['t']);
+    expect(ids('abc')).toEqual(['c']);
+    expect(ids('nothing')).toEqual([]);
+  });
+
+  it('lists every room for an empty query, unread ones first', () => {
+    expect(ids('')).toEqual(['x', 'd', 'g', 'c', 't']);
+    expect(searchRooms(rooms, '', 2)).toHaveLength(2);
   });
 });

@@ -48,6 +48,20 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
     return () => window.removeEventListener('hashchange', joinFromHash);
   }, [client, state.connection]);
 
+  // Ctrl+K (⌘K on a Mac) opens the quick switcher from anywhere, as in most chat apps.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'k') return;
+      e.preventDefault();
+      setDialog('switch');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  // Opening a room from anywhere (the switcher, a dialog) closes the phone's drawer.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the open room changes
+  useEffect(() => setDrawerOpen(false), [state.activeRoomId]);
+
   const unread = totalUnread(state);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';

@@ -1,10 +1,12 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import type { PublicUser, Room } from '../../shared/protocol';
-import type { ChatClient } from '../state/client';
+import { type ChatClient, roomTitle, searchRooms } from '../state/client';
+import { Icon } from './Icon';
 import { Modal } from './Modal';
+import { roomIcon } from './Sidebar';
 import { UserPicker } from './UserPicker';
 
-export type DialogKind = 'browse' | 'channel' | 'dm' | 'group' | 'join-code' | 'code';
+export type DialogKind = 'switch' | 'browse' | 'channel' | 'dm' | 'group' | 'join-code' | 'code';
 
 export function Dialogs({
   kind,
@@ -16,6 +18,8 @@ export function Dialogs({
   onClose(): void;
 }) {
   switch (kind) {
+    case 'switch':
+      return <QuickSwitcher client={client} onClose={onClose} />;
     case 'browse':
       return <BrowseChannels client={client} onClose={onClose} />;
     case 'channel':
@@ -38,6 +42,75 @@ export function Dialogs({
     case 'code':
       return <NewCodeRoom client={client} onClose={onClose} />;
   }
+}
+
+/** Ctrl+K (⌘K): type part of a room's or a person's name, Enter opens it. */
+function QuickSwitcher({ client, onClose }: { client: ChatClient; onClose(): void }) {
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const listId = useId();
+  const rooms = useMemo(
+    () =>
+      searchRooms(
+        Object.values(client.getState().rooms).map((view) => view.room),
+        query,
+      ),
+    [client, query],
+  );
+  const open = (roomId: string) => {
+    client.selectRoom(roomId);
+    onClose();
+  };
+  return (
+    <Modal title="Jump to a room" onClose={onClose}>
+      <input
+        type="search"
+        role="combobox"
+        aria-label="Room or person"
+        aria-expanded={rooms.length > 0}
+        aria-controls={listId}
+        aria-activedescendant={rooms[active] ? `${listId}-${active}` : undefined}
+        placeholder="Type a room or a name…"
+        // biome-ignore lint/a11y/noAutofocus: the dialog exists to type into this box
+        autoFocus
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setActive(0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            const step = e.key === 'ArrowDown' ? 1 : -1;
+            setActive((i) => (rooms.length ? (i + step + rooms.length) % rooms.length : 0));
+          } else if (e.key === 'Enter' && rooms[active]) {
+            e.preventDefault();
+            open(rooms[active].id);
+          }
+        }}
+      />
+      <div id={listId} role="listbox" aria-label="Rooms" className="pick-list switcher-list">
+        {rooms.map((room, i) => (
+          // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard path is the box above (arrows, Enter)
+          <div
+            key={room.id}
+            id={`${listId}-${i}`}
+            role="option"
+            tabIndex={-1}
+            aria-selected={i === active}
+            className={i === active ? 'pick active' : 'pick'}
+            onMouseMove={() => setActive(i)}
+            onClick={() => open(room.id)}
+          >
+            <Icon name={roomIcon(room.kind)} size={15} />
+            {roomTitle(room).replace(/^#/, '')}
+            {room.unread > 0 && <span className="badge">{room.unread > 99 ? '99+' : room.unread}</span>}
+          </div>
+        ))}
+        {rooms.length === 0 && <p className="muted">No room by that name.</p>}
+      </div>
+    </Modal>
+  );
 }
 
 function BrowseChannels({ client, onClose }: { client: ChatClient; onClose(): void }) {

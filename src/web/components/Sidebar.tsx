@@ -45,6 +45,12 @@ const SECTIONS: Section[] = [
   },
 ];
 
+export function roomIcon(kind: RoomKind): IconName {
+  return kind === 'channel' ? 'hash' : kind === 'code' ? 'key' : 'users';
+}
+
+const SHORTCUT = /Mac|iPhone|iPad/.test(navigator.userAgent) ? '⌘K' : 'Ctrl K';
+
 export function Sidebar({
   client,
   state,
@@ -59,6 +65,10 @@ export function Sidebar({
   const views = Object.values(state.rooms);
   return (
     <nav className="sidebar-rooms" aria-label="Rooms">
+      <button type="button" className="jump-button" onClick={() => onOpenDialog('switch')}>
+        <Icon name="search" size={15} /> Jump to…
+        <kbd aria-label={`shortcut ${SHORTCUT}`}>{SHORTCUT}</kbd>
+      </button>
       {SECTIONS.map((section) => {
         const rooms = views
           .filter((v) => section.kinds.includes(v.room.kind))
@@ -146,10 +156,7 @@ function RoomLink({
           <span className={online ? 'dot online' : 'dot'} aria-hidden="true" />
         ) : (
           <span className="room-icon">
-            <Icon
-              name={room.kind === 'channel' ? 'hash' : room.kind === 'code' ? 'key' : 'users'}
-              size={15}
-            />
+            <Icon name={roomIcon(room.kind)} size={15} />
           </span>
         )}
         <span className="room-name">{roomTitle(room).replace(/^#/, '')}</span>

@@ -695,6 +695,33 @@ export function roomTitle(room: MyRoom): string {
   return room.name ?? 'Group';
 }
 
+/**
+ * The quick switcher's list: rooms whose title (or, for a DM, the other person's name) starts
+ * with the query first, then those where a word starts with it, then any that contain it;
+ * unread rooms before read ones at each level. An empty query lists every room that way.
+ */
+export function searchRooms(rooms: readonly MyRoom[], query: string, limit = 20): MyRoom[] {
+  const q = query.trim().toLowerCase().replace(/^#/, '');
+  const bare = (room: MyRoom) => roomTitle(room).replace(/^#/, '');
+  const rank = (room: MyRoom) => {
+    const title = bare(room).toLowerCase();
+    if (title.startsWith(q)) return 0;
+    if (title.split(/[\s_.-]+/).some((word) => word.startsWith(q))) return 1;
+    return title.includes(q) ? 2 : 3;
+  };
+  return rooms
+    .map((room) => ({ room, rank: rank(room) }))
+    .filter((r) => r.rank < 3)
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        Number(b.room.unread > 0) - Number(a.room.unread > 0) ||
+        bare(a.room).localeCompare(bare(b.room)),
+    )
+    .slice(0, limit)
+    .map((r) => r.room);
+}
+
 /** Total unread across rooms, for the document title. */
 export function totalUnread(state: ChatState): number {
   return Object.values(state.rooms).reduce((sum, v) => sum + v.room.unread, 0);
