@@ -48,10 +48,12 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
     return () => window.removeEventListener('hashchange', joinFromHash);
   }, [client, state.connection]);
 
-  // Ctrl+K (⌘K on a Mac) opens the quick switcher from anywhere, as in most chat apps.
+  // Ctrl+K (⌘K on a Mac, where Ctrl+K deletes to the end of the line) opens the quick
+  // switcher from anywhere, as in most chat apps.
   useEffect(() => {
+    const mac = /Mac|iPhone|iPad/.test(navigator.userAgent);
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'k') return;
+      if (!(mac ? e.metaKey : e.ctrlKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'k') return;
       e.preventDefault();
       setDialog('switch');
     };
