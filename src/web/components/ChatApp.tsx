@@ -3,6 +3,7 @@ import type { Message, MyRoom, PublicUser } from '../../shared/protocol';
 import { logout } from '../api/auth';
 import { useChat, useMediaQuery } from '../lib/hooks';
 import { mentions } from '../lib/mentions';
+import { isSwitcherShortcut } from '../lib/shortcuts';
 import { currentTheme, setTheme, type Theme } from '../lib/theme';
 import { ChatClient, roomTitle, totalUnread } from '../state/client';
 import { type DialogKind, Dialogs } from './Dialogs';
@@ -48,12 +49,10 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
     return () => window.removeEventListener('hashchange', joinFromHash);
   }, [client, state.connection]);
 
-  // Ctrl+K (⌘K on a Mac, where Ctrl+K deletes to the end of the line) opens the quick
-  // switcher from anywhere, as in most chat apps.
+  // The quick switcher opens from anywhere, as in most chat apps.
   useEffect(() => {
-    const mac = /Mac|iPhone|iPad/.test(navigator.userAgent);
     const onKey = (e: KeyboardEvent) => {
-      if (!(mac ? e.metaKey : e.ctrlKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'k') return;
+      if (!isSwitcherShortcut(e)) return;
       e.preventDefault();
       setDialog('switch');
     };

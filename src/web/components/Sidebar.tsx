@@ -1,4 +1,5 @@
 import type { RoomKind } from '../../shared/protocol';
+import { SWITCHER_SHORTCUT } from '../lib/shortcuts';
 import type { ChatClient, ChatState } from '../state/client';
 import { roomTitle } from '../state/client';
 import type { RoomView } from '../state/log';
@@ -49,8 +50,6 @@ export function roomIcon(kind: RoomKind): IconName {
   return kind === 'channel' ? 'hash' : kind === 'code' ? 'key' : 'users';
 }
 
-const SHORTCUT = /Mac|iPhone|iPad/.test(navigator.userAgent) ? '⌘K' : 'Ctrl K';
-
 export function Sidebar({
   client,
   state,
@@ -67,7 +66,7 @@ export function Sidebar({
     <nav className="sidebar-rooms" aria-label="Rooms">
       <button type="button" className="jump-button" onClick={() => onOpenDialog('switch')}>
         <Icon name="search" size={15} /> Jump to…
-        <kbd aria-label={`shortcut ${SHORTCUT}`}>{SHORTCUT}</kbd>
+        <kbd aria-label={`shortcut ${SWITCHER_SHORTCUT}`}>{SWITCHER_SHORTCUT}</kbd>
       </button>
       {SECTIONS.map((section) => {
         const rooms = views
