@@ -54,7 +54,8 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
     const onKey = (e: KeyboardEvent) => {
       if (!isSwitcherShortcut(e)) return;
       e.preventDefault();
-      setDialog('switch');
+      // Not over another dialog: what was typed there would be lost.
+      setDialog((open) => open ?? 'switch');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -169,7 +170,14 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
           </main>
         )
       )}
-      {dialog && <Dialogs kind={dialog} client={client} onClose={() => setDialog(null)} />}
+      {dialog && (
+        <Dialogs
+          kind={dialog}
+          client={client}
+          onClose={() => setDialog(null)}
+          onNavigate={() => setDrawerOpen(false)}
+        />
+      )}
       {state.notice && (
         <div
           className={`toast ${state.notice.tone}`}

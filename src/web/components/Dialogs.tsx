@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import type { PublicUser, Room } from '../../shared/protocol';
+import { useChat } from '../lib/hooks';
 import { type ChatClient, roomTitle, searchRooms } from '../state/client';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
@@ -12,14 +13,17 @@ export function Dialogs({
   kind,
   client,
   onClose,
+  onNavigate,
 }: {
   kind: DialogKind;
   client: ChatClient;
   onClose(): void;
+  /** A room was picked: on a phone, the drawer gets out of the way. */
+  onNavigate(): void;
 }) {
   switch (kind) {
     case 'switch':
-      return <QuickSwitcher client={client} onClose={onClose} />;
+      return <QuickSwitcher client={client} onClose={onClose} onNavigate={onNavigate} />;
     case 'browse':
       return <BrowseChannels client={client} onClose={onClose} />;
     case 'channel':
@@ -45,20 +49,39 @@ export function Dialogs({
 }
 
 /** Ctrl+K (⌘K): type part of a room's or a person's name, Enter opens it. */
-function QuickSwitcher({ client, onClose }: { client: ChatClient; onClose(): void }) {
+function QuickSwitcher({
+  client,
+  onClose,
+  onNavigate,
+}: {
+  client: ChatClient;
+  onClose(): void;
+  onNavigate(): void;
+}) {
+  const state = useChat(client);
   const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
+  // The highlighted room by id, so it stays put when the list changes underneath (a room
+  // arrives, one is deleted, an unread count reorders them).
+  const [activeId, setActiveId] = useState<string | null>(null);
   const listId = useId();
   const rooms = useMemo(
     () =>
       searchRooms(
-        Object.values(client.getState().rooms).map((view) => view.room),
+        Object.values(state.rooms).map((view) => view.room),
         query,
       ),
-    [client, query],
+    [state.rooms, query],
   );
+  const active = Math.max(
+    0,
+    rooms.findIndex((room) => room.id === activeId),
+  );
+  useEffect(() => {
+    document.getElementById(`${listId}-${active}`)?.scrollIntoView({ block: 'nearest' });
+  }, [listId, active]);
   const open = (roomId: string) => {
     client.selectRoom(roomId);
+    onNavigate();
     onClose();
   };
   return (
@@ -76,13 +99,15 @@ function QuickSwitcher({ client, onClose }: { client: ChatClient; onClose(): voi
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
-          setActive(0);
+          setActiveId(null);
         }}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          // Keys that confirm or browse an input method's candidates belong to it.
+          if (e.nativeEvent.isComposing || e.keyCode === 229) return;
+          if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && rooms.length > 0) {
             e.preventDefault();
             const step = e.key === 'ArrowDown' ? 1 : -1;
-            setActive((i) => (rooms.length ? (i + step + rooms.length) % rooms.length : 0));
+            setActiveId(rooms[(active + step + rooms.length) % rooms.length]!.id);
           } else if (e.key === 'Enter' && rooms[active]) {
             e.preventDefault();
             open(rooms[active].id);
@@ -99,7 +124,7 @@ function QuickSwitcher({ client, onClose }: { client: ChatClient; onClose(): voi
             tabIndex={-1}
             aria-selected={i === active}
             className={i === active ? 'pick active' : 'pick'}
-            onMouseMove={() => setActive(i)}
+            onMouseMove={() => setActiveId(room.id)}
             onClick={() => open(room.id)}
           >
             <Icon name={roomIcon(room.kind)} size={15} />
@@ -107,8 +132,12 @@ function QuickSwitcher({ client, onClose }: { client: ChatClient; onClose(): voi
             {room.unread > 0 && <span className="badge">{room.unread > 99 ? '99+' : room.unread}</span>}
           </div>
         ))}
-        {rooms.length === 0 && <p className="muted">No room by that name.</p>}
       </div>
+      {rooms.length === 0 && (
+        <p className="muted" role="status">
+          {Object.keys(state.rooms).length === 0 ? 'Loading your rooms…' : 'No room by that name.'}
+        </p>
+      )}
     </Modal>
   );
 }

@@ -7,5 +7,7 @@ const apple = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 export const SWITCHER_SHORTCUT = apple ? '⌘K' : 'Ctrl K';
 
 export function isSwitcherShortcut(e: KeyboardEvent): boolean {
-  return (apple ? e.metaKey : e.ctrlKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k';
+  // By key position too, so it works with Cyrillic or Greek layouts (where the key types л, κ…).
+  const k = e.key.toLowerCase() === 'k' || e.code === 'KeyK';
+  return (apple ? e.metaKey : e.ctrlKey) && !e.altKey && !e.shiftKey && k;
 }
