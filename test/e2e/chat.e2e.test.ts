@@ -208,7 +208,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     const options = switcher.getByRole('option');
     await expect.poll(() => options.count()).toBe(3);
     await say(b, 'Look here');
-    await expect.poll(() => options.first().textContent()).toBe('Study group1');
+    await expect.poll(() => options.first().textContent(), { timeout: 10_000 }).toBe('Study group1');
     await a.screenshot({ path: await screenshotPath('desktop-quick-switcher') });
 
     // Arrow keys pick among them.

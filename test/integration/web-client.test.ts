@@ -161,4 +161,27 @@ describe('web client engine', () => {
     await settle(200);
     expect(client.getState().rooms[room.id]!.room.unread).toBe(0);
   });
+
+  it('marks read only what was seen: leaving a room right after a message does not swallow the next one', async () => {
+    const { client, auth } = await startClient();
+    const bob = await signedIn(server.url);
+    const { room } = await ok(bob.socket, 'dm:open', { userId: auth.user.id });
+    await until(() => Boolean(client.getState().rooms[room.id]));
+    client.selectRoom(room.id);
+    await send(bob.socket, room.id, 'seen');
+    await until(() => client.getState().rooms[room.id]!.messages.some((m) => m.text === 'seen'));
+    // Away within the read delay, and a message arrives before the read goes out.
+    const general = Object.values(client.getState().rooms).find((v) => v.room.name === 'general')!;
+    client.selectRoom(general.room.id);
+    await send(bob.socket, room.id, 'not seen');
+    await until(() => client.getState().rooms[room.id]!.room.unread === 1);
+    await settle(800);
+    expect(client.getState().rooms[room.id]!.room.unread).toBe(1);
+    // And the server kept it unread too.
+    client.socket.disconnect();
+    client.socket.connect();
+    await until(() => client.getState().connection === 'online');
+    await settle(200);
+    expect(client.getState().rooms[room.id]!.room.unread).toBe(1);
+  });
 });

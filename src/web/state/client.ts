@@ -92,7 +92,8 @@ export class ChatClient {
   private syncQueued = false;
   private flushing = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly readTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Reads waiting to be sent, per room: how far the user has seen, and the timer. */
+  private readonly pendingReads = new Map<string, { seq: number; timer: ReturnType<typeof setTimeout> }>();
   private noticeId = 0;
 
   constructor(private readonly options: ChatClientOptions) {
@@ -169,7 +170,7 @@ export class ChatClient {
 
   stop(): void {
     clearTimeout(this.flushTimer);
-    for (const timer of this.readTimers.values()) clearTimeout(timer);
+    for (const { timer } of this.pendingReads.values()) clearTimeout(timer);
     this.socket.disconnect();
   }
 
@@ -313,7 +314,7 @@ export class ChatClient {
     const isActive = this.state.activeRoomId === event.roomId && (this.options.isVisible?.() ?? true);
     let room = next.room;
     if (event.type === 'message:new' && countsAsUnread(event.message, this.state.me.id)) {
-      if (isActive) this.scheduleRead(event.roomId);
+      if (isActive) this.scheduleRead(event.roomId, event.seq);
       else if (event.seq > view.unreadCountedTo) {
         room = { ...room, unread: room.unread + 1 };
         this.options.onIncoming?.(event.message, room);
@@ -403,30 +404,39 @@ export class ChatClient {
     if (!view || !roomId) return;
     if (!view.historyLoaded) void this.loadHistory(roomId);
     void this.loadMembers(roomId);
-    this.scheduleRead(roomId);
+    this.scheduleRead(roomId, view.cursor);
   }
 
   /** Marks the active room read up to its cursor, at most a few times a second. */
   markVisibleRead(): void {
-    if (this.state.activeRoomId) this.scheduleRead(this.state.activeRoomId);
+    const view = this.state.activeRoomId ? this.state.rooms[this.state.activeRoomId] : undefined;
+    if (view) this.scheduleRead(view.room.id, view.cursor);
   }
 
-  private scheduleRead(roomId: string): void {
-    clearTimeout(this.readTimers.get(roomId));
-    this.readTimers.set(
-      roomId,
-      setTimeout(() => {
-        this.readTimers.delete(roomId);
-        const view = this.state.rooms[roomId];
-        if (!view || !this.socket.connected || view.cursor <= view.room.lastReadSeq) return;
-        const seq = view.cursor;
-        this.request('room:read', { roomId, seq })
-          .then(({ lastReadSeq }) =>
-            this.setRoom(roomId, (v) => ({ ...v, room: { ...v.room, lastReadSeq, unread: 0 } })),
-          )
-          .catch(() => {});
-      }, 300),
-    );
+  /**
+   * Marks the room read up to `seq` — what the user has seen — a moment later, batching a burst
+   * into one request. The position is taken now, not when the timer fires: by then the user
+   * may have left the room and more may have arrived, unseen.
+   */
+  private scheduleRead(roomId: string, seq: number): void {
+    const pending = this.pendingReads.get(roomId);
+    clearTimeout(pending?.timer);
+    const upTo = Math.max(seq, pending?.seq ?? 0);
+    const timer = setTimeout(() => {
+      this.pendingReads.delete(roomId);
+      const view = this.state.rooms[roomId];
+      if (!view || !this.socket.connected || upTo <= view.room.lastReadSeq) return;
+      this.request('room:read', { roomId, seq: upTo })
+        .then(({ lastReadSeq }) =>
+          // Only the open room is wholly read; one left meanwhile keeps what arrived since.
+          this.setRoom(roomId, (v) => ({
+            ...v,
+            room: { ...v.room, lastReadSeq, unread: this.state.activeRoomId === roomId ? 0 : v.room.unread },
+          })),
+        )
+        .catch(() => {});
+    }, 300);
+    this.pendingReads.set(roomId, { seq: upTo, timer });
   }
 
   private async fetchJson<T>(path: string): Promise<T> {
