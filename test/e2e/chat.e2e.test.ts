@@ -1,6 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachTextFile, chromiumPath, launchBrowser, screenshotPath } from '../helpers/browser.js';
+import {
+  allDelivered,
+  attachTextFile,
+  chromiumPath,
+  launchBrowser,
+  screenshotPath,
+} from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -39,17 +45,6 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
   const say = async (page: Page, text: string) => {
     await composer(page).fill(text);
     await composer(page).press('Enter');
-  };
-  /**
-   * Waits until everything `from` sent so far has reached `to`: a marker message sent after it
-   * arrives after it (one sender's messages keep their order). Checks that something arrived
-   * only once can then count without waiting an arbitrary time for a late duplicate.
-   */
-  let markers = 0;
-  const allDelivered = async (from: Page, to: Page) => {
-    const marker = `Got it (${++markers})`;
-    await say(from, marker);
-    await expect.poll(() => messageList(to).getByText(marker).count(), { timeout: 10_000 }).toBe(1);
   };
   const openRoom = (page: Page, name: string) =>
     page

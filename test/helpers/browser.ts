@@ -77,3 +77,19 @@ export async function attachTextFile(page: Page, name: string) {
   await attachFile(page, { name, mimeType: 'text/plain', buffer: Buffer.from(`${name}\n`) });
   await expect.poll(() => page.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
 }
+
+let markers = 0;
+
+/**
+ * Waits until everything `from` sent so far in its open room has reached `to`: a marker message
+ * sent after it arrives after it (one sender's messages keep their order). Checks that something
+ * arrived only once can then count without waiting an arbitrary time for a late duplicate.
+ */
+export async function allDelivered(from: Page, to: Page) {
+  const marker = `Got it (${++markers})`;
+  const composer = from.getByRole('combobox', { name: /^Message / });
+  await composer.fill(marker);
+  await composer.press('Enter');
+  const arrived = to.getByRole('log', { name: 'Messages' }).getByText(marker);
+  await expect.poll(() => arrived.count(), { timeout: 10_000 }).toBe(1);
+}

@@ -8,14 +8,14 @@ import { fileTypeFromFile } from 'file-type';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
-import type { Attachment } from '../../shared/protocol.js';
+import { type Attachment, LIMITS } from '../../shared/protocol.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { classify, sanitiseFileName } from '../domain/media.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
 import { type VideoSize, videoSize } from '../domain/video-size.js';
 import type { FileStore } from '../store/files.js';
 import * as repo from '../store/repository.js';
-import { toAttachment, UNATTACHED_UPLOAD_TTL_MS, type UploadRow } from '../store/repository.js';
+import { toAttachment, type UploadRow } from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
 import type { WriteQueue } from '../store/write-queue.js';
 
@@ -161,7 +161,7 @@ export class MediaService {
       eb.and([
         eb('removed_at', 'is', null),
         eb.or([
-          eb.and([eb('message_id', 'is', null), eb('created_at', '<', now - UNATTACHED_UPLOAD_TTL_MS)]),
+          eb.and([eb('message_id', 'is', null), eb('created_at', '<', now - LIMITS.uploadAttachWindowMs)]),
           eb.and([
             eb('message_id', 'is not', null),
             eb.not(

@@ -740,9 +740,6 @@ export function toMessage(
 
 export type UploadRow = Selectable<UploadsTable>;
 
-/** An upload not attached to a message within this time is deleted by the sweep. */
-export const UNATTACHED_UPLOAD_TTL_MS = LIMITS.uploadAttachWindowMs;
-
 export function toAttachment(row: UploadRow): Attachment {
   return {
     id: row.id,
@@ -776,7 +773,7 @@ export async function attachUploads(
       .where('message_id', 'is', null)
       .where('removed_at', 'is', null)
       // Uploads the sweep may already be removing are no longer attachable.
-      .where('created_at', '>', message.at - UNATTACHED_UPLOAD_TTL_MS)
+      .where('created_at', '>', message.at - LIMITS.uploadAttachWindowMs)
       .executeTakeFirst();
     attached += Number(result.numUpdatedRows);
   }

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import type { PublicUser, Room } from '../../shared/protocol';
 import { useChat } from '../lib/hooks';
-import { type ChatClient, roomTitle, searchRooms } from '../state/client';
+import { type ChatClient, roomLabel, searchRooms, unreadBadge } from '../state/client';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
 import { roomIcon } from './Sidebar';
@@ -128,8 +128,8 @@ function QuickSwitcher({
             onClick={() => open(room.id)}
           >
             <Icon name={roomIcon(room.kind)} size={15} />
-            {roomTitle(room).replace(/^#/, '')}
-            {room.unread > 0 && <span className="badge">{room.unread > 99 ? '99+' : room.unread}</span>}
+            {roomLabel(room)}
+            {room.unread > 0 && <span className="badge">{unreadBadge(room.unread)}</span>}
           </div>
         ))}
       </div>

@@ -1,7 +1,7 @@
 import type { RoomKind } from '../../shared/protocol';
 import { SWITCHER_SHORTCUT } from '../lib/shortcuts';
 import type { ChatClient, ChatState } from '../state/client';
-import { roomTitle } from '../state/client';
+import { roomLabel, roomTitle, unreadBadge } from '../state/client';
 import type { RoomView } from '../state/log';
 import type { DialogKind } from './Dialogs';
 import { Icon, type IconName } from './Icon';
@@ -158,12 +158,12 @@ function RoomLink({
             <Icon name={roomIcon(room.kind)} size={15} />
           </span>
         )}
-        <span className="room-name">{roomTitle(room).replace(/^#/, '')}</span>
+        <span className="room-name">{roomLabel(room)}</span>
         {room.kind === 'match' && <span className="tag">random</span>}
         {online !== undefined && <span className="visually-hidden">{online ? ', online' : ', offline'}</span>}
         {unread > 0 && (
           <span className="badge">
-            {unread > 99 ? '99+' : unread}
+            {unreadBadge(unread)}
             <span className="visually-hidden"> unread</span>
           </span>
         )}

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { formatSize, type HeldAttachment, uploadExpiresAt, uploadFile, uploadLimit } from '../api/uploads.js';
+import {
+  formatSize,
+  type HeldAttachment,
+  isUploadExpired,
+  uploadExpiresAt,
+  uploadFile,
+  uploadLimit,
+} from '../api/uploads.js';
 
 export interface Draft {
   key: string;
@@ -171,7 +178,7 @@ export function heldDrafts(
 
 /** Turns finished uploads the server may have deleted into errors; the same list if there are none. */
 export function expireHeld(drafts: Draft[], now = Date.now()): Draft[] {
-  const stale = (d: Draft) => d.status === 'done' && d.attachment && now > uploadExpiresAt(d.attachment, now);
+  const stale = (d: Draft) => d.status === 'done' && d.attachment && isUploadExpired(d.attachment, now, now);
   if (!drafts.some(stale)) return drafts;
   return drafts.map((d): Draft => {
     if (!stale(d)) return d;

@@ -8,11 +8,14 @@ import type { Member } from '../../shared/protocol.js';
  */
 const NAME = '[\\p{L}\\p{N}\\p{M}_.-]';
 const NOT_NAME = '[^\\p{L}\\p{N}\\p{M}_]';
+const MENTION = new RegExp(`(?<=^|${NOT_NAME})@(${NAME}+)`, 'gu');
+const TYPED_BEFORE_CARET = new RegExp(`(?:^|${NOT_NAME})(@(${NAME}*))$`, 'u');
+const REST_OF_NAME = new RegExp(`^${NAME}*`, 'u');
 
 /** Every `@name` in a text; a name never ends in `.` or `-` (usernames do not), so `@bob.` is bob. */
 export function findMentions(text: string): { index: number; length: number; name: string }[] {
   const found = [];
-  for (const match of text.matchAll(new RegExp(`(?<=^|${NOT_NAME})@(${NAME}+)`, 'gu'))) {
+  for (const match of text.matchAll(MENTION)) {
     const name = match[1]!.replace(/[.-]+$/u, '');
     if (name) found.push({ index: match.index, length: name.length + 1, name });
   }
@@ -33,9 +36,9 @@ export function mentionAtCaret(
   text: string,
   caret: number,
 ): { start: number; end: number; query: string } | null {
-  const before = new RegExp(`(?:^|${NOT_NAME})(@(${NAME}*))$`, 'u').exec(text.slice(0, caret));
+  const before = TYPED_BEFORE_CARET.exec(text.slice(0, caret));
   if (!before) return null;
-  const after = new RegExp(`^${NAME}*`, 'u').exec(text.slice(caret))![0];
+  const after = REST_OF_NAME.exec(text.slice(caret))![0];
   return { start: caret - before[1]!.length, end: caret + after.length, query: before[2]! };
 }
 

@@ -705,6 +705,16 @@ export function roomTitle(room: MyRoom): string {
   return room.name ?? 'Group';
 }
 
+/** A room's name as lists show it, beside a kind icon (no leading `#`). */
+export function roomLabel(room: MyRoom): string {
+  return roomTitle(room).replace(/^#/, '');
+}
+
+/** An unread count as a badge shows it. */
+export function unreadBadge(count: number): string {
+  return count > 99 ? '99+' : String(count);
+}
+
 /**
  * The quick switcher's list: rooms whose title (or, for a DM, the other person's name) starts
  * with the query first, then those where a word starts with it, then any that contain it;
@@ -712,21 +722,23 @@ export function roomTitle(room: MyRoom): string {
  */
 export function searchRooms(rooms: readonly MyRoom[], query: string, limit = 20): MyRoom[] {
   const q = query.trim().toLowerCase().replace(/^#/, '');
-  const bare = (room: MyRoom) => roomTitle(room).replace(/^#/, '');
-  const rank = (room: MyRoom) => {
-    const title = bare(room).toLowerCase();
+  const rank = (label: string) => {
+    const title = label.toLowerCase();
     if (title.startsWith(q)) return 0;
     if (title.split(/[\s_.-]+/).some((word) => word.startsWith(q))) return 1;
     return title.includes(q) ? 2 : 3;
   };
   return rooms
-    .map((room) => ({ room, rank: rank(room) }))
+    .map((room) => {
+      const label = roomLabel(room);
+      return { room, label, rank: rank(label) };
+    })
     .filter((r) => r.rank < 3)
     .sort(
       (a, b) =>
         a.rank - b.rank ||
         Number(b.room.unread > 0) - Number(a.room.unread > 0) ||
-        bare(a.room).localeCompare(bare(b.room)),
+        a.label.localeCompare(b.label),
     )
     .slice(0, limit)
     .map((r) => r.room);
