@@ -93,6 +93,9 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         rateRules,
         logger,
         metrics,
+      }).catch(async (error: unknown) => {
+        await database.close();
+        throw error;
       })
     : undefined;
 

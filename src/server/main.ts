@@ -1,6 +1,7 @@
 import { startParley } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { StartupError } from './startup.js';
 
 /** Process entry point: configuration, logging, start, and a graceful stop on signals. */
 async function main(): Promise<void> {
@@ -15,7 +16,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const parley = await startParley({ config, logger });
+  let parley: Awaited<ReturnType<typeof startParley>>;
+  try {
+    parley = await startParley({ config, logger });
+  } catch (error) {
+    if (error instanceof StartupError) {
+      logger.fatal({ err: error.cause }, error.message);
+      console.error(`parley: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

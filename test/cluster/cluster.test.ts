@@ -15,6 +15,7 @@ import {
   send,
   settle,
   signedIn,
+  until,
 } from '../helpers/clients.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
 import { type ServerProcess, spawnServer } from '../helpers/process.js';
@@ -307,11 +308,3 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
     }, 90_000);
   },
 );
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await settle(25);
-  }
-}

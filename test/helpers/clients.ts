@@ -158,3 +158,16 @@ export async function channelId(socket: ClientSocket, name: string): Promise<str
   if (!channel) throw new Error(`no channel ${name}`);
   return channel.id;
 }
+
+/** Polls until the check passes (it may be async), or throws after the timeout. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
+    await settle(25);
+  }
+}

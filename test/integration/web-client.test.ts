@@ -1,7 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/shared/protocol.js';
 import { ChatClient } from '../../src/web/state/client.js';
-import { channelId, closeAllSockets, ok, register, send, settle, signedIn } from '../helpers/clients.js';
+import {
+  channelId,
+  closeAllSockets,
+  ok,
+  register,
+  send,
+  settle,
+  signedIn,
+  until,
+} from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { MemoryStorage } from '../helpers/storage.js';
 
@@ -21,14 +30,6 @@ afterEach(() => {
 afterAll(async () => {
   await server.close();
 });
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await settle(20);
-  }
-}
 
 async function startClient(storage = new MemoryStorage()) {
   const auth = await register(server.url);

@@ -2,6 +2,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import type { RateRules } from '../domain/rate-limit.js';
 import type { Metrics } from '../metrics.js';
+import { startingWith } from '../startup.js';
 import { RedisMatchQueue } from './match-queue.js';
 import { RedisPresence } from './presence.js';
 import { RedisRateLimiter } from './rate-limit.js';
@@ -29,8 +30,21 @@ export async function startCluster(options: ClusterOptions) {
   const { logger, metrics } = options;
   const state = connectRedis(options.redisUrl, logger, 'state');
   const fanout = connectRedis(options.redisUrl, logger, 'fanout');
-  for (const connection of [state, fanout]) connection.on('error', () => metrics.adapterErrors.inc());
-  await Promise.all([state.ping(), fanout.ping()]);
+  let lastError: unknown;
+  for (const connection of [state, fanout]) {
+    connection.on('error', (error) => {
+      lastError = error;
+      metrics.adapterErrors.inc();
+    });
+  }
+  await startingWith('Redis', 'REDIS_URL', options.redisUrl, () =>
+    // ioredis gives up with "max retries reached"; the reason is the connection's last error.
+    Promise.all([state.ping(), fanout.ping()]).catch((error: unknown) => {
+      state.disconnect();
+      fanout.disconnect();
+      throw lastError ?? error;
+    }),
+  );
 
   const presence = new RedisPresence(state, options.nodeId, options.presenceTtlMs);
   await presence.start();

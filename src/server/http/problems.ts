@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { ErrorCode } from '../../shared/protocol.js';
 import { DomainError } from '../domain/errors.js';
+import { mapError } from '../error-mapper.js';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -27,23 +29,23 @@ export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
     let code: ErrorCode;
     let detail: string;
-    if (error instanceof DomainError) {
-      code = error.code;
-      detail = error.message;
-      if (error.retryAfterMs) reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
-    } else if ('validation' in error && error.validation) {
+    let status: number;
+    if (!(error instanceof DomainError) && 'validation' in error && error.validation) {
       code = 'bad_request';
       detail = error.message;
-    } else if (error.statusCode && error.statusCode < 500) {
+      status = error.statusCode ?? STATUS_BY_CODE[code];
+    } else if (!(error instanceof DomainError) && error.statusCode && error.statusCode < 500) {
+      // Fastify's own refusals (body too large, bad JSON, unsupported media type).
       code = CODE_BY_STATUS.get(error.statusCode) ?? 'bad_request';
       detail = error.message;
+      status = error.statusCode;
     } else {
-      request.log.error({ err: error }, 'request failed');
-      code = 'internal';
-      detail = 'something went wrong on our side';
+      const mapped = mapError(error, request.log as Logger, { route: request.routeOptions.url });
+      code = mapped.code;
+      detail = mapped.message;
+      status = STATUS_BY_CODE[code];
+      if (mapped.retryAfterMs) reply.header('retry-after', Math.ceil(mapped.retryAfterMs / 1000));
     }
-    const status =
-      error instanceof DomainError ? STATUS_BY_CODE[code] : (error.statusCode ?? STATUS_BY_CODE[code]);
     reply
       .status(status)
       .type('application/problem+json')

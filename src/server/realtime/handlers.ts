@@ -10,11 +10,11 @@ import type {
 import { requestSchemas } from '../../shared/schemas.js';
 import { DomainError } from '../domain/errors.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
+import { mapError } from '../error-mapper.js';
 import type { Metrics } from '../metrics.js';
 import type { ChatService } from '../services/chat.js';
 import type { Effect, Outcome } from '../services/effects.js';
 import type { HistoryService } from '../services/history.js';
-import { BatchFailedError } from '../store/write-queue.js';
 import { roomChannel } from './channels.js';
 import type { Gateway, ParleySocket } from './gateway.js';
 
@@ -148,14 +148,6 @@ function describeIssues(error: z.ZodError): string {
 }
 
 function errorBody(error: unknown, log: Logger, event: string): ErrorBody {
-  if (error instanceof DomainError) return { code: error.code, message: error.message };
-  if (error instanceof BatchFailedError) {
-    log.error({ err: error.cause, event }, 'write batch failed');
-    return { code: 'unavailable', message: 'the server could not store that, try again' };
-  }
-  if (error instanceof Error && error.message === 'write queue is closed') {
-    return { code: 'unavailable', message: 'the server is shutting down, try again shortly' };
-  }
-  log.error({ err: error, event }, 'event handler failed');
-  return { code: 'internal', message: 'something went wrong on our side' };
+  const { code, message } = mapError(error, log, { event });
+  return { code, message };
 }

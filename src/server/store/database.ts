@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { describeUrl, failureReason, StartupError, startingWith } from '../startup.js';
 import { FifoLock } from './fifo-lock.js';
 import { migrationProvider } from './migrations/index.js';
 import type { SynchronousRunner } from './prepared.js';
@@ -49,9 +50,17 @@ export interface Database {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.url?.startsWith('postgres')
-    ? openPostgres(options.url, options.logger)
-    : openSqlite(options.dataDir, options.sqliteSynchronous);
+  const { url } = options;
+  const database = url?.startsWith('postgres')
+    ? await startingWith('the database', 'DATABASE_URL', url, async () => {
+        const postgres = openPostgres(url, options.logger);
+        await postgres.ping().catch(async (error: unknown) => {
+          await postgres.close();
+          throw error;
+        });
+        return postgres;
+      })
+    : openSqliteIn(options.dataDir, options.sqliteSynchronous);
   try {
     await migrate(database.writer, options.logger);
   } catch (error) {
@@ -59,6 +68,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     throw error;
   }
   return database;
+}
+
+function openSqliteIn(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
+  try {
+    return openSqlite(dataDir, synchronous);
+  } catch (error) {
+    throw new StartupError(
+      `cannot open the SQLite database in DATA_DIR (${path.resolve(dataDir)}): ${failureReason(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -178,28 +198,52 @@ function openPostgres(url: string, logger: Logger): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // A server that does not answer at all (a dead host, a black-holed network) must fail a
+    // query instead of leaving it waiting forever; keep-alive notices half-open connections.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
     // bigint columns hold times and sequence numbers, all far below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle connection dropped by the server (restart, failover) must not crash the process:
-  // the pool discards it and the next query opens a fresh one.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  // A connection dropped by the server (restart, failover, network blip) is reported as an
+  // 'error' event on its client — when it is idle in the pool, and also when it is checked out
+  // and a query is running on it. Unheard, that event kills the process; heard, the running
+  // query rejects (writes answer `unavailable`), the pool discards the client, and the next
+  // query opens a fresh connection.
+  const lost = throttledWarning(logger, 'PostgreSQL connection lost');
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  const parsed = new URL(url);
   return {
     db,
     dialect: 'postgres',
     writer: db,
-    location: `postgres://${parsed.host}${parsed.pathname}`,
+    location: describeUrl(url),
     async ping() {
       await sql`select 1`.execute(db);
     },
     async close() {
       await db.destroy();
     },
+  };
+}
+
+/** A database that goes away errors on every connection at once; one line a few seconds is enough. */
+function throttledWarning(logger: Logger, message: string, everyMs = 5_000) {
+  let last = 0;
+  let dropped = 0;
+  return (error: Error) => {
+    const now = Date.now();
+    if (now - last < everyMs) {
+      dropped++;
+      return;
+    }
+    logger.warn({ err: error, similar: dropped }, message);
+    last = now;
+    dropped = 0;
   };
 }
 

@@ -52,7 +52,7 @@ export class WriteQueue {
   }
 
   run<T>(work: Work<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('write queue is closed'));
+    if (this.closed) return Promise.reject(new WriteQueueClosedError());
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.running) this.running = this.drainLoop();
@@ -143,5 +143,13 @@ export class BatchFailedError extends Error {
   constructor(cause: unknown) {
     super('the database write failed', { cause });
     this.name = 'BatchFailedError';
+  }
+}
+
+/** The node is shutting down: the queue takes no new work. */
+export class WriteQueueClosedError extends Error {
+  constructor() {
+    super('write queue is closed');
+    this.name = 'WriteQueueClosedError';
   }
 }

@@ -9,6 +9,8 @@ export interface HealthOptions {
   metrics: Registry;
 }
 
+const READY_TIMEOUT_MS = 3_000;
+
 /** Liveness (the process answers) and readiness (its dependencies answer too). */
 export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
   const hide = { schema: { tags: ['operations'] } };
@@ -19,12 +21,25 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): P
     reply.type(opts.metrics.contentType).send(await opts.metrics.metrics()),
   );
   app.get('/readyz', hide, async (request, reply) => {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await opts.checkReady();
+      // A dependency that hangs (a black-holed network) must make the node unready, not hang
+      // the balancer's health check.
+      await Promise.race([
+        opts.checkReady(),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`not ready within ${READY_TIMEOUT_MS} ms`)),
+            READY_TIMEOUT_MS,
+          );
+        }),
+      ]);
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'not ready');
       return reply.status(503).send({ status: 'unavailable', reason: (error as Error).message });
+    } finally {
+      clearTimeout(timer);
     }
   });
 }
