@@ -109,7 +109,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     now,
     sessionTtlMs: config.sessionTtlMs,
     guestSessionTtlMs: config.guestSessionTtlMs,
-    apply: (effects) => gateway?.apply(effects),
+    announce: (effects) => gateway?.apply(effects),
     onBatch: metrics.recordBatch,
   });
 
@@ -212,7 +212,6 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     presence,
     graceMs: config.ephemeralGraceMs,
     now,
-    apply: (effects) => liveGateway.apply(effects),
     acquireLock: cluster?.acquireLock,
     logger,
   });

@@ -60,7 +60,7 @@ describe.each(backends)('store on $name', (backend) => {
       now,
       sessionTtlMs: 60_000,
       guestSessionTtlMs: 1_000,
-      apply: () => {},
+      announce: () => {},
     });
   const newUser = async (node: Services, kind: 'register' | 'guest' = 'register') => {
     const name = `u${randomUUID().slice(0, 8)}`;

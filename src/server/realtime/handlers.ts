@@ -13,7 +13,7 @@ import type { RateLimiter } from '../domain/rate-limit.js';
 import { mapError } from '../error-mapper.js';
 import type { Metrics } from '../metrics.js';
 import type { ChatService } from '../services/chat.js';
-import type { Effect, Outcome } from '../services/effects.js';
+import type { Outcome } from '../services/effects.js';
 import type { HistoryService } from '../services/history.js';
 import { roomChannel } from './channels.js';
 import type { Gateway, ParleySocket } from './gateway.js';
@@ -28,8 +28,6 @@ export interface HandlerContext {
   log: Logger;
 }
 
-type Reply<E extends RequestEvent> = ResponsePayloads[E] | Outcome<ResponsePayloads[E]>;
-
 /** Who is asking: built once per socket, passed to every handler. */
 interface Caller {
   socket: ParleySocket;
@@ -37,11 +35,14 @@ interface Caller {
   ctx: HandlerContext;
 }
 
-type Handlers = { [E in RequestEvent]: (caller: Caller, payload: RequestPayload<E>) => Promise<Reply<E>> };
+type Handlers = {
+  [E in RequestEvent]: (caller: Caller, payload: RequestPayload<E>) => Promise<ResponsePayloads[E]>;
+};
 
 /**
  * One thin handler per client event: validate the payload against the shared schema (in
- * `dispatch`), call the service as the socket's user, ack, then broadcast the effects. The
+ * `dispatch`), call the service as the socket's user, ack. The effects of a change are
+ * broadcast by the gateway when its batch commits, in commit order, not here. The
  * table is built once for the process; each socket adds a single listener, not one per event,
  * which matters with tens of thousands of idle connections.
  */
@@ -50,7 +51,7 @@ const HANDLERS: Handlers = {
   'channels:list': async ({ ctx, user }) => ({ channels: await ctx.chat.listChannels(user.id) }),
   'room:join': async ({ ctx, user }, { roomId }) =>
     wrap(await ctx.chat.joinChannel(user, roomId), (room) => ({ room })),
-  'room:leave': async ({ ctx, user }, { roomId }) => ctx.chat.leaveRoom(user, roomId),
+  'room:leave': async ({ ctx, user }, { roomId }) => (await ctx.chat.leaveRoom(user, roomId)).value,
   'room:create': async ({ ctx, user }, input) =>
     wrap(await ctx.chat.createRoom(user, input), (room) => ({ room })),
   'room:members': async ({ ctx, user }, { roomId }) => ({ members: await ctx.chat.members(user.id, roomId) }),
@@ -63,18 +64,19 @@ const HANDLERS: Handlers = {
   }),
   'dm:open': async ({ ctx, user }, { userId }) =>
     wrap(await ctx.chat.openDm(user, userId), (room) => ({ room })),
-  'code:create': async ({ ctx, user }, input) => ctx.chat.createCodeRoom(user, input),
+  'code:create': async ({ ctx, user }, input) => (await ctx.chat.createCodeRoom(user, input)).value,
   'code:join': async ({ ctx, user, socket }, { code }) =>
     wrap(await ctx.chat.joinByCode(user, code, socket.data.address), (room) => ({ room })),
-  'match:random': async ({ ctx, user }) => ctx.chat.requestMatch(user),
+  'match:random': async ({ ctx, user }) => (await ctx.chat.requestMatch(user)).value,
   'match:cancel': async ({ ctx, user }) => ({ cancelled: await ctx.chat.cancelMatch(user.id) }),
   'message:send': async ({ ctx, user }, input) =>
     wrap(await ctx.chat.sendMessage(user, input), ({ message }) => ({ message })),
   'message:edit': async ({ ctx, user }, { messageId, text }) =>
     wrap(await ctx.chat.editMessage(user, messageId, text), (message) => ({ message })),
-  'message:delete': async ({ ctx, user }, { messageId }) => ctx.chat.deleteMessage(user, messageId),
+  'message:delete': async ({ ctx, user }, { messageId }) =>
+    (await ctx.chat.deleteMessage(user, messageId)).value,
   'reaction:toggle': async ({ ctx, user }, { messageId, emoji }) =>
-    ctx.chat.toggleReaction(user, messageId, emoji),
+    (await ctx.chat.toggleReaction(user, messageId, emoji)).value,
   typing: async ({ ctx, user, socket }, { roomId, typing }) => {
     // Typing notices are best effort: over the rate they are dropped, never reported as errors.
     // Membership first, so made-up room ids cannot create rate-limit buckets.
@@ -95,24 +97,20 @@ export function registerHandlers(socket: ParleySocket, ctx: HandlerContext): voi
   });
 }
 
-function wrap<T, R>(result: Outcome<T>, shape: (value: T) => R): Outcome<R> {
-  return { value: shape(result.value), effects: result.effects };
-}
-
-function isOutcome<T>(reply: T | Outcome<T>): reply is Outcome<T> {
-  return typeof reply === 'object' && reply !== null && 'effects' in reply && 'value' in reply;
+/** The ack payload from a service's outcome; its effects were announced at its commit. */
+function wrap<T, R>(result: Outcome<T>, shape: (value: T) => R): R {
+  return shape(result.value);
 }
 
 /**
  * Runs one request: wait until the socket is in its rooms, check the session, validate, call
- * the handler, ack, apply effects. A bad payload, a refused action or a crash becomes an error
+ * the handler, ack. A bad payload, a refused action or a crash becomes an error
  * ack for that request alone and never takes down the socket or the process.
  */
 async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: unknown[]): Promise<void> {
   const { socket, ctx } = caller;
   const started = performance.now();
   const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: Ack) => void) : undefined;
-  let effects: Effect[] = [];
   let response: Ack<ResponsePayloads[E]>;
   try {
     await ctx.ready;
@@ -123,16 +121,16 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
     const schema = requestSchemas[event] as unknown as z.ZodType<RequestPayload<E>>;
     const parsed = schema.safeParse(args[0]);
     if (!parsed.success) throw new DomainError('bad_request', describeIssues(parsed.error));
-    const handler = HANDLERS[event] as (caller: Caller, payload: RequestPayload<E>) => Promise<Reply<E>>;
-    const reply = await handler(caller, parsed.data);
-    if (isOutcome(reply)) effects = reply.effects;
-    response = { ok: true, ...(isOutcome(reply) ? reply.value : reply) } as Ack<ResponsePayloads[E]>;
+    const handler = HANDLERS[event] as (
+      caller: Caller,
+      payload: RequestPayload<E>,
+    ) => Promise<ResponsePayloads[E]>;
+    response = { ok: true, ...(await handler(caller, parsed.data)) } as Ack<ResponsePayloads[E]>;
   } catch (error) {
     response = { ok: false, error: errorBody(error, ctx.log, event) };
   }
-  // The write is committed: ack the sender first, then let the room hear about it.
+  // A write is committed by now; its effects go out on the next turn, after this ack.
   ack?.(response);
-  ctx.gateway.apply(effects);
   ctx.metrics?.recordEvent(
     event,
     response.ok ? 'ok' : response.error.code,

@@ -57,7 +57,8 @@ export const PRESENCE_ROOM_MAX = 100;
 /**
  * Rooms, membership and messages. Each method checks the caller's rights against the database
  * inside one write-queue job, stores the change with the room's next sequence number, and
- * returns the value for the ack plus the effects to broadcast once the batch has committed.
+ * returns the value for the ack plus the effects, which are announced in commit order once the
+ * batch has committed (services/index.ts).
  */
 export class ChatService {
   constructor(private readonly deps: ChatDeps) {}
@@ -186,10 +187,10 @@ export class ChatService {
   }
 
   /** Leaves every code and match room; called when a user has been offline past the grace period. */
-  async leaveEphemeralRooms(userId: string): Promise<Effect[]> {
+  async leaveEphemeralRooms(userId: string): Promise<Outcome<undefined>> {
     return this.deps.writes.run(async (trx) => {
       const user = await repo.findUserById(trx, userId);
-      if (!user) return [];
+      if (!user) return outcome(undefined);
       const effects: Effect[] = [];
       for (const row of await repo.roomsOfUser(trx, userId)) {
         if (!isEphemeral(row.kind)) continue;
@@ -197,19 +198,19 @@ export class ChatService {
           ...(await this.removeMemberFrom(trx, repo.toRoomRecord(row), repo.toPublicUser(user), 'left')),
         );
       }
-      return effects;
+      return outcome(undefined, effects);
     });
   }
 
   /** Deletes code and match rooms left without members (after a crash between two writes). */
-  async deleteEmptyEphemeralRooms(): Promise<Effect[]> {
+  async deleteEmptyEphemeralRooms(): Promise<Outcome<undefined>> {
     return this.deps.writes.run(async (trx) => {
       const effects: Effect[] = [];
       for (const roomId of await repo.emptyEphemeralRooms(trx)) {
         await repo.deleteRoomCascade(trx, roomId);
         effects.push({ kind: 'room-deleted', roomId, reason: 'empty' });
       }
-      return effects;
+      return outcome(undefined, effects);
     });
   }
 

@@ -2,8 +2,11 @@ import type { LogEvent, MyRoom, RoomDeletedEvent } from '../../shared/protocol.j
 
 /**
  * What a service call wants the outside world to see once its transaction has committed.
- * Services never touch sockets; the realtime gateway applies effects in order, which keeps
- * the rules testable and lets the same calls serve HTTP routes and socket handlers.
+ * Services never touch sockets: a write-queue job returns an Outcome, and the effects of every
+ * job of a batch are announced together, in commit order, once the batch has committed
+ * (services/index.ts); the realtime gateway turns them into broadcasts. That keeps the rules
+ * testable, lets the same calls serve HTTP routes and socket handlers, and makes live events
+ * leave in the order their changes were stored.
  */
 export type Effect =
   /** Broadcast a room-log event to the room's members. */
@@ -17,9 +20,17 @@ export type Effect =
   /** Tell one user a room is gone for them, while it lives on for others. */
   | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] };
 
-export interface Outcome<T> {
-  value: T;
-  effects: Effect[];
+/** A job's result: the value for the caller, and the effects to announce after the commit. */
+export class Outcome<T> {
+  constructor(
+    readonly value: T,
+    readonly effects: Effect[] = [],
+  ) {}
 }
 
-export const outcome = <T>(value: T, effects: Effect[] = []): Outcome<T> => ({ value, effects });
+export const outcome = <T>(value: T, effects: Effect[] = []): Outcome<T> => new Outcome(value, effects);
+
+/** The effects of a committed batch's jobs, in job (and so commit) order. */
+export function effectsOf(results: readonly unknown[]): Effect[] {
+  return results.flatMap((result) => (result instanceof Outcome ? result.effects : []));
+}

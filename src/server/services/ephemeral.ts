@@ -4,14 +4,12 @@ import type { Presence } from '../domain/presence.js';
 import * as repo from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
 import type { ChatService } from './chat.js';
-import type { Effect } from './effects.js';
 
 export interface EphemeralDeps {
   db: Kysely<Schema>;
   presence: Presence;
   graceMs: number;
   now(): number;
-  apply(effects: Effect[]): void;
   /** In a cluster, lets one node sweep at a time; absent on a single node. */
   acquireLock?: (name: string, ttlMs: number) => Promise<boolean>;
   logger: Logger;
@@ -59,12 +57,12 @@ export class EphemeralRooms {
       // After a start, nobody has had the chance to reconnect yet.
       if (now - this.startedAt < this.deps.graceMs) return;
       if (this.deps.acquireLock && !(await this.deps.acquireLock('ephemeral-sweep', this.intervalMs))) return;
-      this.deps.apply(await this.chat.deleteEmptyEphemeralRooms());
+      await this.chat.deleteEmptyEphemeralRooms();
       const absent = await repo.ephemeralMembersNotSeenSince(this.deps.db, now - this.deps.graceMs);
       if (absent.length === 0) return;
       const online = await this.deps.presence.onlineAmong(absent);
       for (const userId of absent) {
-        if (!online.has(userId)) this.deps.apply(await this.chat.leaveEphemeralRooms(userId));
+        if (!online.has(userId)) await this.chat.leaveEphemeralRooms(userId);
       }
     } catch (error) {
       this.deps.logger.error({ err: error }, 'could not end the ephemeral rooms of absent users');

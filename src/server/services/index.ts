@@ -7,7 +7,7 @@ import { DEFAULT_CHANNEL } from '../store/seed.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { AuthService } from './auth.js';
 import { ChatService } from './chat.js';
-import type { Effect } from './effects.js';
+import { type Effect, effectsOf } from './effects.js';
 import { HistoryService } from './history.js';
 
 export interface ServicesOptions {
@@ -20,8 +20,12 @@ export interface ServicesOptions {
   now?: (() => number) | undefined;
   sessionTtlMs: number;
   guestSessionTtlMs: number;
-  /** Where the effects of work not started by a socket (sign-up joins) are broadcast. */
-  apply(effects: Effect[]): void;
+  /**
+   * Where the effects of every committed batch go (the realtime gateway), in commit order. They
+   * are announced on the turn after the commit, when the callers' continuations — the acks to
+   * the senders — have run: a sender hears "stored" before the room hears the message.
+   */
+  announce(effects: Effect[]): void;
   onBatch?: ((durationMs: number, size: number) => void) | undefined;
 }
 
@@ -32,7 +36,14 @@ export async function createServices(options: ServicesOptions) {
   const { presence, matchQueue, limiter } = options;
   const { db, writer, runOnWriter } = options.database;
   const now = options.now ?? Date.now;
-  const writes = new WriteQueue(writer, { onBatch: options.onBatch, runNow: runOnWriter });
+  const writes = new WriteQueue(writer, {
+    onBatch: options.onBatch,
+    runNow: runOnWriter,
+    onCommitted(results) {
+      const effects = effectsOf(results);
+      if (effects.length > 0) setImmediate(() => options.announce(effects));
+    },
+  });
   const chat = new ChatService({ db, writes, limiter, matchQueue, presence, now });
   const history = new HistoryService(db);
   const general = await repo.findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
@@ -44,7 +55,7 @@ export async function createServices(options: ServicesOptions) {
     sessionTtlMs: options.sessionTtlMs,
     guestSessionTtlMs: options.guestSessionTtlMs,
     async onSignup(user) {
-      if (general) options.apply((await chat.joinChannel(user, general.id)).effects);
+      if (general) await chat.joinChannel(user, general.id);
     },
   });
   return { writes, limiter, presence, chat, history, auth };

@@ -32,6 +32,7 @@ export class WriteQueue {
 
   private readonly maxBatch: number;
   private readonly onBatch: ((durationMs: number, size: number) => void) | undefined;
+  private readonly onCommitted: ((results: readonly unknown[]) => void) | undefined;
   private readonly runNow: SynchronousRunner | undefined;
 
   constructor(
@@ -39,6 +40,11 @@ export class WriteQueue {
     options: {
       maxBatch?: number;
       onBatch?: ((durationMs: number, size: number) => void) | undefined;
+      /**
+       * Called once per committed batch, before any job's promise settles, with the results of
+       * the jobs that succeeded, in the order they ran — the order of their changes.
+       */
+      onCommitted?: ((results: readonly unknown[]) => void) | undefined;
       /** SQLite: runs SQL on `db`'s connection at once (see runPreparedSynchronously). */
       runNow?: SynchronousRunner | undefined;
     } = {},
@@ -48,6 +54,7 @@ export class WriteQueue {
     // how long one commit holds the event loop.
     this.maxBatch = options.maxBatch ?? 2048;
     this.onBatch = options.onBatch;
+    this.onCommitted = options.onCommitted;
     this.runNow = options.runNow;
   }
 
@@ -57,6 +64,11 @@ export class WriteQueue {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.running) this.running = this.drainLoop();
     });
+  }
+
+  /** Waits until everything accepted so far is committed; new work is still taken. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   /** Stops taking new work and waits until everything accepted so far is committed. */
@@ -130,6 +142,7 @@ export class WriteQueue {
       // (settled jobs only continue after this, in later microtasks).
       unbind();
     }
+    this.onCommitted?.(outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : [])));
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);
