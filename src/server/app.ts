@@ -202,11 +202,12 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     limiter,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
-    adapter: cluster?.adapter,
+    peers: cluster?.bus,
     metrics,
     logger,
   });
   const liveGateway = gateway;
+  await cluster?.bus.start((deliveries) => liveGateway.fromPeer(deliveries));
   const ephemeral = new EphemeralRooms(chat, {
     db,
     presence,

@@ -43,9 +43,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly adapterErrors = new Counter({
-    name: 'parley_adapter_errors_total',
-    help: 'Errors on the Redis connections used for cross-node fan-out and cluster state',
+  readonly redisErrors = new Counter({
+    name: 'parley_redis_errors_total',
+    help: 'Errors on the Redis connections (cluster bus and shared state)',
+    registers: [this.registry],
+  });
+
+  readonly busDropped = new Counter({
+    name: 'parley_cluster_bus_dropped_total',
+    help: 'Deliveries not published to the other nodes (Redis away too long); clients recover them by sync',
+    registers: [this.registry],
+  });
+
+  readonly roomEventsHeld = new Counter({
+    name: 'parley_room_events_held_total',
+    help: 'Room events that arrived before an earlier one and waited for it, to go out in seq order',
+    registers: [this.registry],
+  });
+
+  readonly roomGapsGivenUp = new Counter({
+    name: 'parley_room_gaps_given_up_total',
+    help: 'Times a missing room event did not arrive in time and later ones went out without it',
     registers: [this.registry],
   });
 

@@ -181,7 +181,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
           'parley_socket_connections',
           'parley_ack_latency_seconds_bucket',
           'parley_db_write_seconds_bucket',
-          'parley_adapter_errors_total',
+          'parley_redis_errors_total',
         ]) {
           expect(text, name).toContain(name);
         }

@@ -1,10 +1,12 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { Transform } from 'node:stream';
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real service (PostgreSQL, Redis), for making that
  * service fail the way it does in production: `cut()` drops every open connection at once —
  * a restart, a failover or a network blip while queries are running — and `refuse()` makes
- * new connections fail (ECONNREFUSED) until `heal()`, as while the server is down.
+ * new connections fail (ECONNREFUSED) until `heal()`, as while the server is down;
+ * `latency(ms)` delays every byte, both ways, like a slow link between two machines.
  */
 export interface FaultProxy {
   port: number;
@@ -15,6 +17,8 @@ export interface FaultProxy {
   /** Stops listening: new connections are refused until `heal`. Open ones are cut too. */
   refuse(): Promise<void>;
   heal(): Promise<void>;
+  /** From now on, every chunk waits this long before it is forwarded (order kept; set it before traffic). */
+  latency(ms: number): void;
   /** Connections open through the proxy right now. */
   openConnections(): number;
   close(): Promise<void>;
@@ -27,12 +31,22 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     socket.on('close', () => open.delete(socket));
     socket.on('error', () => socket.destroy());
   };
+  let delayMs = 0;
+  // Timers of equal length fire in the order they were set, so chunks keep their order.
+  const delayed = () =>
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        if (delayMs === 0) return done(null, chunk);
+        setTimeout(() => this.push(chunk), delayMs);
+        done();
+      },
+    });
   const handle = (client: Socket) => {
     track(client);
     const upstream = createConnection({ host: targetHost, port: targetPort });
     track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.pipe(delayed()).pipe(upstream);
+    upstream.pipe(delayed()).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   };
@@ -65,6 +79,9 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
       server = createServer(handle);
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
       listening = true;
+    },
+    latency(ms: number) {
+      delayMs = ms;
     },
     openConnections: () => open.size,
     close: stopListening,

@@ -1,8 +1,8 @@
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import type { RateRules } from '../domain/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { startingWith } from '../startup.js';
+import { ClusterBus } from './bus.js';
 import { RedisMatchQueue } from './match-queue.js';
 import { RedisPresence } from './presence.js';
 import { RedisRateLimiter } from './rate-limit.js';
@@ -18,33 +18,26 @@ export interface ClusterOptions {
 }
 
 /**
- * Everything a node shares with the others through Redis: the Socket.IO adapter (cross-node
- * fan-out), presence, the match queue, rate limits and sweep locks. Messages never go
- * through here alone — they are in the database, and clients resync from it.
- *
- * The adapter is the Redis *Streams* adapter: unlike the pub/sub one it reads with an offset,
- * so after a short Redis outage it resumes where it stopped instead of silently dropping what
- * was published meanwhile.
+ * Everything a node shares with the others through Redis: the cluster bus (cross-node
+ * fan-out, cluster/bus.ts), presence, the match queue, rate limits and sweep locks. Messages
+ * never go through here alone — they are in the database, and clients resync from it.
  */
 export async function startCluster(options: ClusterOptions) {
   const { logger, metrics } = options;
   const state = connectRedis(options.redisUrl, logger, 'state');
-  const fanout = connectRedis(options.redisUrl, logger, 'fanout');
   let lastError: unknown;
-  for (const connection of [state, fanout]) {
-    connection.on('error', (error) => {
-      lastError = error;
-      metrics.adapterErrors.inc();
-    });
-  }
+  state.on('error', (error) => {
+    lastError = error;
+    metrics.redisErrors.inc();
+  });
   await startingWith('Redis', 'REDIS_URL', options.redisUrl, () =>
     // ioredis gives up with "max retries reached"; the reason is the connection's last error.
-    Promise.all([state.ping(), fanout.ping()]).catch((error: unknown) => {
+    state.ping().catch((error: unknown) => {
       state.disconnect();
-      fanout.disconnect();
       throw lastError ?? error;
     }),
   );
+  const bus = new ClusterBus(options.redisUrl, options.nodeId, logger, metrics);
 
   const presence = new RedisPresence(state, options.nodeId, options.presenceTtlMs);
   await presence.start();
@@ -53,7 +46,7 @@ export async function startCluster(options: ClusterOptions) {
     presence,
     matchQueue: new RedisMatchQueue(state),
     limiter: new RedisRateLimiter(state, options.rateRules, logger),
-    adapter: createAdapter(fanout, { streamName: 'parley:socket.io', maxLen: 100_000 }),
+    bus,
     acquireLock: (name: string, ttlMs: number) => acquireLock(state, name, ttlMs),
     async ping(): Promise<void> {
       await state.ping();
@@ -64,7 +57,7 @@ export async function startCluster(options: ClusterOptions) {
       return offline;
     },
     async disconnect(): Promise<void> {
-      await Promise.allSettled([state.quit(), fanout.quit()]);
+      await Promise.allSettled([bus.stop(), state.quit()]);
     },
   };
 }

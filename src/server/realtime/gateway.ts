@@ -2,7 +2,12 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { parse as parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import type { ClientToServerEvents, PresenceEvent, ServerToClientEvents } from '../../shared/protocol.js';
+import type {
+  ClientToServerEvents,
+  PresenceEvent,
+  ServerToClientEvents,
+  TypingEvent,
+} from '../../shared/protocol.js';
 import type { Presence } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
@@ -10,8 +15,8 @@ import type { Metrics } from '../metrics.js';
 import type { AuthService, Session } from '../services/auth.js';
 import type { ChatService } from '../services/chat.js';
 import type { Effect } from '../services/effects.js';
-
 import type { HistoryService } from '../services/history.js';
+import { Broadcaster, type Delivery, type Peers } from './broadcaster.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
 import { registerHandlers } from './handlers.js';
 import { isOriginAllowed } from './origin.js';
@@ -43,8 +48,8 @@ export interface GatewayDeps {
   presence: Presence;
   limiter: RateLimiter;
   allowedOrigins: string[];
-  /** Set when several nodes share a Redis adapter. */
-  adapter?: Parameters<ParleyServer['adapter']>[0] | undefined;
+  /** The other nodes of a cluster (cluster/bus.ts); absent on a single node. */
+  peers?: Peers | undefined;
   metrics?: Metrics | undefined;
   trustProxy: boolean;
   logger: Logger;
@@ -59,11 +64,13 @@ export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 
 /**
  * The Socket.IO side of Parley: checks origin and session at the handshake, puts each socket
- * in its user's, session's and rooms' channels, tracks presence, and applies service effects
- * as broadcasts. Event handlers themselves live in handlers.ts.
+ * in its user's, session's and rooms' channels, tracks presence, and hands service effects to
+ * the broadcaster (broadcaster.ts). Event handlers themselves live in handlers.ts. Socket.IO
+ * runs with its in-memory adapter: other nodes are reached through `peers`.
  */
 export class Gateway {
   readonly io: ParleyServer;
+  private readonly broadcaster: Broadcaster;
   private accepting = true;
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -85,8 +92,8 @@ export class Gateway {
         callback(allowed ? null : 'origin not allowed', allowed);
       },
       cors: deps.allowedOrigins.length > 0 ? { origin: deps.allowedOrigins, credentials: true } : undefined,
-      ...(deps.adapter ? { adapter: deps.adapter } : {}),
     });
+    this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics);
     this.io.use((socket, next) => {
       this.authenticate(socket)
         .then((session) => {
@@ -104,44 +111,25 @@ export class Gateway {
     coalesceWrites(this.io.engine);
   }
 
-  /** Broadcasts the outcome of a committed change. Order matters and is kept. */
+  /** Broadcasts the effects of a committed batch, here and on every node, in commit order. */
   apply(effects: readonly Effect[]): void {
-    const { io } = this;
-    for (const effect of effects) {
-      switch (effect.kind) {
-        case 'log':
-          io.to(roomChannel(effect.event.roomId)).emit(effect.event.type, effect.event as never);
-          break;
-        case 'subscribe':
-          io.in(effect.userIds.map(userChannel)).socketsJoin(roomChannel(effect.roomId));
-          break;
-        case 'unsubscribe':
-          io.in(effect.userIds.map(userChannel)).socketsLeave(roomChannel(effect.roomId));
-          break;
-        case 'room-deleted':
-          io.to(roomChannel(effect.roomId)).emit('room:deleted', {
-            roomId: effect.roomId,
-            reason: effect.reason,
-          });
-          io.in(roomChannel(effect.roomId)).socketsLeave(roomChannel(effect.roomId));
-          break;
-        case 'room-gone':
-          io.to(userChannel(effect.userId)).emit('room:deleted', {
-            roomId: effect.roomId,
-            reason: effect.reason,
-          });
-          break;
-        case 'notify':
-          io.to(userChannel(effect.userId)).emit(effect.event, { room: effect.room });
-          break;
-      }
-    }
+    this.broadcaster.announce(effects);
+  }
+
+  /** What another node announced (cluster/bus.ts). */
+  fromPeer(deliveries: readonly Delivery[]): void {
+    this.broadcaster.fromPeer(deliveries);
+  }
+
+  /** A typing notice from this socket, to the rest of its room on every node. */
+  typing(socket: ParleySocket, event: TypingEvent): void {
+    this.broadcaster.typing(socket, event);
   }
 
   /** Closes every socket of these sessions, wherever they are connected. */
   disconnectSessions(sessionIds: readonly string[]): void {
     if (sessionIds.length === 0) return;
-    this.io.in(sessionIds.map(sessionChannel)).disconnectSockets(true);
+    this.broadcaster.announce([{ kind: 'disconnect-sessions', sessionIds: [...sessionIds] }]);
   }
 
   /** Refuses new connections; existing sockets stay until `close`. */
@@ -158,6 +146,7 @@ export class Gateway {
     this.accepting = false;
     this.io.local.disconnectSockets(true);
     await this.drain();
+    this.broadcaster.close();
     // Close the engine but not the HTTP server: Fastify owns that and closes it next.
     this.io.engine.close();
   }
@@ -239,7 +228,7 @@ export class Gateway {
     socket.join([userChannel(session.user.id), sessionChannel(session.id)]);
     const roomIds = await this.deps.chat.subscriptionsOf(session.user.id);
     socket.join(roomIds.map(roomChannel));
-    if (!this.deps.adapter) return;
+    if (!this.deps.peers) return;
     // Across nodes, a removal committed elsewhere may have sent its "leave" while this socket
     // was between reading its rooms and joining them. Reading once more after joining closes
     // that window: anything removed since is left now; anything removed later reaches us.
@@ -250,7 +239,7 @@ export class Gateway {
   /** Presence goes to everyone who shares a room with the user (each socket once). */
   async broadcastPresence(event: PresenceEvent): Promise<void> {
     const roomIds = await this.deps.chat.presenceRoomIdsOf(event.userId);
-    this.io.to([userChannel(event.userId), ...roomIds.map(roomChannel)]).emit('presence', event);
+    this.broadcaster.announce([{ kind: 'presence', event, roomIds }]);
   }
 }
 

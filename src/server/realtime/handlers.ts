@@ -82,7 +82,7 @@ const HANDLERS: Handlers = {
     // Membership first, so made-up room ids cannot create rate-limit buckets.
     if (!socket.rooms.has(roomChannel(roomId))) throw new DomainError('not_found', 'room not found');
     if (!(await ctx.limiter.take('typing', `${user.id}:${roomId}`)).allowed) return {};
-    socket.to(roomChannel(roomId)).emit('typing', { roomId, userId: user.id, typing });
+    ctx.gateway.typing(socket, { roomId, userId: user.id, typing });
     return {};
   },
   sync: async ({ ctx, user }, { cursors }) => ctx.history.sync(user.id, cursors),
