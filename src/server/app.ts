@@ -90,6 +90,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         redisUrl: config.redisUrl,
         nodeId,
         presenceTtlMs: config.presenceTtlMs,
+        presenceGraceMs: config.presenceGraceMs,
         rateRules,
         logger,
         metrics,
@@ -203,6 +204,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
     peers: cluster?.bus,
+    presenceGraceMs: config.presenceGraceMs,
     metrics,
     logger,
   });
@@ -217,11 +219,6 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     logger,
   });
 
-  /** Users gone from every node (their node died or left): record last-seen, tell their rooms. */
-  const announceOffline = async (userIds: string[]) => {
-    for (const userId of userIds) await liveGateway.userWentOffline(userId, await chat.markSeen(userId));
-  };
-
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
   const timers: NodeJS.Timeout[] = [
@@ -233,20 +230,6 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       media.sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload cleanup failed'));
     }, HOUSEKEEPING_INTERVAL_MS),
   ];
-  if (cluster) {
-    // Some node notices a crashed node's heartbeat is gone and reports its users offline.
-    timers.push(
-      setInterval(
-        () => {
-          cluster.presence
-            .reapDeadNodes()
-            .then((offline) => announceOffline(offline))
-            .catch((error: unknown) => logger.warn({ err: error }, 'could not reap dead nodes'));
-        },
-        Math.max(100, config.presenceTtlMs / 3),
-      ),
-    );
-  }
   for (const timer of timers) timer.unref();
   ready = true;
   logger.info(
@@ -260,14 +243,17 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       ready = false;
       for (const timer of timers) clearInterval(timer);
       ephemeral.stop();
+      // The order docs/deployment.md promises: no new connections or requests; what was
+      // accepted is committed and acknowledged on still-open sockets; then the sockets close,
+      // each recording its last-seen and presence (the other nodes announce those offline
+      // after the grace, unless they reconnect there); then this node leaves the cluster.
       liveGateway.stopAccepting();
-      // Finish what was accepted (the acks go out on still-open sockets), then hang up.
-      await writes.close().catch((error: unknown) => logger.error({ err: error }, 'final writes failed'));
+      await writes.idle();
       await liveGateway.close();
-      if (cluster) {
-        // Tell the others who is gone with us, while the fan-out still works.
-        await announceOffline(await cluster.stop()).catch(() => {});
-      }
+      await writes.close().catch((error: unknown) => logger.error({ err: error }, 'final writes failed'));
+      await cluster
+        ?.leave()
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not leave the cluster'));
       await app.close();
       await cluster?.disconnect();
       await database.close();

@@ -65,6 +65,7 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only')
     .optional(),
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(15_000),
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -101,6 +102,8 @@ export interface Config {
   nodeId: string | undefined;
   /** How long a node may miss its heartbeat before its users count as offline. */
   presenceTtlMs: number;
+  /** How long a user may be without a socket before they are announced offline. */
+  presenceGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -138,5 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     uploadDailyQuotaBytes: c.UPLOAD_DAILY_QUOTA_BYTES,
     nodeId: c.NODE_ID,
     presenceTtlMs: c.PRESENCE_TTL_MS,
+    presenceGraceMs: c.PRESENCE_GRACE_MS,
   };
 }

@@ -26,6 +26,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     host: '127.0.0.1',
     dataDir: tempDir(),
     logLevel: 'silent',
+    // Tests about presence say so; the others should not wait seconds for an offline.
+    presenceGraceMs: 100,
     ...overrides,
   };
 }
@@ -58,5 +60,7 @@ export const relaxedLimits: ParleyOptions['rateRules'] = Object.fromEntries(
     'loginAccount',
     'loginAddress',
     'signup',
+    'handshake',
+    'handshakeAddress',
   ].map((rule) => [rule, { burst: 10_000, perSecond: 10_000 }]),
 );

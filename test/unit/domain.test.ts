@@ -190,15 +190,34 @@ describe('match queue', () => {
 });
 
 describe('presence', () => {
-  it('reports only the first connect and the last disconnect of a user', async () => {
+  it('announces the first connect, and an offline only once the grace has passed with no socket', async () => {
     const presence = new MemoryPresence();
-    expect(await presence.connect('u', 's1')).toBe(true);
-    expect(await presence.connect('u', 's2')).toBe(false);
-    expect(await presence.disconnect('u', 's1')).toBe(false);
+    expect(await presence.connect('u')).toBe(true);
+    expect(await presence.connect('u')).toBe(false);
+    expect(await presence.disconnect('u', 1_000)).toBe(false);
     expect(await presence.onlineAmong(['u', 'v'])).toEqual(new Set(['u']));
-    expect(await presence.disconnect('u', 's2')).toBe(true);
+    expect(await presence.disconnect('u', 1_000)).toBe(true);
+    // Gone, but within the grace: still shown online, nothing to announce yet.
+    expect(await presence.onlineAmong(['u'])).toEqual(new Set(['u']));
+    expect((await presence.tick(999)).offline).toEqual([]);
+    expect((await presence.tick(1_000)).offline).toEqual(['u']);
     expect(await presence.onlineAmong(['u'])).toEqual(new Set());
-    expect(await presence.disconnect('u', 's2')).toBe(false);
+    expect((await presence.tick(2_000)).offline).toEqual([]);
+    // A socket that was never counted changes nothing.
+    expect(await presence.disconnect('u', 3_000)).toBe(false);
+  });
+
+  it('turns a reconnect within the grace into no change at all', async () => {
+    const presence = new MemoryPresence();
+    expect(await presence.connect('u')).toBe(true);
+    for (let i = 0; i < 100; i++) {
+      await presence.disconnect('u', 500 + i);
+      expect(await presence.connect('u')).toBe(false);
+    }
+    expect((await presence.tick(10_000)).offline).toEqual([]);
+    await presence.disconnect('u', 20_000);
+    expect((await presence.tick(20_000)).offline).toEqual(['u']);
+    expect(await presence.connect('u')).toBe(true);
   });
 });
 

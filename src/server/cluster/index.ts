@@ -12,6 +12,7 @@ export interface ClusterOptions {
   redisUrl: string;
   nodeId: string;
   presenceTtlMs: number;
+  presenceGraceMs: number;
   rateRules: RateRules;
   logger: Logger;
   metrics: Metrics;
@@ -39,7 +40,11 @@ export async function startCluster(options: ClusterOptions) {
   );
   const bus = new ClusterBus(options.redisUrl, options.nodeId, logger, metrics);
 
-  const presence = new RedisPresence(state, options.nodeId, options.presenceTtlMs);
+  const presence = new RedisPresence(state, options.nodeId, {
+    ttlMs: options.presenceTtlMs,
+    graceMs: options.presenceGraceMs,
+    logger,
+  });
   await presence.start();
   return {
     nodeId: options.nodeId,
@@ -51,10 +56,9 @@ export async function startCluster(options: ClusterOptions) {
     async ping(): Promise<void> {
       await state.ping();
     },
-    /** Leaves the cluster: returns the users only this node kept online. */
-    async stop(): Promise<string[]> {
-      const offline = await presence.stop().catch(() => [] as string[]);
-      return offline;
+    /** Leaves the cluster, once this node's sockets are closed (RedisPresence.stop). */
+    leave(): Promise<void> {
+      return presence.stop();
     },
     async disconnect(): Promise<void> {
       await Promise.allSettled([bus.stop(), state.quit()]);

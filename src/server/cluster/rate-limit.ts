@@ -1,6 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RateDecision, RateLimiter, RateRuleName, RateRules } from '../domain/rate-limit.js';
+import {
+  MemoryRateLimiter,
+  type RateDecision,
+  type RateLimiter,
+  type RateRuleName,
+  type RateRules,
+} from '../domain/rate-limit.js';
 import { defineScript, KEY_PREFIX } from './redis.js';
 
 // The same token bucket as MemoryRateLimiter, kept in a Redis hash and timed by Redis's clock
@@ -29,21 +35,24 @@ return 1`;
 
 /**
  * Rate limits shared by all nodes, so a client cannot multiply its allowance by spreading
- * requests over them. If Redis is unreachable the limiter lets requests through (and logs):
- * availability of chat matters more than a few seconds of unenforced limits.
+ * requests over them. While Redis is unreachable each node enforces the same rules on its own
+ * (in memory), at once: a send must not wait for Redis's retries to be allowed, and a flood
+ * must not get through just because Redis is away.
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly takeScript;
   private readonly refundScript;
+  private readonly local: MemoryRateLimiter;
   private lastWarning = 0;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly rules: RateRules,
     private readonly logger: Logger,
   ) {
     this.takeScript = defineScript(redis, 'parleyRateTake', 1, TAKE);
     this.refundScript = defineScript(redis, 'parleyRateRefund', 1, REFUND);
+    this.local = new MemoryRateLimiter(rules);
   }
 
   take(rule: RateRuleName, key: string, cost = 1): Promise<RateDecision> {
@@ -55,6 +64,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async refund(rule: RateRuleName, key: string, cost = 1): Promise<void> {
+    if (this.redis.status !== 'ready') return this.local.refund(rule, key, cost);
     await this.refundScript(bucketKey(rule, key), this.rules[rule].burst, cost).catch(() => {});
   }
 
@@ -65,6 +75,7 @@ export class RedisRateLimiter implements RateLimiter {
     spend: boolean,
   ): Promise<RateDecision> {
     const rule = this.rules[ruleName];
+    if (this.redis.status !== 'ready') return this.decideLocally(ruleName, key, cost, spend);
     try {
       const [allowed, retryAfterMs] = (await this.takeScript(
         bucketKey(ruleName, key),
@@ -74,13 +85,22 @@ export class RedisRateLimiter implements RateLimiter {
         spend ? '1' : '0',
       )) as [number, number];
       return { allowed: allowed === 1, retryAfterMs };
-    } catch (error) {
-      if (Date.now() - this.lastWarning > 5_000) {
-        this.lastWarning = Date.now();
-        this.logger.warn({ err: error }, 'rate limiter unavailable, allowing requests');
-      }
-      return { allowed: true, retryAfterMs: 0 };
+    } catch {
+      return this.decideLocally(ruleName, key, cost, spend);
     }
+  }
+
+  private decideLocally(
+    rule: RateRuleName,
+    key: string,
+    cost: number,
+    spend: boolean,
+  ): Promise<RateDecision> {
+    if (Date.now() - this.lastWarning > 5_000) {
+      this.lastWarning = Date.now();
+      this.logger.warn('rate limits shared through Redis are unavailable; this node enforces them alone');
+    }
+    return spend ? this.local.take(rule, key, cost) : this.local.peek(rule, key);
   }
 }
 

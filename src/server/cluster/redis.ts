@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { type ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export const KEY_PREFIX = 'parley:';
@@ -13,6 +13,9 @@ export function connectRedis(url: string, logger: Logger, name: string): Redis {
     connectionName: `parley-${name}`,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
+    // A Redis that stops answering (a partition, not a refusal) must not hold up what waits on
+    // it: its callers fall back (rate limits) or retry later (presence).
+    commandTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   let lastLogged = 0;
@@ -27,11 +30,21 @@ export function connectRedis(url: string, logger: Logger, name: string): Redis {
   return redis;
 }
 
-/** Registers a Lua script as a command (EVALSHA with automatic fallback to EVAL). */
+type ScriptArgs = (string | number)[];
+type ScriptHost = Record<string, (...args: ScriptArgs) => Promise<unknown>>;
+
+/**
+ * Registers a Lua script as a command (EVALSHA with automatic fallback to EVAL). The returned
+ * function runs it; `queue` adds it to a pipeline instead, to run in order with the rest.
+ */
 export function defineScript(redis: Redis, name: string, keys: number, lua: string) {
   redis.defineCommand(name, { numberOfKeys: keys, lua });
-  return (...args: (string | number)[]): Promise<unknown> =>
-    (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!(...args);
+  const run = (...args: ScriptArgs): Promise<unknown> => (redis as unknown as ScriptHost)[name]!(...args);
+  return Object.assign(run, {
+    queue(pipeline: ChainableCommander, ...args: ScriptArgs): void {
+      void (pipeline as unknown as ScriptHost)[name]!(...args);
+    },
+  });
 }
 
 /** A short lease: true for exactly one caller until it expires. */

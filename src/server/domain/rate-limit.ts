@@ -35,6 +35,13 @@ export const DEFAULT_RATE_RULES = {
   loginAddress: { burst: 30, perSecond: 0.5 },
   /** Registrations and guest sign-ins, per address. */
   signup: { burst: 60, perSecond: 1 },
+  /** Socket handshakes, per user: a few tabs and reloads, not a reconnect loop. */
+  handshake: { burst: 20, perSecond: 0.5 },
+  /**
+   * Socket handshakes, per address: room for an office behind one NAT reconnecting after a
+   * blip (behind a proxy, set TRUST_PROXY so this sees the clients' addresses).
+   */
+  handshakeAddress: { burst: 300, perSecond: 30 },
 } satisfies Record<string, RateRule>;
 
 export type RateRuleName = keyof typeof DEFAULT_RATE_RULES;

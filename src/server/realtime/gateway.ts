@@ -9,7 +9,7 @@ import type {
   TypingEvent,
 } from '../../shared/protocol.js';
 import type { Presence } from '../domain/presence.js';
-import type { RateLimiter } from '../domain/rate-limit.js';
+import type { RateDecision, RateLimiter } from '../domain/rate-limit.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
 import type { Metrics } from '../metrics.js';
 import type { AuthService, Session } from '../services/auth.js';
@@ -20,6 +20,7 @@ import { Broadcaster, type Delivery, type Peers } from './broadcaster.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
 import { registerHandlers } from './handlers.js';
 import { isOriginAllowed } from './origin.js';
+import { PresenceAnnouncer } from './presence-announcer.js';
 import { coalesceWrites } from './write-coalescing.js';
 
 export interface SocketData {
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   peers?: Peers | undefined;
   metrics?: Metrics | undefined;
   trustProxy: boolean;
+  /** How long a user may be without a socket before they are announced offline. */
+  presenceGraceMs: number;
   logger: Logger;
 }
 
@@ -71,6 +74,7 @@ export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 export class Gateway {
   readonly io: ParleyServer;
   private readonly broadcaster: Broadcaster;
+  private readonly presence: PresenceAnnouncer;
   private accepting = true;
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -94,12 +98,36 @@ export class Gateway {
       cors: deps.allowedOrigins.length > 0 ? { origin: deps.allowedOrigins, credentials: true } : undefined,
     });
     this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics);
+    this.presence = new PresenceAnnouncer({
+      presence: deps.presence,
+      markSeen: (userId) => deps.chat.markSeen(userId),
+      lastSeenOf: (userIds) => deps.chat.lastSeenOf(userIds),
+      cancelMatch: (userId) => deps.chat.cancelMatch(userId),
+      broadcast: (event) => this.broadcastPresence(event),
+      graceMs: deps.presenceGraceMs,
+      now: Date.now,
+      logger: deps.logger,
+    });
+    this.presence.start();
     this.io.use((socket, next) => {
-      this.authenticate(socket)
-        .then((session) => {
+      const address = clientAddress(socket.request, deps.trustProxy);
+      // A client reconnecting in a loop costs a session lookup, a membership read and presence
+      // writes per round: handshakes are limited per address before that, and per user after.
+      const throttled = (decision: RateDecision) =>
+        decision.allowed
+          ? undefined
+          : Object.assign(new Error('rate_limited'), { data: { retryAfterMs: decision.retryAfterMs } });
+      deps.limiter
+        .take('handshakeAddress', address)
+        .then(async (byAddress) => {
+          const refused = throttled(byAddress);
+          if (refused) return next(refused);
+          const session = await this.authenticate(socket);
           if (!session) return next(new Error('unauthorized'));
+          const byUser = throttled(await deps.limiter.take('handshake', session.user.id));
+          if (byUser) return next(byUser);
           socket.data.session = session;
-          socket.data.address = clientAddress(socket.request, deps.trustProxy);
+          socket.data.address = address;
           next();
         })
         .catch((error: unknown) => {
@@ -132,7 +160,7 @@ export class Gateway {
     this.broadcaster.announce([{ kind: 'disconnect-sessions', sessionIds: [...sessionIds] }]);
   }
 
-  /** Refuses new connections; existing sockets stay until `close`. */
+  /** Refuses new connections and new requests; existing sockets stay until `close`. */
   stopAccepting(): void {
     this.accepting = false;
   }
@@ -142,10 +170,22 @@ export class Gateway {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
+  /** False once shutdown began: new requests are answered `unavailable`. */
+  get acceptingEvents(): boolean {
+    return this.accepting;
+  }
+
+  /**
+   * Hangs up every socket and records what that means — last-seen through the write queue,
+   * presence (whose offlines the other nodes announce after the grace) — before returning.
+   */
   async close(): Promise<void> {
     this.accepting = false;
+    // Effects of the last commits go out on the turn after them: let them, before hanging up.
+    await new Promise((resolve) => setImmediate(resolve));
     this.io.local.disconnectSockets(true);
     await this.drain();
+    await this.presence.stop();
     this.broadcaster.close();
     // Close the engine but not the HTTP server: Fastify owns that and closes it next.
     this.io.engine.close();
@@ -183,16 +223,7 @@ export class Gateway {
       this.deps.metrics?.connections.dec();
       log.debug({ reason }, 'socket disconnected');
       if (!counted) return;
-      this.track(
-        (async () => {
-          // Last-seen first: whoever then finds the user offline also finds a fresh last-seen.
-          const lastSeenAt = await this.deps.chat.markSeen(userId);
-          if (!(await this.deps.presence.disconnect(userId, socket.id))) return;
-          await this.userWentOffline(userId, lastSeenAt);
-        })(),
-        log,
-        'could not record going offline',
-      );
+      this.track(this.presence.disconnected(userId), log, 'could not record going offline');
     });
 
     ready.then(
@@ -200,27 +231,13 @@ export class Gateway {
         if (!socket.connected) return;
         counted = true;
         // Presence is a nicety: if it cannot be recorded (Redis away), the socket still works.
-        this.track(
-          (async () => {
-            if (await this.deps.presence.connect(userId, socket.id)) {
-              await this.broadcastPresence({ userId, online: true, lastSeenAt: null });
-            }
-          })(),
-          log,
-          'could not record coming online',
-        );
+        this.track(this.presence.connected(userId), log, 'could not record coming online');
       },
       (error: unknown) => {
         log.error({ err: error }, 'could not subscribe socket to its rooms');
         socket.disconnect(true);
       },
     );
-  }
-
-  /** A user is gone from every node: leave the match line, tell the people who share rooms. */
-  async userWentOffline(userId: string, lastSeenAt: number): Promise<void> {
-    await this.deps.chat.cancelMatch(userId);
-    await this.broadcastPresence({ userId, online: false, lastSeenAt });
   }
 
   private async subscribe(socket: ParleySocket): Promise<void> {

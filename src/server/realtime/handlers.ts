@@ -117,6 +117,9 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
     // A socket that closed while its subscription was pending must not act any more (it
     // would, say, wait in the match queue with nobody there).
     if (!socket.connected) throw new DomainError('unavailable', 'the connection is closed');
+    if (!ctx.gateway.acceptingEvents) {
+      throw new DomainError('unavailable', 'the server is shutting down, try again shortly');
+    }
     if (socket.data.session.expiresAt <= Date.now()) throw new DomainError('unauthorized', 'session expired');
     const schema = requestSchemas[event] as unknown as z.ZodType<RequestPayload<E>>;
     const parsed = schema.safeParse(args[0]);

@@ -186,11 +186,15 @@ export class ChatService {
     });
   }
 
-  /** Leaves every code and match room; called when a user has been offline past the grace period. */
-  async leaveEphemeralRooms(userId: string): Promise<Outcome<undefined>> {
+  /**
+   * Leaves every code and match room; called when a user has been offline past the grace
+   * period. Does nothing if they were seen since `notSeenSince` (they came back meanwhile).
+   */
+  async leaveEphemeralRooms(userId: string, notSeenSince: number): Promise<Outcome<undefined>> {
     return this.deps.writes.run(async (trx) => {
       const user = await repo.findUserById(trx, userId);
-      if (!user) return outcome(undefined);
+      if (!user || (user.last_seen_at !== null && user.last_seen_at >= notSeenSince))
+        return outcome(undefined);
       const effects: Effect[] = [];
       for (const row of await repo.roomsOfUser(trx, userId)) {
         if (!isEphemeral(row.kind)) continue;
@@ -528,6 +532,12 @@ export class ChatService {
       trx.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute(),
     );
     return at;
+  }
+
+  /** When each of these users was last seen online, as recorded. */
+  async lastSeenOf(userIds: readonly string[]): Promise<Map<string, number | null>> {
+    const rows = await repo.findUsersByIds(this.db, [...userIds]);
+    return new Map(rows.map((row) => [row.id, row.last_seen_at]));
   }
 
   // -------------------------------------------------------------------------------------------

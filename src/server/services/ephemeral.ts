@@ -58,11 +58,19 @@ export class EphemeralRooms {
       if (now - this.startedAt < this.deps.graceMs) return;
       if (this.deps.acquireLock && !(await this.deps.acquireLock('ephemeral-sweep', this.intervalMs))) return;
       await this.chat.deleteEmptyEphemeralRooms();
-      const absent = await repo.ephemeralMembersNotSeenSince(this.deps.db, now - this.deps.graceMs);
+      const { presence } = this.deps;
+      // Ending rooms cannot be undone: not on the word of a presence that is being rebuilt
+      // (a Redis that restarted and lost it, or cannot be reached).
+      if (!presence.isSettled()) return;
+      const cutoff = now - this.deps.graceMs;
+      const absent = await repo.ephemeralMembersNotSeenSince(this.deps.db, cutoff);
       if (absent.length === 0) return;
-      const online = await this.deps.presence.onlineAmong(absent);
+      const online = await presence.onlineAmong(absent);
       for (const userId of absent) {
-        if (!online.has(userId)) await this.chat.leaveEphemeralRooms(userId);
+        if (online.has(userId)) continue;
+        // Checked again just before acting, and the last-seen once more inside the write.
+        if (!presence.isSettled() || (await presence.onlineAmong([userId])).has(userId)) continue;
+        await this.chat.leaveEphemeralRooms(userId, cutoff);
       }
     } catch (error) {
       this.deps.logger.error({ err: error }, 'could not end the ephemeral rooms of absent users');

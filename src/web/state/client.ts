@@ -92,6 +92,7 @@ export class ChatClient {
   private syncQueued = false;
   private flushing = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** Reads waiting to be sent, per room: how far the user has seen, and the timer. */
   private readonly pendingReads = new Map<string, { seq: number; timer: ReturnType<typeof setTimeout> }>();
   private noticeId = 0;
@@ -170,6 +171,7 @@ export class ChatClient {
 
   stop(): void {
     clearTimeout(this.flushTimer);
+    clearTimeout(this.reconnectTimer);
     for (const { timer } of this.pendingReads.values()) clearTimeout(timer);
     this.socket.disconnect();
   }
@@ -190,6 +192,17 @@ export class ChatClient {
         return;
       }
       this.update(() => ({ connection: 'reconnecting' }));
+      // Refused by the server at the handshake (throttled, or its database away): Socket.IO
+      // does not retry those by itself. Try again when the server says, or in a few seconds.
+      if (!socket.active) {
+        const hint = (error as Error & { data?: { retryAfterMs?: unknown } }).data?.retryAfterMs;
+        const delay = typeof hint === 'number' ? hint : 2_000;
+        clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = setTimeout(
+          () => socket.connect(),
+          Math.min(30_000, Math.max(1_000, delay)) + Math.random() * 1_000,
+        );
+      }
     });
     for (const type of LOG_EVENT_TYPES) {
       socket.on(type, ((event: LogEvent) => this.receive(event)) as never);
