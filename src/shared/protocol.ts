@@ -47,6 +47,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** With `rate_limited`: how long to wait before trying again. */
+  retryAfterMs?: number;
 }
 
 /** Every client → server event is acknowledged with one of these. */

@@ -54,6 +54,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
         DATA_DIR: tempDir(),
         EPHEMERAL_GRACE_MS: String(GRACE_MS),
         PRESENCE_TTL_MS: String(PRESENCE_TTL_MS),
+        PRESENCE_GRACE_MS: '300',
       };
       // One after another: the first migrates and seeds, the others find it done.
       for (const name of ['node-a', 'node-b', 'node-c']) await startNode(name);

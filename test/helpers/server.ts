@@ -62,5 +62,7 @@ export const relaxedLimits: ParleyOptions['rateRules'] = Object.fromEntries(
     'signup',
     'handshake',
     'handshakeAddress',
+    'read',
+    'readMark',
   ].map((rule) => [rule, { burst: 10_000, perSecond: 10_000 }]),
 );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../src/shared/protocol.js';
+import { SYNC_PAGE_MAX_BYTES } from '../../src/server/services/history.js';
+import { LIMITS, type LogEvent } from '../../src/shared/protocol.js';
 import {
   call,
   channelId,
@@ -54,6 +55,31 @@ async function storedMessageIds(url: string, token: string, roomId: string): Pro
 }
 
 describe('resync', () => {
+  it('keeps a sync page of long messages under its byte budget, and pages through all of them', async () => {
+    const server = await startTestServer({}, { rateRules: relaxedLimits });
+    try {
+      const alice = await signedIn(server.url);
+      const { room } = await ok(alice.socket, 'room:create', { kind: 'group', name: 'long lines' });
+      const text = 'x'.repeat(LIMITS.messageTextMax);
+      await Promise.all(
+        Array.from({ length: 400 }, (_, i) =>
+          send(alice.socket, room.id, `${i}${text}`.slice(0, LIMITS.messageTextMax)),
+        ),
+      );
+      const first = await ok(alice.socket, 'sync', { cursors: { [room.id]: 0 } });
+      // 400 entries of 4000 characters: far past the budget for one page of 500.
+      expect(first.more).toBe(true);
+      expect(first.events.length).toBeLessThan(400);
+      expect(JSON.stringify(first).length).toBeLessThanOrEqual(SYNC_PAGE_MAX_BYTES);
+      const { events, pages } = await syncAll(alice.socket, { [room.id]: 0 });
+      expect(pages).toBeGreaterThan(3);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+      expect(events.filter((e) => e.type === 'message:new')).toHaveLength(400);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('replays exactly the missed events, in order, across several pages', async () => {
     const server = await startTestServer({}, { rateRules: relaxedLimits });
     try {

@@ -29,6 +29,14 @@ export const DEFAULT_RATE_RULES = {
   upload: { burst: 20, perSecond: 0.5 },
   /** User search and other lookups, per user. */
   lookup: { burst: 20, perSecond: 5 },
+  /**
+   * Reads, per user: sync pages, room and channel lists, member lists, history pages. A
+   * reconnect after a long absence is a few dozen (a sync page holds 500 entries); a flood is
+   * refused.
+   */
+  read: { burst: 30, perSecond: 5 },
+  /** Read positions (`room:read`), per user: one per burst of messages seen. */
+  readMark: { burst: 60, perSecond: 10 },
   /** Failed logins, per account. */
   loginAccount: { burst: 5, perSecond: 1 / 60 },
   /** Login attempts, per address. */

@@ -33,7 +33,18 @@ interface Caller {
   socket: ParleySocket;
   user: ParleySocket['data']['session']['user'];
   ctx: HandlerContext;
+  /** Reads this socket has in progress (see MAX_READS_IN_FLIGHT). */
+  readsInFlight: number;
 }
+
+/**
+ * Requests that only read, and may read a lot. A socket may have this many of them in
+ * progress; more are refused at once instead of queueing work and answers in memory — a
+ * client that does not wait for its answers is flooding, and the web client never has more
+ * than one or two.
+ */
+const READS = new Set<RequestEvent>(['sync', 'rooms:list', 'channels:list', 'room:members', 'users:search']);
+const MAX_READS_IN_FLIGHT = 4;
 
 type Handlers = {
   [E in RequestEvent]: (caller: Caller, payload: RequestPayload<E>) => Promise<ResponsePayloads[E]>;
@@ -90,7 +101,7 @@ const HANDLERS: Handlers = {
 };
 
 export function registerHandlers(socket: ParleySocket, ctx: HandlerContext): void {
-  const caller: Caller = { socket, user: socket.data.session.user, ctx };
+  const caller: Caller = { socket, user: socket.data.session.user, ctx, readsInFlight: 0 };
   socket.onAny((event: string, ...args: unknown[]) => {
     // Unknown events are ignored: nothing to validate them against, nothing to answer.
     if (Object.hasOwn(HANDLERS, event)) void dispatch(caller, event as RequestEvent, args);
@@ -112,7 +123,12 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
   const started = performance.now();
   const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: Ack) => void) : undefined;
   let response: Ack<ResponsePayloads[E]>;
+  const isRead = READS.has(event);
+  if (isRead) caller.readsInFlight++;
   try {
+    if (isRead && caller.readsInFlight > MAX_READS_IN_FLIGHT) {
+      throw new DomainError('rate_limited', 'too many requests at once: wait for the answers', 1_000);
+    }
     await ctx.ready;
     // A socket that closed while its subscription was pending must not act any more (it
     // would, say, wait in the match queue with nobody there).
@@ -131,6 +147,8 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
     response = { ok: true, ...(await handler(caller, parsed.data)) } as Ack<ResponsePayloads[E]>;
   } catch (error) {
     response = { ok: false, error: errorBody(error, ctx.log, event) };
+  } finally {
+    if (isRead) caller.readsInFlight--;
   }
   // A write is committed by now; its effects go out on the next turn, after this ack.
   ack?.(response);
@@ -149,6 +167,6 @@ function describeIssues(error: z.ZodError): string {
 }
 
 function errorBody(error: unknown, log: Logger, event: string): ErrorBody {
-  const { code, message } = mapError(error, log, { event });
-  return { code, message };
+  const { code, message, retryAfterMs } = mapError(error, log, { event });
+  return retryAfterMs ? { code, message, retryAfterMs } : { code, message };
 }

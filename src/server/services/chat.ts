@@ -71,7 +71,8 @@ export class ChatService {
   // Listing
   // -------------------------------------------------------------------------------------------
 
-  listMyRooms(userId: string): Promise<MyRoom[]> {
+  async listMyRooms(userId: string): Promise<MyRoom[]> {
+    await this.enforceRead(userId);
     return myRooms(this.db, userId);
   }
 
@@ -107,6 +108,7 @@ export class ChatService {
   }
 
   async listChannels(userId: string): Promise<(Room & { joined: boolean })[]> {
+    await this.enforceRead(userId);
     const [channels, mine] = [await repo.listChannels(this.db), new Set(await this.roomIdsOf(userId))];
     const counts = await repo.countMembersByRoom(
       this.db,
@@ -119,6 +121,7 @@ export class ChatService {
   }
 
   async members(userId: string, roomId: string): Promise<Member[]> {
+    await this.enforceRead(userId);
     await this.readableRoom(this.db, roomId, userId);
     const rows = await repo.listMembers(this.db, roomId);
     const online = await this.deps.presence.onlineAmong(rows.map((r) => r.id));
@@ -517,6 +520,7 @@ export class ChatService {
   }
 
   async markRead(userId: string, roomId: string, seq: number): Promise<number> {
+    await enforce(this.deps.limiter, 'readMark', userId, 'you are marking messages read too fast');
     return this.deps.writes.run(async (trx) => {
       const room = await this.readableRoom(trx, roomId, userId);
       const upTo = Math.min(seq, room.lastSeq);
@@ -543,6 +547,11 @@ export class ChatService {
   // -------------------------------------------------------------------------------------------
   // Building blocks
   // -------------------------------------------------------------------------------------------
+
+  /** Reads are limited like writes: one user's flood of them must not slow everyone. */
+  private enforceRead(userId: string): Promise<void> {
+    return enforce(this.deps.limiter, 'read', userId, 'you are reading too fast, slow down');
+  }
 
   private async readableRoom(db: Executor, roomId: string, userId: string): Promise<RoomRecord> {
     const row = await repo.findRoom(db, roomId);

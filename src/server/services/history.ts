@@ -2,9 +2,26 @@ import type { Kysely } from 'kysely';
 import type { HistoryPage, LogEvent, SyncResult } from '../../shared/protocol.js';
 import { LIMITS } from '../../shared/protocol.js';
 import { notFound } from '../domain/errors.js';
+import { enforce, type RateLimiter } from '../domain/rate-limit.js';
 import * as repo from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
 import { toRoom } from './views.js';
+
+/** What one sync page may hold, roughly, in bytes of JSON. */
+export const SYNC_PAGE_MAX_BYTES = 1_000_000;
+
+/** An upper estimate of an event's JSON size, without serialising it. */
+export function approximateSize(event: LogEvent): number {
+  const message = 'message' in event ? event.message : undefined;
+  const reactions = 'reactions' in event ? event.reactions : (message?.reactions ?? []);
+  return (
+    300 +
+    // Text takes at most 3 bytes per UTF-16 unit in UTF-8.
+    (message ? message.text.length * 3 + (message.reply?.text.length ?? 0) * 3 : 0) +
+    (message?.attachments?.length ?? 0) * 400 +
+    reactions.reduce((sum, r) => sum + 40 + r.userIds.length * 40, 0)
+  );
+}
 
 /**
  * Reading the past: message history pages for scrolling back, and the log replay that brings
@@ -12,7 +29,10 @@ import { toRoom } from './views.js';
  * already been (or is about to be) broadcast.
  */
 export class HistoryService {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly limiter: RateLimiter,
+  ) {}
 
   async history(
     userId: string,
@@ -20,6 +40,7 @@ export class HistoryService {
     before: number | undefined,
     limit: number,
   ): Promise<HistoryPage> {
+    await enforce(this.limiter, 'read', userId, 'you are reading too fast, slow down');
     // Read first: every change up to this seq is committed, so the page below includes it.
     const lastSeq = await repo.lastSeqForMember(this.db, roomId, userId);
     if (lastSeq === undefined) throw notFound('room not found');
@@ -38,11 +59,14 @@ export class HistoryService {
     userId: string,
     cursors: Record<string, number>,
     pageSize: number = LIMITS.syncPageSize,
+    maxBytes: number = SYNC_PAGE_MAX_BYTES,
   ): Promise<SyncResult> {
+    await enforce(this.limiter, 'read', userId, 'you are reading too fast, slow down');
     const lastSeqs = await repo.lastSeqsOfUser(this.db, userId);
     const events: LogEvent[] = [];
     const gone: string[] = [];
     let more = false;
+    let bytes = 0;
     for (const roomId of Object.keys(cursors).sort()) {
       const lastSeq = lastSeqs.get(roomId);
       if (lastSeq === undefined) {
@@ -56,8 +80,18 @@ export class HistoryService {
       if (more || lastSeq <= cursor) continue;
       const budget = pageSize - events.length;
       const rows = await repo.logAfter(this.db, roomId, cursor, budget);
-      events.push(...(await this.buildEvents(rows)));
       if (rows.length === budget) more = true;
+      // A page of long messages with many attachments must not take megabytes of memory:
+      // past the byte budget the page ends (after at least one event), and the client's next
+      // call, from the cursor it reached, gets the rest.
+      for (const event of await this.buildEvents(rows)) {
+        bytes += approximateSize(event);
+        if (bytes > maxBytes && events.length > 0) {
+          more = true;
+          break;
+        }
+        events.push(event);
+      }
     }
     return { events, more, gone };
   }

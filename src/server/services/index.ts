@@ -45,7 +45,7 @@ export async function createServices(options: ServicesOptions) {
     },
   });
   const chat = new ChatService({ db, writes, limiter, matchQueue, presence, now });
-  const history = new HistoryService(db);
+  const history = new HistoryService(db, limiter);
   const general = await repo.findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
   const auth = new AuthService({
     db,
