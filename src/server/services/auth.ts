@@ -4,7 +4,12 @@ import type { Kysely } from 'kysely';
 import type { PublicUser } from '../../shared/protocol.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
-import { normaliseUsername, usernameKey, validatePassword } from '../domain/usernames.js';
+import {
+  type NormalisedUsername,
+  normaliseUsername,
+  usernameKeys,
+  validatePassword,
+} from '../domain/usernames.js';
 import { isUniqueViolation } from '../store/errors.js';
 import * as repo from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
@@ -76,10 +81,14 @@ export class AuthService {
     address: string,
   ): Promise<{ session: Session; token: string }> {
     await enforce(this.deps.limiter, 'loginAddress', address, 'too many login attempts, try again later');
-    const key = usernameKey(username.normalize('NFKC').trim());
+    const name = usernameKeys(username);
+    const user = await repo.findUserByName(this.deps.db, name);
+    // Throttled by the account the name leads to, however it was spelt; a name that leads
+    // nowhere gets a bucket of its own, so a wrong username is throttled like a wrong password.
+    const account = user?.id ?? `name:${name.skeleton}`;
     // Spend the account's token before checking the password, so parallel guesses cannot all
     // slip past the limit; a successful login gets its token back.
-    const attempt = await this.deps.limiter.take('loginAccount', key);
+    const attempt = await this.deps.limiter.take('loginAccount', account);
     if (!attempt.allowed) {
       throw new DomainError(
         'rate_limited',
@@ -87,12 +96,11 @@ export class AuthService {
         attempt.retryAfterMs,
       );
     }
-    const user = await repo.findUserByKey(this.deps.db, key);
     const valid = user?.password_hash
       ? await verify(user.password_hash, password)
       : await verify(await this.decoyHash, password).then(() => false);
     if (!user || !valid) throw new DomainError('unauthorized', INVALID_LOGIN);
-    await this.deps.limiter.refund('loginAccount', key);
+    await this.deps.limiter.refund('loginAccount', account);
     return this.startSession(repo.toPublicUser(user));
   }
 
@@ -145,13 +153,14 @@ export class AuthService {
   }
 
   private async createUser(
-    name: { display: string; key: string },
+    name: NormalisedUsername,
     passwordHash: string | null,
   ): Promise<{ session: Session; token: string }> {
     const user = {
       id: randomUUID(),
       username: name.display,
       username_key: name.key,
+      username_skeleton: name.skeleton,
       password_hash: passwordHash,
       is_guest: passwordHash ? 0 : 1,
       created_at: this.deps.now(),
@@ -159,7 +168,7 @@ export class AuthService {
     };
     try {
       await this.deps.writes.run(async (trx) => {
-        if (await repo.findUserByKey(trx, name.key)) throw nameTaken();
+        if (await repo.findUserByName(trx, name)) throw nameTaken();
         await repo.insertUser(trx, user);
       });
     } catch (error) {

@@ -33,7 +33,7 @@ import {
   normaliseRoomName,
   type RoomRecord,
 } from '../domain/rooms.js';
-import { usernameKey } from '../domain/usernames.js';
+import { usernameKeys } from '../domain/usernames.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Executor } from '../store/repository.js';
 import * as repo from '../store/repository.js';
@@ -132,8 +132,8 @@ export class ChatService {
 
   async searchUsers(userId: string, query: string) {
     await enforce(this.deps.limiter, 'lookup', userId);
-    const prefix = usernameKey(query);
-    if (!prefix) return [];
+    const prefix = usernameKeys(query);
+    if (!prefix.key) return [];
     const rows = (await repo.searchUsers(this.db, prefix, LIMITS.userSearchMax + 1))
       .filter((row) => row.id !== userId)
       .slice(0, LIMITS.userSearchMax);
