@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
+import { csrfPlugin } from './http/csrf.js';
 import { registerProblemHandler } from './http/problems.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
@@ -132,6 +133,8 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandler(app);
+  // First, so a forged request is refused before anything reads its cookie or its body.
+  await app.register(csrfPlugin, { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

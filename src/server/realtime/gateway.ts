@@ -5,16 +5,15 @@ import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, PresenceEvent, ServerToClientEvents } from '../../shared/protocol.js';
 import type { Presence } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
+import { isOriginAllowed } from '../http/origin.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
 import type { Metrics } from '../metrics.js';
 import type { AuthService, Session } from '../services/auth.js';
 import type { ChatService } from '../services/chat.js';
 import type { Effect } from '../services/effects.js';
-
 import type { HistoryService } from '../services/history.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
 import { registerHandlers } from './handlers.js';
-import { isOriginAllowed } from './origin.js';
 import { coalesceWrites } from './write-coalescing.js';
 
 export interface SocketData {
