@@ -16,6 +16,7 @@ import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
 import { csrfPlugin } from './http/csrf.js';
+import { metricsRoute, startMetricsListener } from './http/metrics.js';
 import { registerProblemHandler } from './http/problems.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
@@ -46,6 +47,8 @@ export interface Parley {
   nodeId: string;
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
   url: string;
+  /** The metrics listener's base URL, when METRICS_PORT gives them one of their own. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -165,8 +168,11 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       await cluster?.ping();
     },
     publicConfig: { uploadMaxBytes: config.uploadMaxBytes },
-    metrics: metrics.registry,
   });
+  // On the main port only behind a token, and only when they have no listener of their own.
+  if (config.metricsToken && config.metricsPort === undefined) {
+    await app.register(metricsRoute, { registry: metrics.registry, token: config.metricsToken });
+  }
   await app.register(authRoutes, {
     auth,
     sessionTtlMs: config.sessionTtlMs,
@@ -222,6 +228,16 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     for (const userId of userIds) await liveGateway.userWentOffline(userId, await chat.markSeen(userId));
   };
 
+  // Before the main port, so a metrics port that is taken stops the start before any traffic.
+  const metricsListener =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsListener({
+          registry: metrics.registry,
+          token: config.metricsToken,
+          port: config.metricsPort,
+          host: config.metricsHost,
+        });
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
   const timers: NodeJS.Timeout[] = [
@@ -249,8 +265,16 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   }
   for (const timer of timers) timer.unref();
   ready = true;
+  const metricsAt = metricsListener?.url ?? (config.metricsToken ? `${url}/metrics (bearer token)` : 'off');
   logger.info(
-    { url, nodeId, database: database.dialect, location: database.location, cluster: Boolean(cluster) },
+    {
+      url,
+      nodeId,
+      database: database.dialect,
+      location: database.location,
+      cluster: Boolean(cluster),
+      metrics: metricsAt,
+    },
     'parley is listening',
   );
 
@@ -269,6 +293,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         await announceOffline(await cluster.stop()).catch(() => {});
       }
       await app.close();
+      await metricsListener?.close();
       await cluster?.disconnect();
       await database.close();
       logger.info('parley stopped');
@@ -276,7 +301,15 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     return closing;
   };
 
-  return { app, gateway: liveGateway, database, nodeId, url: baseUrl(app), close };
+  return {
+    app,
+    gateway: liveGateway,
+    database,
+    nodeId,
+    url: baseUrl(app),
+    metricsUrl: metricsListener?.url,
+    close,
+  };
 }
 
 function baseUrl(app: FastifyInstance): string {
