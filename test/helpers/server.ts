@@ -56,6 +56,7 @@ export const relaxedLimits: ParleyOptions['rateRules'] = Object.fromEntries(
     'typing',
     'lookup',
     'loginAccount',
+    'loginAccountFromAddress',
     'loginAddress',
     'signup',
   ].map((rule) => [rule, { burst: 10_000, perSecond: 10_000 }]),

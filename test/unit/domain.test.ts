@@ -9,7 +9,7 @@ import {
   replyExcerpt,
 } from '../../src/server/domain/messages.js';
 import { MemoryPresence } from '../../src/server/domain/presence.js';
-import { MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
+import { addressBucket, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import {
   afterMemberLeft,
   assertCanDelete,
@@ -125,6 +125,19 @@ describe('usernames', () => {
         bad,
       ).toBe('bad_request');
     }
+  });
+});
+
+describe('address buckets', () => {
+  it('keeps IPv4 addresses and groups IPv6 ones by their /64', () => {
+    expect(addressBucket('203.0.113.5')).toBe('203.0.113.5');
+    expect(addressBucket('::ffff:203.0.113.5')).toBe('203.0.113.5');
+    expect(addressBucket('2001:db8:1:2::10')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:0db8:0001:0002:ffff:0:0:99')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:DB8:1:2::1%eth0')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('2001:db8:1:3::10')).not.toBe(addressBucket('2001:db8:1:2::10'));
+    expect(addressBucket('unknown')).toBe('unknown');
   });
 });
 

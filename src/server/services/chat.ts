@@ -16,7 +16,7 @@ import { badRequest, conflict, DomainError, notFound } from '../domain/errors.js
 import type { MatchQueue } from '../domain/matchmaker.js';
 import { cleanMessageText, normaliseEmoji, replyExcerpt } from '../domain/messages.js';
 import type { Presence } from '../domain/presence.js';
-import { enforce, type RateLimiter } from '../domain/rate-limit.js';
+import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
   afterMemberLeft,
   assertCanDelete,
@@ -161,7 +161,7 @@ export class ChatService {
   async joinByCode(user: PublicUser, rawCode: string, address: string): Promise<Outcome<MyRoom>> {
     const message = 'too many code attempts, try again later';
     await enforce(this.deps.limiter, 'codeGuess', `user:${user.id}`, message);
-    await enforce(this.deps.limiter, 'codeGuess', `address:${address}`, message);
+    await enforce(this.deps.limiter, 'codeGuess', `address:${addressBucket(address)}`, message);
     const code = normaliseCode(rawCode);
     if (!code) throw notFound('no room has that code');
     return this.deps.writes.run(async (trx) => {
