@@ -22,6 +22,7 @@ import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { APP_CSP_DIRECTIVES, cspHeader, securityHeaders } from './http/security-headers.js';
 import { sessionPlugin } from './http/session.js';
 import { Metrics } from './metrics.js';
 import { Gateway } from './realtime/gateway.js';
@@ -138,6 +139,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   registerProblemHandler(app);
   // First, so a forged request is refused before anything reads its cookie or its body.
   await app.register(csrfPlugin, { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy });
+  await app.register(securityHeaders);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -157,7 +159,17 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    // Swagger UI's page: its scripts are files too, but it adds <style> elements as it renders
+    // and its icons are data: URIs. The page shows only our own OpenAPI document, never user
+    // content, so inline styles there cannot carry anyone's injection; scripts stay 'self'.
+    staticCSP: {
+      ...cspHeader(APP_CSP_DIRECTIVES),
+      'style-src': "'self' 'unsafe-inline'",
+      'img-src': "'self' data:",
+    },
+  });
   await app.register(sessionPlugin, { auth });
 
   let ready = false;
