@@ -137,9 +137,10 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandler(app);
-  // First, so a forged request is refused before anything reads its cookie or its body.
-  await app.register(csrfPlugin, { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy });
+  // Headers first, so every answer carries them, refusals included; then the CSRF check, so a
+  // forged request is refused before anything reads its cookie or its body.
   await app.register(securityHeaders);
+  await app.register(csrfPlugin, { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -249,6 +250,14 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
           token: config.metricsToken,
           port: config.metricsPort,
           host: config.metricsHost,
+        }).catch(async (error: unknown) => {
+          await writes.close();
+          await liveGateway.close();
+          await app.close();
+          await cluster?.stop();
+          await cluster?.disconnect();
+          await database.close();
+          throw error;
         });
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();

@@ -73,6 +73,13 @@ describe('security headers', () => {
     const missing = await fetch(`${server.url}/no/such/page`);
     expect(missing.status).toBe(404);
     expectAppPolicy(missing.headers);
+    const forged = await postJson(
+      `${server.url}/api/auth/guest`,
+      { username: 'x' },
+      { origin: 'https://evil.example' },
+    );
+    expect(forged.status).toBe(403);
+    expectAppPolicy(forged.headers);
   });
 
   it('keeps the sandboxing policy on uploads', async () => {

@@ -99,6 +99,13 @@ describe('with METRICS_PORT', () => {
     expect((await fetch(`${metricsUrl}/metrics`, { method: 'POST' })).status).toBe(404);
   });
 
+  it('stops the start, naming the variables, when the metrics port is taken', async () => {
+    const taken = Number(new URL(server.parley.metricsUrl!).port);
+    await expect(startTestServer({ metricsPort: taken })).rejects.toThrow(
+      /METRICS_PORT\/METRICS_HOST.*EADDRINUSE/,
+    );
+  });
+
   it('asks for the token there too when one is set', async () => {
     const metricsUrl = guarded.parley.metricsUrl!;
     expect((await scrape(metricsUrl)).status).toBe(401);

@@ -67,9 +67,13 @@ export async function startMetricsListener(
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: Error) =>
+      reject(
+        new Error(`METRICS_PORT/METRICS_HOST: cannot listen on ${opts.host}:${opts.port} (${error.message})`),
+      );
+    server.once('error', fail);
     server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
