@@ -75,7 +75,9 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': 'http://127.0.0.1:3000',
+      // The Host the browser used goes through unchanged: the server's same-origin checks
+      // (sockets, and CSRF on /api) compare the Origin with it.
+      '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false },
       '/socket.io': { target: 'http://127.0.0.1:3000', ws: true },
     },
   },

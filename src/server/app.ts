@@ -15,11 +15,14 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
+import { csrfPlugin } from './http/csrf.js';
+import { metricsRoute, startMetricsListener } from './http/metrics.js';
 import { registerProblemHandler } from './http/problems.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { APP_CSP_DIRECTIVES, cspHeader, securityHeaders } from './http/security-headers.js';
 import { sessionPlugin } from './http/session.js';
 import { Metrics } from './metrics.js';
 import { Gateway } from './realtime/gateway.js';
@@ -45,6 +48,8 @@ export interface Parley {
   nodeId: string;
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
   url: string;
+  /** The metrics listener's base URL, when METRICS_PORT gives them one of their own. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -136,6 +141,10 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandler(app);
+  // Headers first, so every answer carries them, refusals included; then the CSRF check, so a
+  // forged request is refused before anything reads its cookie or its body.
+  await app.register(securityHeaders);
+  await app.register(csrfPlugin, { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -155,7 +164,17 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    // Swagger UI's page: its scripts are files too, but it adds <style> elements as it renders
+    // and its icons are data: URIs. The page shows only our own OpenAPI document, never user
+    // content, so inline styles there cannot carry anyone's injection; scripts stay 'self'.
+    staticCSP: {
+      ...cspHeader(APP_CSP_DIRECTIVES),
+      'style-src': "'self' 'unsafe-inline'",
+      'img-src': "'self' data:",
+    },
+  });
   await app.register(sessionPlugin, { auth });
 
   let ready = false;
@@ -166,8 +185,11 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       await cluster?.ping();
     },
     publicConfig: { uploadMaxBytes: config.uploadMaxBytes },
-    metrics: metrics.registry,
   });
+  // On the main port only behind a token, and only when they have no listener of their own.
+  if (config.metricsToken && config.metricsPort === undefined) {
+    await app.register(metricsRoute, { registry: metrics.registry, token: config.metricsToken });
+  }
   await app.register(authRoutes, {
     auth,
     sessionTtlMs: config.sessionTtlMs,
@@ -219,6 +241,24 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     logger,
   });
 
+  // Before the main port, so a metrics port that is taken stops the start before any traffic.
+  const metricsListener =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsListener({
+          registry: metrics.registry,
+          token: config.metricsToken,
+          port: config.metricsPort,
+          host: config.metricsHost,
+        }).catch(async (error: unknown) => {
+          await writes.close();
+          await liveGateway.close();
+          await app.close();
+          await cluster?.leave().catch(() => {});
+          await cluster?.disconnect();
+          await database.close();
+          throw error;
+        });
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
   const timers: NodeJS.Timeout[] = [
@@ -232,8 +272,16 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   ];
   for (const timer of timers) timer.unref();
   ready = true;
+  const metricsAt = metricsListener?.url ?? (config.metricsToken ? `${url}/metrics (bearer token)` : 'off');
   logger.info(
-    { url, nodeId, database: database.dialect, location: database.location, cluster: Boolean(cluster) },
+    {
+      url,
+      nodeId,
+      database: database.dialect,
+      location: database.location,
+      cluster: Boolean(cluster),
+      metrics: metricsAt,
+    },
     'parley is listening',
   );
 
@@ -255,6 +303,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         ?.leave()
         .catch((error: unknown) => logger.warn({ err: error }, 'could not leave the cluster'));
       await app.close();
+      await metricsListener?.close();
       await cluster?.disconnect();
       await database.close();
       logger.info('parley stopped');
@@ -262,7 +311,15 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     return closing;
   };
 
-  return { app, gateway: liveGateway, database, nodeId, url: baseUrl(app), close };
+  return {
+    app,
+    gateway: liveGateway,
+    database,
+    nodeId,
+    url: baseUrl(app),
+    metricsUrl: metricsListener?.url,
+    close,
+  };
 }
 
 function baseUrl(app: FastifyInstance): string {

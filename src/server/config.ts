@@ -32,52 +32,71 @@ const originList = z
     ),
   );
 
-export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, or unset for SQLite')
-    .optional(),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-  ALLOWED_ORIGINS: originList.default([]),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
-  TRUST_PROXY: booleanFromString.default(false),
-  EPHEMERAL_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
-  SESSION_TTL_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 365)
-    .default(24 * 30),
-  GUEST_SESSION_TTL_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 365)
-    .default(24),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-  NODE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only')
-    .optional(),
-  PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(15_000),
-  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
-  UPLOAD_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(1024 * 1024 * 1024)
-    .default(8 * 1024 * 1024),
-  UPLOAD_DAILY_QUOTA_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(500 * 1024 * 1024),
-});
+export const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, or unset for SQLite')
+      .optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    ALLOWED_ORIGINS: originList.default([]),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    TRUST_PROXY: booleanFromString.default(false),
+    EPHEMERAL_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(24 * 30),
+    GUEST_SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(24),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    NODE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only')
+      .optional(),
+    PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(300_000).default(15_000),
+    PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(8 * 1024 * 1024),
+    UPLOAD_DAILY_QUOTA_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(500 * 1024 * 1024),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable ASCII characters, no spaces')
+      .optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).optional(),
+  })
+  .superRefine((c, context) => {
+    if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
+      context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
+    }
+    if (c.METRICS_HOST !== undefined && c.METRICS_PORT === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['METRICS_HOST'],
+        message: 'only applies to the metrics listener: set METRICS_PORT too',
+      });
+    }
+  });
 
 export type EnvConfig = z.infer<typeof configSchema>;
 
@@ -104,6 +123,14 @@ export interface Config {
   presenceTtlMs: number;
   /** How long a user may be without a socket before they are announced offline. */
   presenceGraceMs: number;
+  /**
+   * Where Prometheus metrics are served: on their own listener when `metricsPort` is set, else
+   * at /metrics on the main port when `metricsToken` is set, else nowhere. The token, when
+   * set, is required wherever they are served.
+   */
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  metricsHost: string;
 }
 
 export class ConfigError extends Error {
@@ -142,5 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     nodeId: c.NODE_ID,
     presenceTtlMs: c.PRESENCE_TTL_MS,
     presenceGraceMs: c.PRESENCE_GRACE_MS,
+    metricsToken: c.METRICS_TOKEN,
+    metricsPort: c.METRICS_PORT,
+    metricsHost: c.METRICS_HOST ?? '127.0.0.1',
   };
 }

@@ -29,6 +29,10 @@ import { MemoryStorage } from '../helpers/storage.js';
  */
 const GRACE_MS = 800;
 const PRESENCE_TTL_MS = 1_500;
+// Nodes serve /metrics on their main port only behind this token (METRICS_TOKEN).
+const METRICS_TOKEN = 'cluster-test-metrics-token';
+const metricsOf = async (url: string) =>
+  (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 
 describe.skipIf(!postgresAdminUrl || !redisServerPath)(
   'cluster of Parley nodes on PostgreSQL + Redis',
@@ -55,6 +59,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
         EPHEMERAL_GRACE_MS: String(GRACE_MS),
         PRESENCE_TTL_MS: String(PRESENCE_TTL_MS),
         PRESENCE_GRACE_MS: '300',
+        METRICS_TOKEN,
       };
       // One after another: the first migrates and seeds, the others find it done.
       for (const name of ['node-a', 'node-b', 'node-c']) await startNode(name);
@@ -177,7 +182,8 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
     it('reports the metrics and readiness of each node', async () => {
       for (const url of [a(), b()]) {
         expect((await fetch(`${url}/readyz`)).status).toBe(200);
-        const text = await (await fetch(`${url}/metrics`)).text();
+        expect((await fetch(`${url}/metrics`)).status).toBe(401);
+        const text = await metricsOf(url);
         for (const name of [
           'parley_socket_connections',
           'parley_ack_latency_seconds_bucket',
@@ -272,9 +278,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
         const { roomId, texts, stop } = startStream(list, 'kill-stream');
         await settle(1_200);
         // The balancer put some of these clients on the victim; they must fail over.
-        const onVictim = /parley_socket_connections (\d+)/.exec(
-          await (await fetch(`${victim.url}/metrics`)).text(),
-        );
+        const onVictim = /parley_socket_connections (\d+)/.exec(await metricsOf(victim.url));
         expect(Number(onVictim?.[1])).toBeGreaterThan(0);
         await victim.stop('SIGKILL');
         await settle(2_000);

@@ -14,6 +14,7 @@ import { tempDir } from '../helpers/server.js';
  * than what B and C commit after it — and the others' commits reach A late.
  */
 const SLOW_LINK_MS = Number(process.env.ORDER_TEST_LINK_MS ?? 10);
+const METRICS_TOKEN = 'order-test-metrics-token';
 
 describe.skipIf(!postgresAdminUrl || !redisServerPath)('live order across nodes', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -37,6 +38,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)('live order across nodes'
           REDIS_URL: redisUrl!,
           NODE_ID: name!,
           DATA_DIR: tempDir(),
+          METRICS_TOKEN,
         }),
       );
     }
@@ -95,7 +97,9 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)('live order across nodes'
     // The slow link did reorder arrivals: the nodes put them back in order.
     let held = 0;
     for (const node of nodes) {
-      const text = await (await fetch(`${node.url}/metrics`)).text();
+      const text = await (
+        await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      ).text();
       const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
       held += counter('parley_room_events_held_total');
       console.log(

@@ -1,11 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   allDelivered,
   attachTextFile,
   chromiumPath,
   launchBrowser,
   screenshotPath,
+  watchCsp,
 } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
@@ -23,6 +24,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
   let b: Page;
   const alice = uniqueName('Alice');
   const bob = uniqueName('bob');
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({}, { rateRules: relaxedLimits });
@@ -30,6 +32,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     // Dark is the default theme; headless Chromium otherwise reports a light preference.
     contextA = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     contextB = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    for (const context of [contextA, contextB]) await watchCsp(context, cspViolations);
     a = await contextA.newPage();
     b = await contextB.newPage();
     for (const page of [a, b]) page.setDefaultTimeout(10_000);
@@ -38,6 +41,11 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  // The app must work under its Content-Security-Policy: nothing it does may be blocked.
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
   });
 
   const composer = (page: Page) => page.getByRole('combobox', { name: /^Message / });
@@ -345,6 +353,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
       hasTouch: true,
       colorScheme: 'dark',
     });
+    await watchCsp(phone, cspViolations);
     const page = await phone.newPage();
     await page.goto(server.url);
     await page.getByLabel('Username').fill(uniqueName('phone'));

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   allDelivered,
   attachFile,
@@ -8,6 +8,7 @@ import {
   isInView,
   launchBrowser,
   screenshotPath,
+  watchCsp,
 } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
@@ -24,6 +25,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
   let contextA: BrowserContext;
   let a: Page;
   let b: Page;
+  const cspViolations: string[] = [];
 
   const signIn = async (page: Page) => {
     await page.goto(server.url);
@@ -36,10 +38,13 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     server = await startTestServer({}, { rateRules: relaxedLimits });
     browser = await launchBrowser();
     contextA = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const contextB = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'dark',
+    });
+    for (const context of [contextA, contextB]) await watchCsp(context, cspViolations);
     a = await contextA.newPage();
-    b = await (
-      await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })
-    ).newPage();
+    b = await contextB.newPage();
     for (const page of [a, b]) page.setDefaultTimeout(15_000);
     await signIn(a);
     await signIn(b);
@@ -48,6 +53,11 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  // Previews (blob:), thumbnails, players and downloads must all work under the app's CSP.
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
   });
 
   it('drops an image and a video on the room; the other person sees the thumbnail, opens and plays them', async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /**
@@ -39,6 +39,28 @@ export function launchBrowser(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+}
+
+/**
+ * Collects every Content-Security-Policy violation in a context's pages and frames: the
+ * browser's own console report ("Refused to …") and the securitypolicyviolation event. Suites
+ * assert the list stays empty, so an inline script or a style the policy does not allow fails a
+ * test instead of silently breaking the app for users.
+ */
+export async function watchCsp(context: BrowserContext, violations: string[] = []): Promise<string[]> {
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(
+        `[csp] ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`,
+      );
+    });
+  });
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /\[csp\]|Content Security Policy/.test(message.text())) {
+      violations.push(`${message.location().url}: ${message.text()}`);
+    }
+  });
+  return violations;
 }
 
 export const screenshotDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');

@@ -58,6 +58,7 @@ export const relaxedLimits: ParleyOptions['rateRules'] = Object.fromEntries(
     'typing',
     'lookup',
     'loginAccount',
+    'loginAccountFromAddress',
     'loginAddress',
     'signup',
     'handshake',

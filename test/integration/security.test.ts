@@ -73,6 +73,43 @@ describe('accounts', () => {
     expect(guestTaken.status).toBe(409);
   });
 
+  it('refuses look-alikes that only show before case folding: capital I for l, rn for m', async () => {
+    const tag = uniqueName('x');
+    const taken = async (username: string) => {
+      const guestTry = await postJson(`${server.url}/api/auth/guest`, { username });
+      const registerTry = await postJson(`${server.url}/api/auth/register`, {
+        username,
+        password: 'long enough pw',
+      });
+      return [guestTry.status, registerTry.status, registerTry.body.code];
+    };
+    await register(server.url, `Alice${tag}`);
+    expect(await taken(`AIice${tag}`)).toEqual([409, 409, 'conflict']);
+    expect(await taken(`A1ice${tag}`)).toEqual([409, 409, 'conflict']);
+    await register(server.url, `mallory${tag}`);
+    expect(await taken(`rnallory${tag}`)).toEqual([409, 409, 'conflict']);
+    // The other way round: the look-alike came first.
+    await register(server.url, `rnartin${tag}`);
+    expect(await taken(`martin${tag}`)).toEqual([409, 409, 'conflict']);
+    expect(await taken(`Martin${tag}`)).toEqual([409, 409, 'conflict']);
+    // Names that only share a case-folded I with a look-alike l stay distinct.
+    await register(server.url, `neil${tag}`);
+    expect((await register(server.url, `nell${tag}`)).user.username).toBe(`nell${tag}`);
+  });
+
+  it('logs in by any case or look-alike spelling of the name', async () => {
+    const username = uniqueName('Zoë');
+    const { user } = await register(server.url, username);
+    for (const typed of [username.toUpperCase(), username.replace('ë', 'e'), ` ${username}\u200b `]) {
+      const login = await postJson(`${server.url}/api/auth/login`, {
+        username: typed,
+        password: 'correct horse battery',
+      });
+      expect(login.status, typed).toBe(200);
+      expect(login.body.user.id).toBe(user.id);
+    }
+  });
+
   it('rejects bad names and passwords with clear errors', async () => {
     for (const username of ['a', 'x'.repeat(33), 'has space', '<script>', '-dash']) {
       const res = await postJson(`${server.url}/api/auth/register`, { username, password: 'long enough pw' });

@@ -12,6 +12,10 @@ describe('configuration', () => {
       allowedOrigins: [],
       logLevel: 'info',
       sqliteSynchronous: 'FULL',
+      // Metrics are served nowhere until configured.
+      metricsToken: undefined,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
     });
   });
 
@@ -24,6 +28,9 @@ describe('configuration', () => {
         ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
         TRUST_PROXY: 'true',
         LOG_LEVEL: 'debug',
+        METRICS_TOKEN: 'a-long-enough-metrics-token',
+        METRICS_PORT: '9464',
+        METRICS_HOST: '10.0.0.5',
       },
       '/srv',
     );
@@ -34,6 +41,9 @@ describe('configuration', () => {
       allowedOrigins: ['https://a.example', 'https://b.example:8443'],
       trustProxy: true,
       logLevel: 'debug',
+      metricsToken: 'a-long-enough-metrics-token',
+      metricsPort: 9464,
+      metricsHost: '10.0.0.5',
     });
   });
 
@@ -54,6 +64,23 @@ describe('configuration', () => {
       const message = (error as Error).message;
       for (const name of ['PORT', 'DATABASE_URL', 'ALLOWED_ORIGINS', 'LOG_LEVEL'])
         expect(message).toContain(name);
+    }
+  });
+
+  it.each([
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN', /16 to 256/],
+    [{ METRICS_TOKEN: 'has a space in it, long enough' }, 'METRICS_TOKEN', /no spaces/],
+    [{ METRICS_PORT: 'ninety' }, 'METRICS_PORT', /number/],
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT', /65535/],
+    [{ PORT: '3000', METRICS_PORT: '3000' }, 'METRICS_PORT', /differ from PORT/],
+    [{ METRICS_HOST: '0.0.0.0' }, 'METRICS_HOST', /set METRICS_PORT/],
+  ])('refuses bad metrics settings: %j', (env, name, why) => {
+    expect(() => loadConfig(env, '/')).toThrow(ConfigError);
+    try {
+      loadConfig(env, '/');
+    } catch (error) {
+      const line = (error as Error).message.split('\n').find((l) => l.includes(name));
+      expect(line, (error as Error).message).toMatch(why);
     }
   });
 });

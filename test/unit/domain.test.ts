@@ -9,7 +9,7 @@ import {
   replyExcerpt,
 } from '../../src/server/domain/messages.js';
 import { MemoryPresence } from '../../src/server/domain/presence.js';
-import { MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
+import { addressBucket, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import {
   afterMemberLeft,
   assertCanDelete,
@@ -23,7 +23,12 @@ import {
   normaliseRoomName,
   type RoomRecord,
 } from '../../src/server/domain/rooms.js';
-import { normaliseUsername, usernameKey } from '../../src/server/domain/usernames.js';
+import {
+  normaliseUsername,
+  usernameKey,
+  usernameKeys,
+  usernameSkeleton,
+} from '../../src/server/domain/usernames.js';
 
 const room = (over: Partial<RoomRecord> = {}): RoomRecord => ({
   id: 'r1',
@@ -46,25 +51,93 @@ const codeOf = (fn: () => unknown) => {
 };
 
 describe('usernames', () => {
-  it('folds case, compatibility forms and confusable letters into one key', () => {
-    const key = usernameKey('alice');
-    expect(usernameKey('Alice')).toBe(key);
-    expect(usernameKey('ALICE')).toBe(key);
-    expect(usernameKey('\u0430lice')).toBe(key); // Cyrillic а
-    expect(usernameKey('ａｌｉｃｅ')).toBe(key); // full-width
-    expect(usernameKey('al1ce')).not.toBe(usernameKey('alece'));
-    expect(usernameKey('b0b')).toBe(usernameKey('bob'));
+  // Two names are one when they are equal compared for case, or when they look alike.
+  const sameName = (a: string, b: string) => {
+    const [first, second] = [usernameKeys(a), usernameKeys(b)];
+    return first.key === second.key || first.skeleton === second.skeleton;
+  };
+
+  it.each([
+    ['case', 'alice', ['Alice', 'ALICE', 'aLiCe']],
+    ['Cyrillic letters', 'alice', ['\u0430lice', '\u0410lice', 'ali\u0441e']],
+    ['Greek letters', 'bob', ['b\u03bfb', '\u0392ob']],
+    ['a name all in Cyrillic', 'apple', ['\u0430\u0440\u0440l\u0435']],
+    ['capital I for l', 'Alicexyz', ['AIicexyz', 'ALICEXYZ', 'alicexyz']],
+    ['1 and | for l, 0 for o', 'lollipop', ['1o11ipop', 'l0llip0p', 'LOLLIPOP']],
+    ['rn for m', 'mallory', ['rnallory', 'Mallory', 'MALLORY', 'RNALLORY', 'MaIlory']],
+    ['surrounding spaces', 'alice', [' alice ', '\u00a0alice\u3000']],
+    ['zero-width characters', 'alice', ['al\u200bice', 'a\u200dlice\ufeff', 'ali\u2060ce']],
+    ['bidi controls', 'alice', ['\u202ealice', 'ali\u200fce', 'alice\u2066']],
+    ['full-width forms', 'alice', ['\uff41\uff4c\uff49\uff43\uff45', '\uff21\uff2c\uff29\uff23\uff25']],
+    ['combining marks', 'zoe', ['Zo\u00eb', 'zoe\u0308', 'zo\u0300\u0301e', 'Z\u00d6E']],
+    ['dotted capital I', 'Istanbul', ['\u0130stanbul', 'istanbul']],
+  ])('treats %s as the same name', (_what, name, lookAlikes) => {
+    for (const other of lookAlikes)
+      expect(sameName(name, other), `${name} ~ ${JSON.stringify(other)}`).toBe(true);
+  });
+
+  it('tells apart names that differ to the eye', () => {
+    for (const [a, b] of [
+      ['neil', 'nell'],
+      ['ali', 'all'],
+      ['kai', 'kal'],
+      ['al1ce', 'alece'],
+      ['mallory', 'rnalory'],
+      ['山田', '山口'],
+      ['नमस्ते', 'नमसत'], // Devanagari vowel signs are marks, and letters of the name
+      ['straße', 'strabe'],
+    ]) {
+      expect(sameName(a!, b!), `${a} / ${b}`).toBe(false);
+    }
+  });
+
+  it('compares looks before folding case, and again after', () => {
+    expect(usernameSkeleton('AIice')).toBe(usernameSkeleton('alice'));
+    // The case key alone would let these through; the skeleton alone would not fold ALICE.
+    expect(usernameKey('AIice')).not.toBe(usernameKey('alice'));
+    expect(usernameKey('ALICE')).toBe(usernameKey('alice'));
+    expect(usernameSkeleton('MALLORY')).toBe(usernameSkeleton('rnallory'));
+    expect(usernameSkeleton('b0b')).toBe(usernameSkeleton('bob'));
   });
 
   it('keeps the display form and enforces length and charset', () => {
-    expect(normaliseUsername('  Zoë_99 ')).toEqual({ display: 'Zoë_99', key: usernameKey('Zoë_99') });
+    expect(normaliseUsername('  Zoë_99 ')).toEqual({
+      display: 'Zoë_99',
+      key: usernameKey('Zoë_99'),
+      skeleton: usernameSkeleton('Zoë_99'),
+    });
     expect(normaliseUsername('山田').display).toBe('山田');
-    for (const bad of ['a', 'x'.repeat(33), 'two words', '_lead', 'trail.', '<b>', 'a\u202Eb']) {
+    expect(normaliseUsername('ａｌｉｃｅ').display).toBe('alice');
+    for (const bad of [
+      'a',
+      'x'.repeat(33),
+      'two words',
+      '_lead',
+      'trail.',
+      '<b>',
+      'a\u202Eb',
+      'al\u200bice',
+      'ali\u2066ce',
+      '\u0301alice',
+    ]) {
       expect(
         codeOf(() => normaliseUsername(bad)),
         bad,
       ).toBe('bad_request');
     }
+  });
+});
+
+describe('address buckets', () => {
+  it('keeps IPv4 addresses and groups IPv6 ones by their /64', () => {
+    expect(addressBucket('203.0.113.5')).toBe('203.0.113.5');
+    expect(addressBucket('::ffff:203.0.113.5')).toBe('203.0.113.5');
+    expect(addressBucket('2001:db8:1:2::10')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:0db8:0001:0002:ffff:0:0:99')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:DB8:1:2::1%eth0')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('2001:db8:1:3::10')).not.toBe(addressBucket('2001:db8:1:2::10'));
+    expect(addressBucket('unknown')).toBe('unknown');
   });
 });
 

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { DomainError } from './errors.js';
 
 /**
@@ -37,8 +38,13 @@ export const DEFAULT_RATE_RULES = {
   read: { burst: 30, perSecond: 5 },
   /** Read positions (`room:read`), per user: one per burst of messages seen. */
   readMark: { burst: 60, perSecond: 10 },
-  /** Failed logins, per account. */
-  loginAccount: { burst: 5, perSecond: 1 / 60 },
+  /** Failed logins to one account from one address: what stops a guesser where they are. */
+  loginAccountFromAddress: { burst: 5, perSecond: 1 / 60 },
+  /**
+   * Failed logins to one account from all addresses together: a looser cap on a guesser
+   * spread over many addresses. Exhausting it needs six addresses' worth of failures.
+   */
+  loginAccount: { burst: 30, perSecond: 1 / 20 },
   /** Login attempts, per address. */
   loginAddress: { burst: 30, perSecond: 0.5 },
   /** Registrations and guest sign-ins, per address. */
@@ -134,4 +140,27 @@ export async function enforce(
 ): Promise<void> {
   const decision = await limiter.take(rule, key);
   if (!decision.allowed) throw new DomainError('rate_limited', message, decision.retryAfterMs);
+}
+
+/**
+ * The part of a client address that one party controls, as a bucket key: an IPv4 address as
+ * it is, an IPv6 address by its /64 network. Providers hand out whole /64s, so keyed by full
+ * IPv6 addresses a client could take a fresh bucket for every request.
+ */
+export function addressBucket(address: string): string {
+  const ip = address.replace(/%.*$/, '');
+  const mappedIPv4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mappedIPv4) return mappedIPv4[1]!;
+  if (!isIPv6(ip)) return ip;
+  const [head = '', tail] = ip.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined
+      ? headGroups
+      : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }

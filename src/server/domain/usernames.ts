@@ -1,20 +1,36 @@
-import { remove as removeConfusables } from 'confusables';
 import { LIMITS } from '../../shared/protocol.js';
 import { badRequest } from './errors.js';
+import { skeleton } from './skeleton.js';
 
 /**
- * Usernames are shown as typed (after NFKC normalisation) but compared through a folded key, so
- * `Alice`, `alice` and `Аlice` (Cyrillic А) are the same name. The key maps confusable
- * characters to their Latin look-alikes (Unicode TR39 data via the `confusables` package),
- * drops accents and lower-cases; the database keeps it UNIQUE.
+ * Usernames are shown as typed (after NFKC normalisation) and compared through two keys, each
+ * UNIQUE in the database:
+ *
+ * - `usernameKey`, the name lower-cased: `Alice`, `alice` and `ALICE` are one name. Logins and
+ *   searches find accounts by it.
+ * - `usernameSkeleton`, what the name looks like: `Аlice` (Cyrillic А), `AIice` (capital I),
+ *   `A1ice`, `rnallory` beside `mallory`, `Zoë` beside `Zoe`.
+ *
+ * One key cannot do both. Capital `I` is the upper case of `i` and looks like `l`: a key that
+ * folded both ways would make `ali` and `all`, `neil` and `nell` the same name. So case is one
+ * relation and looks are another, and a new name must be free under both.
  */
 
 // Letters and digits of any script, plus a few separators that cannot start or end a name.
 const USERNAME_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.-]*[\p{L}\p{N}\p{M}])?$/u;
 
-export interface NormalisedUsername {
-  display: string;
+// Accents and other marks shared by the Latin, Greek and Cyrillic scripts (the Combining
+// Diacritical Marks blocks). Marks that belong to one script, such as Devanagari's vowel
+// signs, are letters of the name and stay.
+const GENERIC_DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/gu;
+
+export interface UsernameKeys {
   key: string;
+  skeleton: string;
+}
+
+export interface NormalisedUsername extends UsernameKeys {
+  display: string;
 }
 
 export function normaliseUsername(raw: string): NormalisedUsername {
@@ -28,17 +44,35 @@ export function normaliseUsername(raw: string): NormalisedUsername {
       'username may contain letters, digits, "_", "." and "-", and must start and end with a letter or digit',
     );
   }
-  return { display, key: usernameKey(display) };
+  return { display, ...usernameKeys(display) };
 }
 
+/** Both keys of a name as someone typed it (to sign in, to search). */
+export function usernameKeys(typed: string): UsernameKeys {
+  const name = typed.normalize('NFKC').trim();
+  return { key: usernameKey(name), skeleton: usernameSkeleton(name) };
+}
+
+/** The name as compared for case: NFKC, lower-cased. */
 export function usernameKey(name: string): string {
-  const skeleton = removeConfusables(name.normalize('NFKC').toLowerCase());
-  return skeleton
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/0/g, 'o')
-    .replace(/1/g, 'l');
+  return name.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * The name as compared for looks. The UTS #39 skeleton is taken of the name as written,
+ * before any case folding — lower-casing first would turn `AIice` into `aiice` and lose the
+ * `I` → `l` rule. Then case is folded and the skeleton taken again, because a lower-case
+ * letter may have a prototype of its own (`MALLORY` → `mallory` → `rnallory`); once more if
+ * that changed anything. Last, accents go, so `Zoë` and `Zoe` are one look.
+ */
+export function usernameSkeleton(name: string): string {
+  let key = skeleton(name.normalize('NFKC'));
+  for (let round = 0; round < 4; round++) {
+    const next = skeleton(key.toLowerCase());
+    if (next === key) break;
+    key = next;
+  }
+  return key.replace(GENERIC_DIACRITICS, '');
 }
 
 export function validatePassword(password: string): void {

@@ -10,6 +10,7 @@ import type {
 } from '../../shared/protocol.js';
 import type { Presence } from '../domain/presence.js';
 import type { RateDecision, RateLimiter } from '../domain/rate-limit.js';
+import { isOriginAllowed } from '../http/origin.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
 import type { Metrics } from '../metrics.js';
 import type { AuthService, Session } from '../services/auth.js';
@@ -19,7 +20,6 @@ import type { HistoryService } from '../services/history.js';
 import { Broadcaster, type Delivery, type Peers } from './broadcaster.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
 import { registerHandlers } from './handlers.js';
-import { isOriginAllowed } from './origin.js';
 import { PresenceAnnouncer } from './presence-announcer.js';
 import { coalesceWrites } from './write-coalescing.js';
 

@@ -3,8 +3,13 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { PublicUser } from '../../shared/protocol.js';
 import { conflict, DomainError } from '../domain/errors.js';
-import { enforce, type RateLimiter } from '../domain/rate-limit.js';
-import { normaliseUsername, usernameKey, validatePassword } from '../domain/usernames.js';
+import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
+import {
+  type NormalisedUsername,
+  normaliseUsername,
+  usernameKeys,
+  validatePassword,
+} from '../domain/usernames.js';
 import { isUniqueViolation } from '../store/errors.js';
 import * as repo from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
@@ -48,12 +53,7 @@ export class AuthService {
     password: string,
     address: string,
   ): Promise<{ session: Session; token: string }> {
-    await enforce(
-      this.deps.limiter,
-      'signup',
-      address,
-      'too many sign-ups from this address, try again later',
-    );
+    await this.throttleSignup(address);
     const name = normaliseUsername(username);
     validatePassword(password);
     const passwordHash = await hash(password, ARGON2_OPTIONS);
@@ -61,12 +61,7 @@ export class AuthService {
   }
 
   async guest(username: string, address: string): Promise<{ session: Session; token: string }> {
-    await enforce(
-      this.deps.limiter,
-      'signup',
-      address,
-      'too many sign-ups from this address, try again later',
-    );
+    await this.throttleSignup(address);
     return this.createUser(normaliseUsername(username), null);
   }
 
@@ -75,25 +70,65 @@ export class AuthService {
     password: string,
     address: string,
   ): Promise<{ session: Session; token: string }> {
-    await enforce(this.deps.limiter, 'loginAddress', address, 'too many login attempts, try again later');
-    const key = usernameKey(username.normalize('NFKC').trim());
-    // Spend the account's token before checking the password, so parallel guesses cannot all
-    // slip past the limit; a successful login gets its token back.
-    const attempt = await this.deps.limiter.take('loginAccount', key);
-    if (!attempt.allowed) {
-      throw new DomainError(
-        'rate_limited',
-        'too many failed logins for this account, try again later',
-        attempt.retryAfterMs,
-      );
-    }
-    const user = await repo.findUserByKey(this.deps.db, key);
+    const from = addressBucket(address);
+    await enforce(this.deps.limiter, 'loginAddress', from, 'too many login attempts, try again later');
+    const name = usernameKeys(username);
+    const user = await repo.findUserByName(this.deps.db, name);
+    // Throttled by the account the name leads to, however it was spelt; a name that leads
+    // nowhere gets a bucket of its own, so a wrong username is throttled like a wrong password.
+    const account = user?.id ?? `name:${name.skeleton}`;
+    const failure = await this.takeFailureTokens(account, from);
     const valid = user?.password_hash
       ? await verify(user.password_hash, password)
       : await verify(await this.decoyHash, password).then(() => false);
     if (!user || !valid) throw new DomainError('unauthorized', INVALID_LOGIN);
-    await this.deps.limiter.refund('loginAccount', key);
+    await failure.refund();
     return this.startSession(repo.toPublicUser(user));
+  }
+
+  /**
+   * Failed logins are counted per account *and* address, so failures from elsewhere never lock
+   * the owner out: a guesser locks out only their own address, for that account. A looser
+   * count per account alone still caps a guesser spread over many addresses — who could, with
+   * enough of them, lock the owner out while they keep at it; the price of any such cap
+   * (docs/protocol.md §1). Both tokens are spent before the password is checked, so parallel
+   * guesses cannot all slip past; a successful login gets them back.
+   */
+  private async takeFailureTokens(account: string, from: string): Promise<{ refund(): Promise<void> }> {
+    const { limiter } = this.deps;
+    const pair = `${account}@${from}`;
+    const here = await limiter.take('loginAccountFromAddress', pair);
+    if (!here.allowed) {
+      throw new DomainError(
+        'rate_limited',
+        'too many failed logins for this account from your address, try again later',
+        here.retryAfterMs,
+      );
+    }
+    const anywhere = await limiter.take('loginAccount', account);
+    if (!anywhere.allowed) {
+      await limiter.refund('loginAccountFromAddress', pair);
+      throw new DomainError(
+        'rate_limited',
+        'too many failed logins for this account, try again later',
+        anywhere.retryAfterMs,
+      );
+    }
+    return {
+      async refund() {
+        await limiter.refund('loginAccountFromAddress', pair);
+        await limiter.refund('loginAccount', account);
+      },
+    };
+  }
+
+  private throttleSignup(address: string): Promise<void> {
+    return enforce(
+      this.deps.limiter,
+      'signup',
+      addressBucket(address),
+      'too many sign-ups from this address, try again later',
+    );
   }
 
   /** Revokes one session; a guest whose last session this was gives up their name. */
@@ -145,13 +180,14 @@ export class AuthService {
   }
 
   private async createUser(
-    name: { display: string; key: string },
+    name: NormalisedUsername,
     passwordHash: string | null,
   ): Promise<{ session: Session; token: string }> {
     const user = {
       id: randomUUID(),
       username: name.display,
       username_key: name.key,
+      username_skeleton: name.skeleton,
       password_hash: passwordHash,
       is_guest: passwordHash ? 0 : 1,
       created_at: this.deps.now(),
@@ -159,7 +195,7 @@ export class AuthService {
     };
     try {
       await this.deps.writes.run(async (trx) => {
-        if (await repo.findUserByKey(trx, name.key)) throw nameTaken();
+        if (await repo.findUserByName(trx, name)) throw nameTaken();
         await repo.insertUser(trx, user);
       });
     } catch (error) {

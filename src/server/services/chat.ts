@@ -16,7 +16,7 @@ import { badRequest, conflict, DomainError, notFound } from '../domain/errors.js
 import type { MatchQueue } from '../domain/matchmaker.js';
 import { cleanMessageText, normaliseEmoji, replyExcerpt } from '../domain/messages.js';
 import type { Presence } from '../domain/presence.js';
-import { enforce, type RateLimiter } from '../domain/rate-limit.js';
+import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
   afterMemberLeft,
   assertCanDelete,
@@ -33,7 +33,7 @@ import {
   normaliseRoomName,
   type RoomRecord,
 } from '../domain/rooms.js';
-import { usernameKey } from '../domain/usernames.js';
+import { usernameKeys } from '../domain/usernames.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Executor } from '../store/repository.js';
 import * as repo from '../store/repository.js';
@@ -136,8 +136,8 @@ export class ChatService {
 
   async searchUsers(userId: string, query: string) {
     await enforce(this.deps.limiter, 'lookup', userId);
-    const prefix = usernameKey(query);
-    if (!prefix) return [];
+    const prefix = usernameKeys(query);
+    if (!prefix.key) return [];
     const rows = (await repo.searchUsers(this.db, prefix, LIMITS.userSearchMax + 1))
       .filter((row) => row.id !== userId)
       .slice(0, LIMITS.userSearchMax);
@@ -165,7 +165,7 @@ export class ChatService {
   async joinByCode(user: PublicUser, rawCode: string, address: string): Promise<Outcome<MyRoom>> {
     const message = 'too many code attempts, try again later';
     await enforce(this.deps.limiter, 'codeGuess', `user:${user.id}`, message);
-    await enforce(this.deps.limiter, 'codeGuess', `address:${address}`, message);
+    await enforce(this.deps.limiter, 'codeGuess', `address:${addressBucket(address)}`, message);
     const code = normaliseCode(rawCode);
     if (!code) throw notFound('no room has that code');
     return this.deps.writes.run(async (trx) => {

@@ -43,8 +43,18 @@ export function findUserById(db: Executor, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findUserByKey(db: Executor, key: string) {
-  return db.selectFrom('users').selectAll().where('username_key', '=', key).executeTakeFirst();
+/**
+ * The account whose name is `key` when compared for case, else the one whose name looks like
+ * `skeleton` (domain/usernames.ts). Each column is UNIQUE, so there is at most one of each.
+ */
+export function findUserByName(db: Executor, name: { key: string; skeleton: string }) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.or([eb('username_key', '=', name.key), eb('username_skeleton', '=', name.skeleton)]))
+    .orderBy(sql`case when username_key = ${name.key} then 0 else 1 end`)
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export function findUsersByIds(db: Executor, ids: readonly string[]) {
@@ -56,17 +66,20 @@ export async function insertUser(db: Executor, user: UserRow): Promise<void> {
   await db.insertInto('users').values(user).execute();
 }
 
-export function searchUsers(db: Executor, keyPrefix: string, limit: number) {
-  return (
-    db
-      .selectFrom('users')
-      .select(['id', 'username', 'is_guest'])
-      // ESCAPE is explicit: SQLite's LIKE has no default escape character.
-      .where(sql<boolean>`username_key like ${`${keyPrefix.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`)
-      .orderBy('username_key')
-      .limit(limit)
-      .execute()
-  );
+/** Names starting with `prefix.key` when compared for case, or with `prefix.skeleton` for looks. */
+export function searchUsers(db: Executor, prefix: { key: string; skeleton: string }, limit: number) {
+  // ESCAPE is explicit: SQLite's LIKE has no default escape character.
+  const startsWith = (column: 'username_key' | 'username_skeleton', value: string) =>
+    sql<boolean>`${sql.ref(column)} like ${`${value.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`;
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'is_guest'])
+    .where((eb) =>
+      eb.or([startsWith('username_key', prefix.key), startsWith('username_skeleton', prefix.skeleton)]),
+    )
+    .orderBy('username_key')
+    .limit(limit)
+    .execute();
 }
 
 export async function insertSession(
@@ -801,7 +814,7 @@ export async function expireSessions(db: Executor, now: number): Promise<string[
 export async function releaseIdleGuestNames(db: Executor, userId?: string): Promise<void> {
   let query = db
     .updateTable('users')
-    .set({ username_key: null })
+    .set({ username_key: null, username_skeleton: null })
     .where('is_guest', '=', 1)
     .where('username_key', 'is not', null)
     .where(({ not, exists, selectFrom }) =>

@@ -5,8 +5,13 @@
 export interface UsersTable {
   id: string;
   username: string;
-  /** Folded username (see domain/usernames.ts); NULL once a guest's name is released. */
+  /** The name lower-cased (domain/usernames.ts), UNIQUE; NULL once a guest's name is released. */
   username_key: string | null;
+  /**
+   * What the name looks like (its confusable skeleton), UNIQUE; NULL once a guest's name is
+   * released, and for an account whose look-alike was registered before migration 005.
+   */
+  username_skeleton: string | null;
   password_hash: string | null;
   is_guest: number;
   created_at: number;

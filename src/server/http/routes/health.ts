@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 
 export interface HealthOptions {
   /** Resolves when the server can take traffic; throws with a reason when it cannot. */
   checkReady(): Promise<void>;
   /** Limits clients should know before they try (they are enforced on the server anyway). */
   publicConfig: { uploadMaxBytes: number };
-  metrics: Registry;
 }
 
 const READY_TIMEOUT_MS = 3_000;
@@ -16,10 +14,6 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): P
   const hide = { schema: { tags: ['operations'] } };
   app.get('/healthz', hide, async () => ({ status: 'ok' }));
   app.get('/api/config', { schema: { tags: ['operations'] } }, async () => opts.publicConfig);
-  // Prometheus scrape endpoint; keep it off the public internet (see deploy/nginx.conf).
-  app.get('/metrics', hide, async (_request, reply) =>
-    reply.type(opts.metrics.contentType).send(await opts.metrics.metrics()),
-  );
   app.get('/readyz', hide, async (request, reply) => {
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -3,6 +3,7 @@ import * as initial from './001-initial.js';
 import * as uploads from './002-uploads.js';
 import * as memberCount from './003-member-count.js';
 import * as messagesAreLogEntries from './004-messages-are-log-entries.js';
+import * as usernameSkeletons from './005-username-skeletons.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '002-uploads': uploads,
   '003-member-count': memberCount,
   '004-messages-are-log-entries': messagesAreLogEntries,
+  '005-username-skeletons': usernameSkeletons,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Cross-site WebSocket hijacking guard, applied to polling and WebSocket handshakes alike.
- * Browsers always send Origin on cross-origin requests and on WebSocket upgrades, so a present
- * Origin must be this server's own (same host as the request) or listed in ALLOWED_ORIGINS.
- * No Origin means a non-browser client (or a same-origin GET), which still needs a token.
+ * Whether a request's Origin may act on this server: the guard against cross-site WebSocket
+ * hijacking (Socket.IO handshakes, polling and WebSocket alike) and against cross-site request
+ * forgery (http/csrf.ts). Browsers always send Origin on cross-origin requests, on WebSocket
+ * upgrades and on POSTs, so a present Origin must be this server's own (same host as the
+ * request, or as X-Forwarded-Host behind a trusted proxy) or listed in ALLOWED_ORIGINS. No
+ * Origin means a non-browser client (or a same-origin GET), which still needs a token.
  */
 export function isOriginAllowed(
   request: IncomingMessage,
