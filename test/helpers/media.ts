@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 
@@ -255,3 +256,28 @@ export const bmp = () => {
   out.writeUInt32LE(rowBytes * height, 34);
   return out;
 };
+
+/**
+ * A GET on a connection of its own, closed after the answer. A kept-alive connection whose
+ * response is still finishing when the server closes stays open until its keep-alive timeout,
+ * and the test's close() would wait for it.
+ */
+export function getOnce(
+  url: string,
+  token: string,
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false, headers: { authorization: `Bearer ${token}` } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers))
+            if (typeof value === 'string') headers.set(name, value);
+          resolve({ status: response.statusCode ?? 0, headers, bytes: Buffer.concat(chunks) });
+        });
+      })
+      .on('error', reject);
+  });
+}

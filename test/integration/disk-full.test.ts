@@ -3,7 +3,7 @@ import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, channelId, closeAllSockets, getJson, signedIn } from '../helpers/clients.js';
-import { image, uploadFile } from '../helpers/media.js';
+import { getOnce, image, uploadFile } from '../helpers/media.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 
@@ -81,10 +81,9 @@ describe.skipIf(!tmpfs)('a full disk', () => {
 
     // The process is alive and serves what it already has.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    const stored = await fetch(`${server.url}${before.body.attachment.url}`, {
-      headers: { authorization: `Bearer ${alice.token}` },
-    });
+    const stored = await getOnce(`${server.url}${before.body.attachment.url}`, alice.token);
     expect(stored.status).toBe(200);
+    expect(stored.bytes.length).toBeGreaterThan(0);
     expect((await getJson(`${server.url}/api/rooms/${general}/messages`, alice.token)).status).toBe(200);
     // A message either is stored and acknowledged, or is refused as unavailable: never lost.
     const ack = await call(alice.socket, 'message:send', {

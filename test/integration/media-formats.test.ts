@@ -3,7 +3,14 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/clients.js';
-import { apngWithMetadata, bmp, uncleanableImages, uploadFile, XMP_CREATOR } from '../helpers/media.js';
+import {
+  apngWithMetadata,
+  bmp,
+  getOnce,
+  uncleanableImages,
+  uploadFile,
+  XMP_CREATOR,
+} from '../helpers/media.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '../fixtures', name));
@@ -18,9 +25,9 @@ afterAll(async () => {
 });
 
 async function download(url: string, token: string) {
-  const response = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
-  expect(response.status, url).toBe(200);
-  return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+  const { status, headers, bytes } = await getOnce(`${server.url}${url}`, token);
+  expect(status, url).toBe(200);
+  return { headers, bytes };
 }
 
 /** Bytes by which a photo's location, camera or author would still show, in any encoding. */
@@ -57,9 +64,9 @@ describe('photos in formats a browser may not show', () => {
       height: 64,
       thumb: { width: 96, height: 64 },
     });
-    const { response, bytes } = await download(body.attachment.url, alice.token);
-    expect(response.headers.get('content-type')).toBe('image/jpeg');
-    expect(response.headers.get('content-disposition')).toMatch(/^inline; filename="IMG_0001.jpg"/);
+    const { headers, bytes } = await download(body.attachment.url, alice.token);
+    expect(headers.get('content-type')).toBe('image/jpeg');
+    expect(headers.get('content-disposition')).toMatch(/^inline; filename="IMG_0001.jpg"/);
     const meta = await expectClean(bytes);
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 96, 64]);
     // Still the picture that was sent: red top-left, green bottom-right.
@@ -86,8 +93,8 @@ describe('photos in formats a browser may not show', () => {
       width: 90,
       height: 60,
     });
-    const { response, bytes } = await download(body.attachment.url, alice.token);
-    expect(response.headers.get('content-type')).toBe('image/png');
+    const { headers, bytes } = await download(body.attachment.url, alice.token);
+    expect(headers.get('content-type')).toBe('image/png');
     const meta = await expectClean(bytes);
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 90, 60]);
   });
@@ -99,8 +106,8 @@ describe('photos in formats a browser may not show', () => {
     const { status, body } = await uploadFile(server.url, alice.token, original, 'loop.png');
     expect(status).toBe(201);
     expect(body.attachment).toMatchObject({ kind: 'image', mime: 'image/apng', width: 40, height: 30 });
-    const { response, bytes } = await download(body.attachment.url, alice.token);
-    expect(response.headers.get('content-type')).toBe('image/apng');
+    const { headers, bytes } = await download(body.attachment.url, alice.token);
+    expect(headers.get('content-type')).toBe('image/apng');
     await expectClean(bytes);
     for (const chunk of ['eXIf', 'iTXt', 'tEXt'])
       expect(bytes.includes(Buffer.from(chunk)), chunk).toBe(false);
@@ -123,8 +130,8 @@ describe('photos in formats a browser may not show', () => {
     const { status, body } = await uploadFile(server.url, alice.token, bmp(), 'pixel.bmp');
     expect(status).toBe(201);
     expect(body.attachment.kind).toBe('file');
-    const { response, bytes } = await download(body.attachment.url, alice.token);
-    expect(response.headers.get('content-disposition')).toMatch(/^attachment;/);
+    const { headers, bytes } = await download(body.attachment.url, alice.token);
+    expect(headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(bytes.equals(bmp())).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, channelId, closeAllSockets, connect, register } from '../helpers/clients.js';
-import { image, uploadFile } from '../helpers/media.js';
+import { getOnce, image, uploadFile } from '../helpers/media.js';
 import { relaxedLimits, startTestServer, tempDir } from '../helpers/server.js';
 
 /**
@@ -51,10 +51,9 @@ describe('the orphan sweep at start', () => {
     const second = await startTestServer({ dataDir }, { rateRules: relaxedLimits });
     try {
       await expect.poll(() => keysOnDisk(dataDir)).toEqual([kept, `${kept}.thumb`].sort());
-      const served = await fetch(`${second.url}/files/${kept}/kept.png`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const served = await getOnce(`${second.url}/files/${kept}/kept.png`, token);
       expect(served.status).toBe(200);
+      expect(served.bytes.length).toBeGreaterThan(0);
     } finally {
       await second.close();
     }
@@ -93,9 +92,7 @@ describe('the orphan sweep at start', () => {
         attachmentIds: [lost.id],
       });
       expect(attach).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-      const served = await fetch(`${second.url}${lost.thumbUrl}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const served = await getOnce(`${second.url}${lost.thumbUrl}`, token);
       expect(served.status).toBe(404);
     } finally {
       await second.close();
