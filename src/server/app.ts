@@ -30,6 +30,7 @@ import { EphemeralRooms } from './services/ephemeral.js';
 import { createServices } from './services/index.js';
 import { MediaService } from './services/media.js';
 import { type Database, openDatabase } from './store/database.js';
+import { checkFreeSpace } from './store/disk-space.js';
 import { LocalFileStore } from './store/files.js';
 import { seedChannels } from './store/seed.js';
 
@@ -125,6 +126,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     writes,
     files,
     tempDir: path.join(config.dataDir, 'tmp'),
+    sharedStorage: Boolean(cluster),
     limiter,
     now,
     maxBytes: config.uploadMaxBytes,
@@ -183,6 +185,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       if (!ready) throw new Error('starting or shutting down');
       await database.ping();
       await cluster?.ping();
+      await checkFreeSpace(config.dataDir, config.diskMinFreeBytes);
     },
     publicConfig: { uploadMaxBytes: config.uploadMaxBytes },
   });
@@ -261,6 +264,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         });
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
+  media.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'orphan upload sweep failed'));
   const timers: NodeJS.Timeout[] = [
     setInterval(() => {
       auth
@@ -268,6 +272,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         .then((expired) => liveGateway.disconnectSessions(expired))
         .catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
       media.sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload cleanup failed'));
+      media.cleanOldTemp().catch((error: unknown) => logger.warn({ err: error }, 'temp cleanup failed'));
     }, HOUSEKEEPING_INTERVAL_MS),
   ];
   for (const timer of timers) timer.unref();

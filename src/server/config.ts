@@ -78,6 +78,7 @@ export const configSchema = z
       .int()
       .min(1024)
       .default(500 * 1024 * 1024),
+    DISK_MIN_FREE_BYTES: z.coerce.number().int().min(0).optional(),
     METRICS_TOKEN: z
       .string()
       .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable ASCII characters, no spaces')
@@ -98,6 +99,12 @@ export const configSchema = z
     }
   });
 
+/**
+ * Room for a few largest uploads in flight (each needs its received and its cleaned copy) and
+ * for the database to grow: 96 MiB with 8 MB uploads.
+ */
+export const defaultMinFreeBytes = (uploadMaxBytes: number) => 4 * uploadMaxBytes + 64 * 1024 * 1024;
+
 export type EnvConfig = z.infer<typeof configSchema>;
 
 export interface Config {
@@ -117,6 +124,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
   uploadDailyQuotaBytes: number;
+  /** Below this much free space in DATA_DIR, /readyz answers 503. */
+  diskMinFreeBytes: number;
   /** Names this node in a cluster; random per process when unset. */
   nodeId: string | undefined;
   /** How long a node may miss its heartbeat before its users count as offline. */
@@ -166,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     uploadDailyQuotaBytes: c.UPLOAD_DAILY_QUOTA_BYTES,
+    diskMinFreeBytes: c.DISK_MIN_FREE_BYTES ?? defaultMinFreeBytes(c.UPLOAD_MAX_BYTES),
     nodeId: c.NODE_ID,
     presenceTtlMs: c.PRESENCE_TTL_MS,
     presenceGraceMs: c.PRESENCE_GRACE_MS,

@@ -11,6 +11,7 @@ export const INLINE_TYPES: Record<string, Exclude<AttachmentKind, 'file'>> = {
   'image/gif': 'image',
   'image/webp': 'image',
   'image/avif': 'image',
+  'image/apng': 'image',
   'video/mp4': 'video',
   'video/webm': 'video',
   'video/ogg': 'video',
@@ -30,6 +31,78 @@ export function classify(detectedMime: string | undefined): { kind: AttachmentKi
   if (detectedMime && INLINE_TYPES[detectedMime])
     return { kind: INLINE_TYPES[detectedMime]!, mime: detectedMime };
   return { kind: 'file', mime: detectedMime ?? 'application/octet-stream' };
+}
+
+/**
+ * What is done to each image type file-type can detect before it is stored, so that no photo
+ * keeps its location or other personal metadata (docs/protocol.md §11 has the table):
+ * - `reencode`: sharp decodes it and writes the same format with no metadata;
+ * - `convert`: decoded (HEIC/HEIF by libheif, TIFF by sharp) and written as a JPEG or PNG that
+ *   browsers show, with no metadata — the stored type and the name's extension change;
+ * - `strip-chunks`: an animated PNG keeps its frames and loses every chunk not needed to draw
+ *   them (libvips would keep only the first frame);
+ * - `refuse`: it can carry EXIF/XMP/GPS and nothing here can clean it.
+ * Image types not listed cannot carry such metadata and stay downloads, stored as sent.
+ */
+export type ImagePlan =
+  | { action: 'reencode' }
+  | { action: 'convert'; decoder: 'heif' | 'tiff' }
+  | { action: 'strip-chunks' }
+  | { action: 'refuse'; message: string };
+
+const cannotClean = (what: string, instead = 'a JPEG or PNG') =>
+  `${what} can carry metadata such as the place a photo was taken, which Parley cannot remove: send ${instead} instead`;
+
+const RAW = cannotClean('camera raw files', 'a JPEG exported from it');
+const EDITOR = cannotClean('image editor files (PSD, XCF)', 'an exported PNG or JPEG');
+
+export const IMAGE_PLANS: Record<string, ImagePlan> = {
+  'image/jpeg': { action: 'reencode' },
+  'image/png': { action: 'reencode' },
+  'image/gif': { action: 'reencode' },
+  'image/webp': { action: 'reencode' },
+  'image/avif': { action: 'reencode' },
+  'image/apng': { action: 'strip-chunks' },
+  'image/heic': { action: 'convert', decoder: 'heif' },
+  'image/heif': { action: 'convert', decoder: 'heif' },
+  'image/heic-sequence': { action: 'convert', decoder: 'heif' },
+  'image/heif-sequence': { action: 'convert', decoder: 'heif' },
+  'image/tiff': { action: 'convert', decoder: 'tiff' },
+  'image/x-adobe-dng': { action: 'refuse', message: RAW },
+  'image/x-canon-cr2': { action: 'refuse', message: RAW },
+  'image/x-canon-cr3': { action: 'refuse', message: RAW },
+  'image/x-fujifilm-raf': { action: 'refuse', message: RAW },
+  'image/x-nikon-nef': { action: 'refuse', message: RAW },
+  'image/x-olympus-orf': { action: 'refuse', message: RAW },
+  'image/x-panasonic-rw2': { action: 'refuse', message: RAW },
+  'image/x-sony-arw': { action: 'refuse', message: RAW },
+  'image/vnd.adobe.photoshop': { action: 'refuse', message: EDITOR },
+  'image/x-xcf': { action: 'refuse', message: EDITOR },
+  'image/jxl': { action: 'refuse', message: cannotClean('JPEG XL images') },
+  'image/jp2': { action: 'refuse', message: cannotClean('JPEG 2000 images') },
+  'image/jpx': { action: 'refuse', message: cannotClean('JPEG 2000 images') },
+  'image/jpm': { action: 'refuse', message: cannotClean('JPEG 2000 images') },
+  'image/mj2': { action: 'refuse', message: cannotClean('Motion JPEG 2000 files') },
+  'image/j2c': { action: 'refuse', message: cannotClean('JPEG 2000 images') },
+  'image/jls': { action: 'refuse', message: cannotClean('JPEG-LS images') },
+  'image/vnd.ms-photo': { action: 'refuse', message: cannotClean('JPEG XR images') },
+  'image/bpg': { action: 'refuse', message: cannotClean('BPG images') },
+  'image/flif': { action: 'refuse', message: cannotClean('FLIF images') },
+  // Icons hold PNG images, and a PNG can hold EXIF and XMP chunks.
+  'image/x-icon': { action: 'refuse', message: cannotClean('icon files', 'a PNG') },
+  'image/icns': { action: 'refuse', message: cannotClean('icon files', 'a PNG') },
+};
+
+/** The plan for a detected type; null when it is not an image that could carry metadata. */
+export function imagePlan(detectedMime: string | undefined): ImagePlan | null {
+  return (detectedMime && IMAGE_PLANS[detectedMime]) || null;
+}
+
+/** A converted file's name: the user's name with the extension of what is stored now. */
+export function withExtension(name: string, extension: string): string {
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  return `${stem}.${extension}`;
 }
 
 /** The type a file is served with: its real type when shown inline, a neutral one otherwise. */

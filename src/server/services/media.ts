@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileTypeFromFile } from 'file-type';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import sharp from 'sharp';
-import { type Attachment, LIMITS } from '../../shared/protocol.js';
+import type { Attachment } from '../../shared/protocol.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { classify, sanitiseFileName } from '../domain/media.js';
+import { classify, imagePlan, sanitiseFileName, withExtension } from '../domain/media.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
 import { type VideoSize, videoSize } from '../domain/video-size.js';
+import { isOutOfSpace } from '../store/errors.js';
 import type { FileStore } from '../store/files.js';
 import * as repo from '../store/repository.js';
 import { toAttachment, type UploadRow } from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
+import * as uploads from '../store/uploads.js';
 import type { WriteQueue } from '../store/write-queue.js';
+import { type CleanedImage, cleanImage } from './images.js';
 
 export interface MediaDeps {
   db: Kysely<Schema>;
@@ -25,6 +26,8 @@ export interface MediaDeps {
   files: FileStore;
   /** Same filesystem as the file store, so accepting an upload is a rename. */
   tempDir: string;
+  /** Other nodes use the same DATA_DIR (a cluster): their uploads in progress are in tempDir too. */
+  sharedStorage: boolean;
   limiter: RateLimiter;
   now(): number;
   maxBytes: number;
@@ -32,18 +35,23 @@ export interface MediaDeps {
   logger: Logger;
 }
 
-const THUMB_BOX = 480;
-// A decompression bomb guard: 40 megapixels is far beyond any photo a chat needs.
-const MAX_INPUT_PIXELS = 40_000_000;
 const DAY_MS = 24 * 60 * 60_000;
+/** No upload is still being received or stored after this long; its temp files are leftovers. */
+const TEMP_MAX_AGE_MS = 60 * 60_000;
+/**
+ * An upload's row commits a moment before its bytes are renamed into the store. A row still
+ * without bytes this long after it was made belongs to an upload that died in between.
+ */
+const BYTES_ARRIVE_WITHIN_MS = 10 * 60_000;
+const SWEEP_BATCH = 500;
 
 export const thumbKey = (id: string) => `${id}.thumb`;
+const UPLOAD_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.thumb)?$/;
 
 /**
  * Uploads: bytes stream to a temp file (never whole into memory), the real type is read from
- * them, images are re-encoded — which applies their orientation and drops EXIF, GPS and any
- * bytes smuggled after the image — and get a WebP thumbnail. The upload belongs to its uploader
- * until a message takes it; then to that message's room.
+ * them, images are cleaned of their metadata (services/images.ts) and get a WebP thumbnail.
+ * The upload belongs to its uploader until a message takes it; then to that message's room.
  */
 export class MediaService {
   private readonly reserved = new Map<string, number>();
@@ -60,6 +68,10 @@ export class MediaService {
     this.reserved.set(uploaderId, reserved + this.deps.maxBytes);
     try {
       return await this.receive(uploaderId, file, fileName, usedToday);
+    } catch (error) {
+      if (!isOutOfSpace(error)) throw error;
+      this.deps.logger.error({ err: error }, 'an upload was refused: out of storage space');
+      throw new DomainError('unavailable', 'the server is out of storage space, try again later');
     } finally {
       const left = (this.reserved.get(uploaderId) ?? this.deps.maxBytes) - this.deps.maxBytes;
       if (left > 0) this.reserved.set(uploaderId, left);
@@ -67,10 +79,26 @@ export class MediaService {
     }
   }
 
-  /** Removes upload temp files a crash or kill left behind. */
-  async cleanTemp(): Promise<void> {
-    await rm(this.deps.tempDir, { recursive: true, force: true });
+  /**
+   * Removes upload temp files a crash or kill left behind: all of them when this node is alone
+   * with its DATA_DIR, only old ones when other nodes may be receiving uploads there now.
+   */
+  async cleanTemp(onlyOlderThanMs = this.deps.sharedStorage ? TEMP_MAX_AGE_MS : 0): Promise<void> {
     await mkdir(this.deps.tempDir, { recursive: true });
+    const cutoff = Date.now() - onlyOlderThanMs;
+    for await (const entry of await opendir(this.deps.tempDir)) {
+      const full = path.join(this.deps.tempDir, entry.name);
+      if (onlyOlderThanMs > 0) {
+        const modified = (await stat(full).catch(() => null))?.mtimeMs;
+        if (modified === undefined || modified >= cutoff) continue;
+      }
+      await rm(full, { recursive: true, force: true });
+    }
+  }
+
+  /** Temp files older than any upload can take, on a timer (a cluster's start leaves them). */
+  cleanOldTemp(): Promise<void> {
+    return this.cleanTemp(TEMP_MAX_AGE_MS);
   }
 
   private async receive(
@@ -85,14 +113,23 @@ export class MediaService {
     const cleaned = path.join(this.deps.tempDir, `${id}.clean`);
     const thumb = path.join(this.deps.tempDir, `${id}.thumb`);
     try {
-      await pipeline(file, createWriteStream(received));
+      await saveStream(file, received);
       if ((file as Readable & { truncated?: boolean }).truncated) throw tooLarge(this.deps.maxBytes);
-      const { kind, mime } = classify((await fileTypeFromFile(received))?.mime);
-      let image: { width: number; height: number; thumbWidth: number; thumbHeight: number } | null = null;
+      const detected = (await fileTypeFromFile(received))?.mime;
+      const plan = imagePlan(detected);
+      if (plan?.action === 'refuse') throw new DomainError('bad_request', plan.message);
+      let { kind, mime } = classify(detected);
+      let name = sanitiseFileName(fileName);
+      let image: CleanedImage | null = null;
       let stored = received;
-      if (kind === 'image') {
-        image = await processImage(received, mime, cleaned, thumb);
+      if (plan) {
+        image = await cleanImage(received, mime, plan, this.deps.maxBytes);
+        await writeFile(cleaned, image.data);
+        await writeFile(thumb, image.thumb.data);
         stored = cleaned;
+        kind = 'image';
+        mime = image.mime;
+        if (image.extension) name = withExtension(name, image.extension);
       }
       const size = (await stat(stored)).size;
       const video = kind === 'video' ? await readVideoSize(received, mime, size, this.deps.logger) : null;
@@ -105,23 +142,31 @@ export class MediaService {
         kind,
         mime,
         size,
-        name: sanitiseFileName(fileName),
+        name,
         width: image?.width ?? video?.width ?? null,
         height: image?.height ?? video?.height ?? null,
-        thumb_width: image?.thumbWidth ?? null,
-        thumb_height: image?.thumbHeight ?? null,
+        thumb_width: image?.thumb.width ?? null,
+        thumb_height: image?.thumb.height ?? null,
         created_at: this.deps.now(),
         attached_at: null,
         removed_at: null,
       };
-      await this.deps.files.put(id, stored);
+      // The row first, then the bytes. A crash in between leaves a row without bytes whose id
+      // nobody was given, which sweepOrphans removes; bytes first left files no row points to,
+      // forever. And bytes in the store always have their row, which makes sweepOrphans safe
+      // while other nodes store uploads into the same directory.
+      await this.deps.writes.run((trx) => uploads.insertUpload(trx, row));
       try {
         if (image) await this.deps.files.put(thumbKey(id), thumb);
-        await this.deps.writes.run((trx) => trx.insertInto('uploads').values(row).execute());
+        await this.deps.files.put(id, stored);
       } catch (error) {
-        // No row, no way to find the bytes later: take them back out now.
-        await this.deps.files.delete(id);
-        await this.deps.files.delete(thumbKey(id));
+        await this.deps.files.delete(id).catch(() => {});
+        await this.deps.files.delete(thumbKey(id)).catch(() => {});
+        await this.deps.writes
+          .run((trx) => uploads.deleteUnattachedUpload(trx, id))
+          .catch((cleanup: unknown) =>
+            this.deps.logger.warn({ err: cleanup, id }, 'left an upload row without bytes'),
+          );
         throw error;
       }
       return toAttachment(row);
@@ -132,11 +177,7 @@ export class MediaService {
 
   /** The upload if this user may read it: its uploader before it is attached, room members after. */
   async readable(userId: string, uploadId: string): Promise<UploadRow> {
-    const row = await this.deps.db
-      .selectFrom('uploads')
-      .selectAll()
-      .where('id', '=', uploadId)
-      .executeTakeFirst();
+    const row = await uploads.findUpload(this.deps.db, uploadId);
     if (!row || row.removed_at !== null) throw notFound('file not found');
     if (row.message_id === null) {
       if (row.uploader_id !== userId) throw notFound('file not found');
@@ -151,105 +192,106 @@ export class MediaService {
   /**
    * Removes the bytes of uploads nobody can reach any more: never attached within the hour, or
    * belonging to a deleted message or room. The row is first marked removed — only if it still
-   * qualifies, so an upload attached a moment ago is left alone — then the bytes go. Marked rows
-   * stay a day so the daily quota keeps counting them.
+   * qualifies, so an upload attached a moment ago is left alone — then the bytes go (a crash in
+   * between leaves bytes of a removed row, which sweepOrphans deletes). Marked rows stay a day
+   * so the daily quota keeps counting them.
    */
   async sweep(): Promise<number> {
     const { db } = this.deps;
     const now = this.deps.now();
-    const unreachable = (eb: ExpressionBuilder<Schema, 'uploads'>) =>
-      eb.and([
-        eb('removed_at', 'is', null),
-        eb.or([
-          eb.and([eb('message_id', 'is', null), eb('created_at', '<', now - LIMITS.uploadAttachWindowMs)]),
-          eb.and([
-            eb('message_id', 'is not', null),
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('messages')
-                  .select('messages.id')
-                  .whereRef('messages.id', '=', 'uploads.message_id')
-                  .where('messages.deleted_at', 'is', null),
-              ),
-            ),
-          ]),
-        ]),
-      ]);
-    const candidates = await db.selectFrom('uploads').select('id').where(unreachable).limit(500).execute();
     let removed = 0;
-    for (const { id } of candidates) {
-      const marked = await this.deps.writes.run((trx) =>
-        trx
-          .updateTable('uploads')
-          .set({ removed_at: now })
-          .where('id', '=', id)
-          .where(unreachable)
-          .executeTakeFirst(),
-      );
-      if (marked.numUpdatedRows === 0n) continue;
-      await this.deps.files.delete(id);
-      await this.deps.files.delete(thumbKey(id));
+    for (const id of await uploads.unreachableUploadIds(db, now, SWEEP_BATCH)) {
+      if (!(await this.deps.writes.run((trx) => uploads.markUnreachableRemoved(trx, id, now)))) continue;
+      await this.deleteBytes(id);
       removed++;
     }
-    await this.deps.writes.run((trx) =>
-      trx
-        .deleteFrom('uploads')
-        .where('removed_at', '<', now - DAY_MS)
-        .execute(),
-    );
+    await this.deps.writes.run((trx) => uploads.deleteRemovedBefore(trx, now - DAY_MS));
     if (removed > 0) this.deps.logger.info({ removed }, 'removed unreachable uploads');
     return removed;
   }
 
-  private async usedToday(uploaderId: string): Promise<number> {
-    const row = await this.deps.db
-      .selectFrom('uploads')
-      .select((eb) => eb.fn.sum<number>('size').as('total'))
-      .where('uploader_id', '=', uploaderId)
-      .where('created_at', '>', this.deps.now() - DAY_MS)
-      .executeTakeFirst();
-    return Number(row?.total ?? 0);
+  /**
+   * Repairs what a crash can leave in the store: bytes without a live row (a sweep killed
+   * between marking a row and deleting its bytes; uploads stored by versions that wrote the
+   * bytes first) are deleted, and rows of unattached uploads whose bytes never arrived are
+   * marked removed. Run in the background at start; the store may be big.
+   *
+   * Safe beside uploads in progress here or on other nodes sharing the directory: an upload's
+   * row commits before its bytes are renamed in, so any file listed here has its row committed
+   * before this looks for it. Rows are judged only when older than BYTES_ARRIVE_WITHIN_MS.
+   */
+  async sweepOrphans(): Promise<{ files: number; rows: number }> {
+    let files = 0;
+    let batch: string[] = [];
+    const judge = async () => {
+      files += await this.deleteUnowned(batch);
+      batch = [];
+    };
+    for await (const key of this.deps.files.keys()) {
+      if (!UPLOAD_KEY.test(key)) continue;
+      batch.push(key);
+      if (batch.length >= SWEEP_BATCH) await judge();
+    }
+    await judge();
+
+    let rows = 0;
+    const now = this.deps.now();
+    const old = await uploads.unattachedUploadIdsBefore(this.deps.db, now - BYTES_ARRIVE_WITHIN_MS, 10_000);
+    for (const id of old) {
+      if ((await this.deps.files.size(id)) !== null) continue;
+      if (!(await this.deps.writes.run((trx) => uploads.markUnattachedRemoved(trx, id, now)))) continue;
+      await this.deleteBytes(id);
+      rows++;
+    }
+    if (files > 0 || rows > 0)
+      this.deps.logger.warn({ files, rows }, 'removed upload files without a row and rows without files');
+    return { files, rows };
+  }
+
+  private async deleteUnowned(keys: string[]): Promise<number> {
+    const ids = [...new Set(keys.map((key) => UPLOAD_KEY.exec(key)![1]!))];
+    const live = await uploads.liveUploadIds(this.deps.db, ids);
+    let deleted = 0;
+    for (const key of keys) {
+      if (live.has(UPLOAD_KEY.exec(key)![1]!)) continue;
+      await this.deps.files.delete(key);
+      deleted++;
+    }
+    return deleted;
+  }
+
+  private async deleteBytes(id: string): Promise<void> {
+    await this.deps.files.delete(id);
+    await this.deps.files.delete(thumbKey(id));
+  }
+
+  private usedToday(uploaderId: string): Promise<number> {
+    return uploads.bytesUploadedSince(this.deps.db, uploaderId, this.deps.now() - DAY_MS);
   }
 }
 
-async function processImage(
-  source: string,
-  mime: string,
-  cleanedPath: string,
-  thumbPath: string,
-): Promise<{ width: number; height: number; thumbWidth: number; thumbHeight: number }> {
-  const animated = mime === 'image/gif' || mime === 'image/webp';
-  const input = () => sharp(source, { animated, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
-  try {
-    // rotate() with no angle applies the EXIF orientation; sharp writes no metadata unless
-    // asked to, so EXIF (GPS included), XMP and ICC comments are gone from the stored file.
-    const encoder = input().rotate();
-    const output =
-      mime === 'image/jpeg'
-        ? encoder.jpeg({ quality: 88, mozjpeg: true })
-        : mime === 'image/png'
-          ? encoder.png()
-          : mime === 'image/gif'
-            ? encoder.gif()
-            : mime === 'image/avif'
-              ? encoder.avif()
-              : encoder.webp({ quality: 88 });
-    await output.toFile(cleanedPath);
-    const meta = await sharp(cleanedPath, { animated }).metadata();
-    const width = meta.width ?? 0;
-    const height = meta.pageHeight ?? meta.height ?? 0;
-    const thumb = await sharp(cleanedPath, { limitInputPixels: MAX_INPUT_PIXELS })
-      .resize(THUMB_BOX, THUMB_BOX, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toFile(thumbPath);
-    return { width, height, thumbWidth: thumb.width, thumbHeight: thumb.height };
-  } catch (error) {
-    throw new DomainError(
-      'bad_request',
-      `that image could not be read (${(error as Error).message.split('\n')[0]})`,
-    );
-  }
+/**
+ * Writes an upload's stream to a file. When writing fails (a full disk) the rest of the stream
+ * is still read and dropped, so the request ends and its connection carries the answer — and
+ * the client's next request — instead of stalling with an unread body.
+ */
+function saveStream(file: Readable, target: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(target);
+    out.once('finish', resolve);
+    out.once('error', (error) => {
+      file.unpipe(out);
+      if (file.readableEnded || file.destroyed) return reject(error);
+      file.once('end', () => reject(error));
+      file.once('close', () => reject(error));
+      file.resume();
+    });
+    file.once('error', (error) => {
+      out.destroy();
+      reject(error);
+    });
+    file.pipe(out);
+  });
 }
 
 const quotaExceeded = () => new DomainError('too_large', 'daily upload quota reached, try again tomorrow');

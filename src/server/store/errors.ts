@@ -18,6 +18,7 @@ const SYSTEM_CODES = new Set([
   'EAI_AGAIN',
   'ENOSPC',
   'EDQUOT',
+  'EFBIG',
 ]);
 
 // PostgreSQL SQLSTATEs meaning "not now" rather than "wrong query": class 08 (connection
@@ -54,6 +55,26 @@ export function isStorageUnavailable(error: unknown): boolean {
     // Node reports a failed connection to a name with several addresses as an AggregateError.
     if (Array.isArray(errors) && errors.some((inner) => isStorageUnavailable(inner))) return true;
     current = cause;
+  }
+  return false;
+}
+
+/**
+ * True when storage ran out: a full disk or quota, a file-size limit (ENOSPC, EDQUOT, EFBIG),
+ * SQLite's or PostgreSQL's "disk full" — also when it is the cause of a failed write batch.
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      code === 'ENOSPC' ||
+      code === 'EDQUOT' ||
+      code === 'EFBIG' ||
+      code === 'SQLITE_FULL' ||
+      code === '53100'
+    )
+      return true;
+    e = (e as { cause?: unknown }).cause;
   }
   return false;
 }

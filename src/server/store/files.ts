@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, opendir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 /**
  * Where upload bytes live. Keys are generated ids (never user input), so no key can climb out
- * of the root. Local disk today; an object store would implement the same four calls.
+ * of the root. Local disk today; an object store would implement the same calls.
  */
 export interface FileStore {
   /** Takes a finished local file (from the upload temp area) under `key`. */
@@ -13,6 +13,8 @@ export interface FileStore {
   read(key: string, range?: { start: number; end: number }): Readable;
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
+  /** Every key stored, in no particular order (for the orphan sweep). */
+  keys(): AsyncIterable<string>;
 }
 
 const SAFE_KEY = /^[a-z0-9][a-z0-9.-]*$/;
@@ -46,5 +48,20 @@ export class LocalFileStore implements FileStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async *keys(): AsyncIterable<string> {
+    const fans = await opendir(this.root).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (!fans) return;
+    for await (const fan of fans) {
+      if (!fan.isDirectory()) continue;
+      for await (const entry of await opendir(path.join(this.root, fan.name))) {
+        // Only what put() could have written; anything else here is not ours to judge.
+        if (entry.isFile() && SAFE_KEY.test(entry.name) && entry.name.startsWith(fan.name)) yield entry.name;
+      }
+    }
   }
 }
