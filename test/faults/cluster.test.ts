@@ -3,6 +3,7 @@ import {
   call,
   closeAllSockets,
   connect,
+  getJson,
   ok,
   Recorder,
   register,
@@ -11,6 +12,7 @@ import {
   signedIn,
   until,
 } from '../helpers/clients.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
 import { type ServerProcess, spawnServer } from '../helpers/process.js';
 import { redisServerPath, startRedis, type TestRedis } from '../helpers/redis.js';
@@ -177,6 +179,72 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)('cluster faults', () => {
     await observer.recorder.wait('message:new', (e) => e.message.id === message.message.id);
     await staying.stop('SIGKILL');
   }, 60_000);
+
+  it('keeps both nodes, presence and code rooms right when PostgreSQL connections are cut mid-query', async () => {
+    const proxy = await startFaultProxy(Number(new URL(database.url).port || 5432));
+    try {
+      const viaProxy = { DATABASE_URL: proxy.via(database.url) };
+      const a = await startNode('pg-cut-a', viaProxy);
+      const b = await startNode('pg-cut-b', viaProxy);
+      const alice = await signedIn(a.url, 'guest');
+      const bob = await signedIn(b.url, 'guest');
+      const observer = await signedIn(a.url);
+      const carol = await signedIn(b.url);
+      const { room: codeRoom, code } = await ok(alice.socket, 'code:create', {});
+      await ok(bob.socket, 'code:join', { code });
+      const { room: dm } = await ok(observer.socket, 'dm:open', { userId: carol.user.id });
+      await until(async () => (await onlineIn(observer, dm.id)).has(carol.user.id), 5_000, 'carol online');
+
+      // Readers keep queries in flight on both nodes when every connection is cut.
+      let reading = true;
+      const statuses: number[] = [];
+      const readers = [alice, bob].map(async ({ token }, i) => {
+        const url = i === 0 ? a.url : b.url;
+        while (reading) {
+          const page = await getJson(`${url}/api/rooms/${codeRoom.id}/messages`, token).catch(() => ({
+            status: 0,
+          }));
+          statuses.push(page.status);
+          await settle(100);
+        }
+      });
+      await settle(300);
+      proxy.cut();
+      await proxy.refuse();
+      // Carol leaves while the database is away; the others stay connected throughout.
+      carol.socket.disconnect();
+      await settle(GRACE_MS * 2 + 500);
+      await proxy.heal();
+      for (const node of [a, b]) {
+        await until(async () => (await fetch(`${node.url}/readyz`)).status === 200, 15_000, 'ready again');
+      }
+      reading = false;
+      await Promise.all(readers);
+
+      for (const node of [a, b]) expect(node.child.exitCode, node.output()).toBeNull();
+      expect(statuses.filter((status) => status === 500)).toEqual([]);
+      // Carol is announced offline, with the time she left, once the database can say where.
+      const offline = await observer.recorder.wait(
+        'presence',
+        (e) => e.userId === carol.user.id && !e.online,
+        10_000,
+      );
+      expect(offline.lastSeenAt).toBeGreaterThan(0);
+      // Alice and Bob never left: their code room lives on, and both still count as online.
+      await settle(GRACE_MS * 2);
+      for (const member of [alice, bob]) {
+        expect(member.recorder.of('room:deleted')).toEqual([]);
+        expect(member.recorder.of('room:member-left')).toEqual([]);
+      }
+      expect(await onlineIn(alice, codeRoom.id)).toEqual(new Set([alice.user.id, bob.user.id]));
+      const after = await send(alice.socket, codeRoom.id, 'after the database came back');
+      await bob.recorder.wait('message:new', (e) => e.message.id === after.message.id);
+      await a.stop('SIGKILL');
+      await b.stop('SIGKILL');
+    } finally {
+      await proxy.close();
+    }
+  }, 90_000);
 
   it('acks and delivers on a node at once while Redis is down, and across nodes once it is back', async () => {
     const a = await startNode('outage-a');

@@ -61,7 +61,11 @@ export async function startCluster(options: ClusterOptions) {
       return presence.stop();
     },
     async disconnect(): Promise<void> {
-      await Promise.allSettled([bus.stop(), state.quit()]);
+      const closeState = async () => {
+        if (state.status === 'ready') await state.quit().catch(() => {});
+        state.disconnect();
+      };
+      await Promise.allSettled([bus.stop(), closeState()]);
     },
   };
 }

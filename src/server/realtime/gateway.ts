@@ -100,7 +100,7 @@ export class Gateway {
     this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics);
     this.presence = new PresenceAnnouncer({
       presence: deps.presence,
-      markSeen: (userId) => deps.chat.markSeen(userId),
+      markSeen: (userId, at) => deps.chat.markSeen(userId, at),
       lastSeenOf: (userIds) => deps.chat.lastSeenOf(userIds),
       cancelMatch: (userId) => deps.chat.cancelMatch(userId),
       broadcast: (event) => this.broadcastPresence(event),

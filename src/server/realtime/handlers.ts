@@ -150,7 +150,8 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
   } finally {
     if (isRead) caller.readsInFlight--;
   }
-  // A write is committed by now; its effects go out on the next turn, after this ack.
+  // A write is committed by now; its effects go out once this ack (and the batch's other
+  // acks) have, in commit order (services/index.ts).
   ack?.(response);
   ctx.metrics?.recordEvent(
     event,

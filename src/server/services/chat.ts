@@ -529,11 +529,18 @@ export class ChatService {
     });
   }
 
-  /** Records when a user was last online; returns the time recorded. */
-  async markSeen(userId: string): Promise<number> {
-    const at = this.deps.now();
+  /**
+   * Records when a user was last online (now, or `at` when recording it late); a later time
+   * already recorded is kept. Returns the time recorded.
+   */
+  async markSeen(userId: string, at = this.deps.now()): Promise<number> {
     await this.deps.writes.run((trx) =>
-      trx.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute(),
+      trx
+        .updateTable('users')
+        .set({ last_seen_at: at })
+        .where('id', '=', userId)
+        .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', at)]))
+        .execute(),
     );
     return at;
   }

@@ -22,8 +22,8 @@ export interface ServicesOptions {
   guestSessionTtlMs: number;
   /**
    * Where the effects of every committed batch go (the realtime gateway), in commit order. They
-   * are announced on the turn after the commit, when the callers' continuations — the acks to
-   * the senders — have run: a sender hears "stored" before the room hears the message.
+   * are announced once the callers' continuations — the acks to the senders — have run: a
+   * sender hears "stored" before the room hears the message.
    */
   announce(effects: Effect[]): void;
   onBatch?: ((durationMs: number, size: number) => void) | undefined;
@@ -41,7 +41,10 @@ export async function createServices(options: ServicesOptions) {
     runNow: runOnWriter,
     onCommitted(results) {
       const effects = effectsOf(results);
-      if (effects.length > 0) setImmediate(() => options.announce(effects));
+      // A tick queued from here runs once the microtasks now queued — the jobs' continuations,
+      // their acks — have all run, and before any I/O: the broadcasts then share the acks'
+      // system call per socket (realtime/write-coalescing.ts) instead of making another one.
+      if (effects.length > 0) process.nextTick(() => options.announce(effects));
     },
   });
   const chat = new ChatService({ db, writes, limiter, matchQueue, presence, now });
