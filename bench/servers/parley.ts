@@ -9,7 +9,8 @@ import { startParley } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { RateRules } from '../../src/server/domain/rate-limit.js';
 import { DEFAULT_RATE_RULES } from '../../src/server/domain/rate-limit.js';
-import { insertRoom, messageRow, roomRow } from '../../src/server/store/repository.js';
+import { messageRow } from '../../src/server/store/messages.js';
+import { insertRoom, roomRow } from '../../src/server/store/rooms.js';
 import type { Schema } from '../../src/server/store/schema.js';
 import { answerHarness } from './control.js';
 

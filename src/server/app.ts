@@ -10,6 +10,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { PROTOCOL_VERSION } from '../shared/limits.js';
 import { startCluster } from './cluster/index.js';
 import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
@@ -108,7 +109,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
 
   // Circular by nature: signing up joins #general, whose broadcast needs the gateway.
   let gateway: Gateway | undefined;
-  const { writes, limiter, presence, chat, history, auth } = await createServices({
+  const services = await createServices({
     database,
     presence: cluster?.presence ?? new MemoryPresence(),
     matchQueue: cluster?.matchQueue ?? new MemoryMatchQueue(),
@@ -119,6 +120,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     announce: (effects) => gateway?.apply(effects),
     onBatch: metrics.recordBatch,
   });
+  const { writes, limiter, presence, auth } = services;
 
   const files = new LocalFileStore(path.join(config.dataDir, 'uploads'));
   const media = new MediaService({
@@ -152,7 +154,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     openapi: {
       info: {
         title: 'Parley HTTP API',
-        version: '1',
+        version: PROTOCOL_VERSION,
         description:
           'Accounts, sessions, files and read-only views. Real-time actions use the Socket.IO protocol described in docs/protocol.md.',
       },
@@ -199,7 +201,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     guestSessionTtlMs: config.guestSessionTtlMs,
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
-  await app.register(roomRoutes, { chat, history });
+  await app.register(roomRoutes, services);
   await app.register(fileRoutes, { media, files, maxBytes: config.uploadMaxBytes });
   await app.register(fastifyStatic, {
     root: webRoot(),
@@ -221,11 +223,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   await app.ready();
   gateway = new Gateway({
     httpServer: app.server,
-    auth,
-    chat,
-    history,
-    presence,
-    limiter,
+    services,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
     peers: cluster?.bus,
@@ -235,7 +233,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const liveGateway = gateway;
   await cluster?.bus.start((deliveries) => liveGateway.fromPeer(deliveries));
-  const ephemeral = new EphemeralRooms(chat, {
+  const ephemeral = new EphemeralRooms(services.membership, {
     db,
     presence,
     graceMs: config.ephemeralGraceMs,

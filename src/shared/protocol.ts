@@ -1,48 +1,54 @@
 /**
- * The Parley wire protocol: event names, payload schemas and the types built from them.
+ * The Parley wire protocol: event names, payload types, and what each request answers.
  *
- * This module is imported by the server and by the web client (to type what it sends and
- * receives). It holds no runtime dependencies — the zod schemas that validate payloads on the
- * server are in ./schemas.ts — so the browser bundle stays small. No Node or DOM APIs here.
- * docs/protocol.md explains the semantics; keep the two in step.
+ * Imported by the server and by the web client. The wire entities are zod schemas in
+ * ./entities.ts and the request payloads zod schemas in ./schemas.ts; the types here are
+ * inferred from them, so a type and its validator cannot drift. This module itself holds
+ * types and plain constants only (./limits.ts), so the browser bundle stays small. No Node or
+ * DOM APIs here. docs/protocol.md explains the semantics; keep the two in step.
  */
 import type { z } from 'zod';
+import type { ErrorCode, LOG_EVENT_TYPES } from './limits.js';
 import type { RequestSchemas } from './schemas.js';
 
-export const LIMITS = {
-  messageTextMax: 4000,
-  usernameMin: 2,
-  usernameMax: 32,
-  passwordMin: 8,
-  passwordMax: 256,
-  roomNameMax: 64,
-  roomMembersMax: 1000,
-  emojiMax: 64,
-  clientMsgIdMax: 64,
-  historyPageMax: 100,
-  syncPageSize: 500,
-  userSearchMax: 20,
-  attachmentsPerMessage: 10,
-  /** An upload must be sent in a message within this time of its upload, or it is deleted. */
-  uploadAttachWindowMs: 60 * 60_000,
-} as const;
+// The wire entities and log events, as types (their zod schemas stay out of the web bundle).
+export type * from './entities.js';
+export type { AttachmentKind, ErrorCode, RoomKind } from './limits.js';
+export {
+  ATTACHMENT_KINDS,
+  ERROR_CODES,
+  LIMITS,
+  LOG_EVENT_TYPES,
+  PROTOCOL_VERSION,
+  ROOM_KINDS,
+} from './limits.js';
+
+import type {
+  LogEvent,
+  Member,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  Message,
+  MessageDeletedEvent,
+  MessageNewEvent,
+  MessageUpdatedEvent,
+  MyRoom,
+  PublicUser,
+  Reaction,
+  ReactionUpdatedEvent,
+  Room,
+  RoomUpdatedEvent,
+} from './entities.js';
+
+export type LogEventType = LogEvent['type'];
+
+// LOG_EVENT_TYPES names every log event type, and nothing else: this fails to compile otherwise.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const LOG_EVENT_TYPES_COMPLETE: Same<LogEventType, (typeof LOG_EVENT_TYPES)[number]> = true;
 
 // ---------------------------------------------------------------------------------------------
 // Errors and acknowledgements
 // ---------------------------------------------------------------------------------------------
-
-export const ERROR_CODES = [
-  'bad_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'rate_limited',
-  'conflict',
-  'too_large',
-  'unavailable',
-  'internal',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -53,166 +59,6 @@ export interface ErrorBody {
 
 /** Every client → server event is acknowledged with one of these. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
-
-// ---------------------------------------------------------------------------------------------
-// Entities as they travel on the wire
-// ---------------------------------------------------------------------------------------------
-
-export const ROOM_KINDS = ['channel', 'dm', 'group', 'code', 'match'] as const;
-export type RoomKind = (typeof ROOM_KINDS)[number];
-
-export interface PublicUser {
-  id: string;
-  username: string;
-  guest: boolean;
-}
-
-export interface Room {
-  id: string;
-  kind: RoomKind;
-  /** Null for DMs and matches: clients show the other member instead. */
-  name: string | null;
-  ownerId: string | null;
-  maxMembers: number | null;
-  memberCount: number;
-  /** Highest log sequence number of the room when this snapshot was taken. */
-  lastSeq: number;
-  createdAt: number;
-  /** Join code, present only on code rooms and only for their members. */
-  code: string | null;
-  /** For DMs and matches: the other member. */
-  peer: PublicUser | null;
-}
-
-/** A room as seen by one of its members: adds that member's read position. */
-export interface MyRoom extends Room {
-  lastReadSeq: number;
-  unread: number;
-}
-
-export interface Reaction {
-  emoji: string;
-  userIds: string[];
-}
-
-export interface ReplyPreview {
-  id: string;
-  author: PublicUser | null;
-  /** First characters of the quoted text; empty when the quoted message was deleted. */
-  text: string;
-  deleted: boolean;
-}
-
-export type SystemEvent = 'joined' | 'left';
-
-export type AttachmentKind = 'image' | 'video' | 'audio' | 'file';
-
-/** A file posted with a message. `url` and `thumbUrl` are same-origin paths needing the session. */
-export interface Attachment {
-  id: string;
-  /** image, video and audio are shown inline; anything else is offered as a download. */
-  kind: AttachmentKind;
-  /** Detected from the file's bytes. */
-  mime: string;
-  name: string;
-  size: number;
-  /** Images: dimensions after orientation, so clients can lay out before loading. */
-  width: number | null;
-  height: number | null;
-  thumb: { width: number; height: number } | null;
-  url: string;
-  thumbUrl: string | null;
-}
-
-export interface Message {
-  id: string;
-  roomId: string;
-  /** The room-log position at which the message was created. */
-  seq: number;
-  kind: 'user' | 'system';
-  /** The writer; for system messages, the member the line is about. */
-  author: PublicUser | null;
-  text: string;
-  /** Set on system messages. */
-  system: SystemEvent | null;
-  clientMsgId: string | null;
-  createdAt: number;
-  editedAt: number | null;
-  deletedAt: number | null;
-  replyTo: string | null;
-  reply: ReplyPreview | null;
-  reactions: Reaction[];
-  attachments: Attachment[];
-}
-
-export interface Member extends PublicUser {
-  role: 'owner' | 'member';
-  online: boolean;
-  lastSeenAt: number | null;
-  joinedAt: number;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Room log events (server → client). Each carries roomId and seq; `at` is when it was logged.
-// The same objects are pushed live and returned by `sync`, so a client has one apply function.
-// ---------------------------------------------------------------------------------------------
-
-interface LogBase {
-  roomId: string;
-  seq: number;
-  at: number;
-}
-export interface MessageNewEvent extends LogBase {
-  type: 'message:new';
-  message: Message;
-}
-export interface MessageUpdatedEvent extends LogBase {
-  type: 'message:updated';
-  message: Message;
-}
-export interface MessageDeletedEvent extends LogBase {
-  type: 'message:deleted';
-  messageId: string;
-}
-export interface ReactionUpdatedEvent extends LogBase {
-  type: 'reaction:updated';
-  messageId: string;
-  reactions: Reaction[];
-}
-export interface MemberJoinedEvent extends LogBase {
-  type: 'room:member-joined';
-  user: PublicUser;
-  message: Message;
-}
-export interface MemberLeftEvent extends LogBase {
-  type: 'room:member-left';
-  userId: string;
-  message: Message;
-}
-export interface RoomUpdatedEvent extends LogBase {
-  type: 'room:updated';
-  room: Room;
-}
-
-export type LogEvent =
-  | MessageNewEvent
-  | MessageUpdatedEvent
-  | MessageDeletedEvent
-  | ReactionUpdatedEvent
-  | MemberJoinedEvent
-  | MemberLeftEvent
-  | RoomUpdatedEvent;
-export type LogEventType = LogEvent['type'];
-
-export const LOG_EVENT_TYPES = [
-  'message:new',
-  'message:updated',
-  'message:deleted',
-  'reaction:updated',
-  'room:member-joined',
-  'room:member-left',
-  'room:updated',
-] as const satisfies readonly LogEventType[];
 
 // Ephemeral server → client events (not in the log).
 export interface RoomAddedEvent {

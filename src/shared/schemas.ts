@@ -3,7 +3,7 @@
  * before anything else runs; protocol.ts infers the payload types from them.
  */
 import { z } from 'zod';
-import { LIMITS } from './protocol.js';
+import { LIMITS } from './limits.js';
 
 // Ids and client ids are opaque, but never contain control characters (PostgreSQL refuses NUL).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point

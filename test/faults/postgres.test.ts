@@ -79,6 +79,8 @@ describe.skipIf(!postgresAdminUrl)('a node whose PostgreSQL connections fail', (
     const history = await getJson(`${node.url}/api/rooms/${general}/messages`, readers[2]!.token);
     expect(history.status).toBe(503);
     expect(history.body.code).toBe('unavailable');
+    // Over HTTP as over the socket: try again, and here is when.
+    expect(Number(history.headers.get('retry-after'))).toBeGreaterThan(0);
 
     await proxy.heal();
     await until(async () => (await readyStatus()) === 200, 15_000, 'readyz 200 once the database is back');

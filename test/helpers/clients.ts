@@ -26,10 +26,13 @@ export async function postJson(
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
 }
 
-export async function getJson(url: string, token?: string): Promise<{ status: number; body: any }> {
+export async function getJson(
+  url: string,
+  token?: string,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
 }
 
 let counter = 0;

@@ -125,6 +125,7 @@ export async function uploadFile(baseUrl: string, token: string, bytes: Buffer, 
   const text = await response.text();
   return {
     status: response.status,
+    headers: response.headers,
     body: (text ? JSON.parse(text) : null) as {
       attachment: import('../../src/shared/protocol.js').Attachment;
       code?: string;

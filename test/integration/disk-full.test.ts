@@ -71,6 +71,7 @@ describe.skipIf(!tmpfs)('a full disk', () => {
       expect(refused.status, name).toBe(503);
       expect(refused.body, name).toMatchObject({ code: 'unavailable' });
       expect(refused.body.detail, name).toMatch(/space/);
+      expect(Number(refused.headers.get('retry-after')), name).toBeGreaterThan(0);
     }
     // Nothing of the refused uploads is left, in the temp area or the store.
     expect(readdirSync(path.join(server.dataDir, 'tmp'))).toEqual([]);

@@ -9,15 +9,11 @@ import { MemoryPresence } from '../../src/server/domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import { createServices, type Services } from '../../src/server/services/index.js';
 import { type Database, openDatabase } from '../../src/server/store/database.js';
+import { messageRow } from '../../src/server/store/messages.js';
 import { migrationProvider } from '../../src/server/store/migrations/index.js';
 import { preparedQuery } from '../../src/server/store/prepared.js';
-import {
-  lockRoom,
-  logAfter,
-  messageRow,
-  nextSeqForMember,
-  roomRow,
-} from '../../src/server/store/repository.js';
+import { logAfter, nextSeqForMember } from '../../src/server/store/room-log.js';
+import { lockRoom, roomRow } from '../../src/server/store/rooms.js';
 import type { Schema } from '../../src/server/store/schema.js';
 import { seedChannels } from '../../src/server/store/seed.js';
 import type { PublicUser } from '../../src/shared/protocol.js';
@@ -71,7 +67,7 @@ describe.each(backends)('store on $name', (backend) => {
     return { user: session.user, token, session };
   };
   const group = async (node: Services, owner: PublicUser, members: PublicUser[] = []) =>
-    (await node.chat.createRoom(owner, { kind: 'group', name: 'g', memberIds: members.map((m) => m.id) }))
+    (await node.roomCreation.create(owner, { kind: 'group', name: 'g', memberIds: members.map((m) => m.id) }))
       .value;
 
   beforeAll(async () => {
@@ -128,7 +124,7 @@ describe.each(backends)('store on $name', (backend) => {
     const alice = await newUser(nodeA);
     const room = await group(nodeA, alice.user);
     const sends = Array.from({ length: 60 }, (_, i) =>
-      (i % 2 ? nodeA : nodeB).chat.sendMessage(alice.user, {
+      (i % 2 ? nodeA : nodeB).messageSend.send(alice.user, {
         roomId: room.id,
         clientMsgId: randomUUID(),
         text: `m${i}`,
@@ -145,8 +141,8 @@ describe.each(backends)('store on $name', (backend) => {
     const room = await group(nodeA, alice.user);
     const input = { roomId: room.id, clientMsgId: randomUUID(), text: 'once' };
     const [a, b] = await Promise.all([
-      nodeA.chat.sendMessage(alice.user, input),
-      nodeB.chat.sendMessage(alice.user, input),
+      nodeA.messageSend.send(alice.user, input),
+      nodeB.messageSend.send(alice.user, input),
     ]);
     expect(a.value.message.id).toBe(b.value.message.id);
     expect([a.value.duplicate, b.value.duplicate].sort()).toEqual([false, true]);
@@ -159,16 +155,16 @@ describe.each(backends)('store on $name', (backend) => {
     const bob = await newUser(nodeA);
     const room = await group(nodeA, alice.user, [bob.user]);
     const input = { roomId: room.id, clientMsgId: randomUUID(), text: 'sent before leaving' };
-    const first = (await nodeA.chat.sendMessage(bob.user, input)).value;
-    await nodeA.chat.leaveRoom(bob.user, room.id);
-    const retried = (await nodeB.chat.sendMessage(bob.user, input)).value;
+    const first = (await nodeA.messageSend.send(bob.user, input)).value;
+    await nodeA.membership.leave(bob.user, room.id);
+    const retried = (await nodeB.messageSend.send(bob.user, input)).value;
     expect(retried).toMatchObject({ duplicate: true, message: { id: first.message.id } });
     await expect(
-      nodeB.chat.sendMessage(bob.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'not a member' }),
+      nodeB.messageSend.send(bob.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'not a member' }),
     ).rejects.toMatchObject({ code: 'not_found' });
     // The refused send left no hole in the log: the next message follows the leave line.
     const next = (
-      await nodeA.chat.sendMessage(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'next' })
+      await nodeA.messageSend.send(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'next' })
     ).value.message;
     const { events } = await nodeA.history.sync(alice.user.id, { [room.id]: 0 });
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: next.seq }, (_, i) => i + 1));
@@ -179,16 +175,16 @@ describe.each(backends)('store on $name', (backend) => {
     const alice = await newUser(nodeA);
     const room = await group(nodeA, alice.user);
     const quoted = (
-      await nodeA.chat.sendMessage(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'q' })
+      await nodeA.messageSend.send(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'q' })
     ).value.message;
     const input = { roomId: room.id, clientMsgId: randomUUID(), text: 'a reply', replyTo: quoted.id };
-    const first = (await nodeA.chat.sendMessage(alice.user, input)).value;
-    await nodeB.chat.deleteMessage(alice.user, quoted.id);
-    const retried = (await nodeB.chat.sendMessage(alice.user, input)).value;
+    const first = (await nodeA.messageSend.send(alice.user, input)).value;
+    await nodeB.messageDelete.delete(alice.user, quoted.id);
+    const retried = (await nodeB.messageSend.send(alice.user, input)).value;
     expect(retried).toMatchObject({ duplicate: true, message: { id: first.message.id } });
     // A new message quoting the deleted one is still refused, and takes no seq.
     await expect(
-      nodeA.chat.sendMessage(alice.user, { ...input, clientMsgId: randomUUID() }),
+      nodeA.messageSend.send(alice.user, { ...input, clientMsgId: randomUUID() }),
     ).rejects.toMatchObject({ code: 'bad_request' });
     const { events } = await nodeA.history.sync(alice.user.id, { [room.id]: 0 });
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
@@ -221,16 +217,16 @@ describe.each(backends)('store on $name', (backend) => {
     const bob = await newUser(nodeB);
     const room = await group(nodeA, alice.user);
     const say = async (text: string) =>
-      (await nodeA.chat.sendMessage(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text })).value
+      (await nodeA.messageSend.send(alice.user, { roomId: room.id, clientMsgId: randomUUID(), text })).value
         .message;
     const first = await say('one');
-    await nodeB.chat.addGroupMember(alice.user, room.id, bob.user.id);
+    await nodeB.membership.addGroupMember(alice.user, room.id, bob.user.id);
     await say('two');
-    await nodeB.chat.editMessage(alice.user, first.id, 'one, edited');
-    await nodeA.chat.toggleReaction(bob.user, first.id, '👀');
+    await nodeB.messageEdit.edit(alice.user, first.id, 'one, edited');
+    await nodeA.reactions.toggle(bob.user, first.id, '👀');
     const third = await say('three');
-    await nodeA.chat.removeGroupMember(alice.user, room.id, bob.user.id);
-    await nodeB.chat.deleteMessage(alice.user, third.id);
+    await nodeA.membership.removeGroupMember(alice.user, room.id, bob.user.id);
+    await nodeB.messageDelete.delete(alice.user, third.id);
     await say('four');
     const expected = [
       'message:new',
@@ -259,8 +255,8 @@ describe.each(backends)('store on $name', (backend) => {
     const alice = await newUser(nodeA);
     const bob = await newUser(nodeB);
     const [a, b] = await Promise.all([
-      nodeA.chat.openDm(alice.user, bob.user.id),
-      nodeB.chat.openDm(bob.user, alice.user.id),
+      nodeA.roomCreation.openDm(alice.user, bob.user.id),
+      nodeB.roomCreation.openDm(bob.user, alice.user.id),
     ]);
     expect(a.value.id).toBe(b.value.id);
   });
@@ -273,7 +269,7 @@ describe.each(backends)('store on $name', (backend) => {
     for (let i = 0; i < 5; i++) {
       sent.push(
         (
-          await nodeA.chat.sendMessage(alice.user, {
+          await nodeA.messageSend.send(alice.user, {
             roomId: room.id,
             clientMsgId: randomUUID(),
             text: `t${i}`,
@@ -281,9 +277,9 @@ describe.each(backends)('store on $name', (backend) => {
         ).value.message,
       );
     }
-    await nodeB.chat.editMessage(alice.user, sent[0]!.id, 'edited');
-    await nodeB.chat.toggleReaction(bob.user, sent[0]!.id, '👍');
-    await nodeA.chat.deleteMessage(alice.user, sent[4]!.id);
+    await nodeB.messageEdit.edit(alice.user, sent[0]!.id, 'edited');
+    await nodeB.reactions.toggle(bob.user, sent[0]!.id, '👍');
+    await nodeA.messageDelete.delete(alice.user, sent[4]!.id);
     const { events, more } = await nodeA.history.sync(bob.user.id, { [room.id]: sent[2]!.seq }, 3);
     expect(more).toBe(true);
     expect(events.map((e) => e.type)).toEqual(['message:new', 'message:new', 'message:updated']);
@@ -302,14 +298,14 @@ describe.each(backends)('store on $name', (backend) => {
   it('deletes a code room and all of its rows when the last member leaves', async () => {
     const alice = await newUser(nodeA, 'guest');
     const bob = await newUser(nodeB, 'guest');
-    const { room, code } = (await nodeA.chat.createCodeRoom(alice.user, {})).value;
-    await nodeB.chat.joinByCode(bob.user, code, 'test');
+    const { room, code } = (await nodeA.roomCreation.createCodeRoom(alice.user, {})).value;
+    await nodeB.membership.joinByCode(bob.user, code, 'test');
     const { message } = (
-      await nodeB.chat.sendMessage(bob.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'bye' })
+      await nodeB.messageSend.send(bob.user, { roomId: room.id, clientMsgId: randomUUID(), text: 'bye' })
     ).value;
-    await nodeA.chat.toggleReaction(alice.user, message.id, '👋');
-    await nodeA.chat.leaveRoom(alice.user, room.id);
-    const effects = (await nodeB.chat.leaveRoom(bob.user, room.id)).effects;
+    await nodeA.reactions.toggle(alice.user, message.id, '👋');
+    await nodeA.membership.leave(alice.user, room.id);
+    const effects = (await nodeB.membership.leave(bob.user, room.id)).effects;
     expect(effects).toContainEqual({ kind: 'room-deleted', roomId: room.id, reason: 'empty' });
     const db = databases[0]!.db;
     for (const [table, column] of [
@@ -330,10 +326,10 @@ describe.each(backends)('store on $name', (backend) => {
     for (let round = 0; round < 5; round++) {
       const owner = await newUser(nodeA, 'guest');
       const [x, y] = [await newUser(nodeA, 'guest'), await newUser(nodeB, 'guest')];
-      const { room, code } = (await nodeA.chat.createCodeRoom(owner.user, { maxMembers: 2 })).value;
+      const { room, code } = (await nodeA.roomCreation.createCodeRoom(owner.user, { maxMembers: 2 })).value;
       const results = await Promise.allSettled([
-        nodeA.chat.joinByCode(x.user, code, 'test'),
-        nodeB.chat.joinByCode(y.user, code, 'test'),
+        nodeA.membership.joinByCode(x.user, code, 'test'),
+        nodeB.membership.joinByCode(y.user, code, 'test'),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const members = await databases[0]!.db
@@ -349,9 +345,9 @@ describe.each(backends)('store on $name', (backend) => {
     for (let round = 0; round < 5; round++) {
       const a = await newUser(nodeA, 'guest');
       const b = await newUser(nodeB, 'guest');
-      const { room, code } = (await nodeA.chat.createCodeRoom(a.user, {})).value;
-      await nodeB.chat.joinByCode(b.user, code, 'test');
-      await Promise.all([nodeA.chat.leaveRoom(a.user, room.id), nodeB.chat.leaveRoom(b.user, room.id)]);
+      const { room, code } = (await nodeA.roomCreation.createCodeRoom(a.user, {})).value;
+      await nodeB.membership.joinByCode(b.user, code, 'test');
+      await Promise.all([nodeA.membership.leave(a.user, room.id), nodeB.membership.leave(b.user, room.id)]);
       const left = await databases[0]!.db.selectFrom('rooms').selectAll().where('id', '=', room.id).execute();
       expect(left).toEqual([]);
     }
@@ -362,7 +358,7 @@ describe.each(backends)('store on $name', (backend) => {
     const name = `snake_${randomUUID().slice(0, 6)}`;
     await nodeA.auth.register(name, 'long enough pw', 'test');
     await nodeA.auth.register(name.replace('_', 'x'), 'long enough pw', 'test');
-    const found = await nodeA.chat.searchUsers(searcher.user.id, name.slice(0, 7));
+    const found = await nodeA.people.search(searcher.user.id, name.slice(0, 7));
     expect(found.map((u) => u.username)).toEqual([name]);
   });
 

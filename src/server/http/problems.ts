@@ -16,6 +16,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/** How long an HTTP client is told to wait after a 503 that names no time of its own. */
+export const UNAVAILABLE_RETRY_MS = 2_000;
+
 const CODE_BY_STATUS = new Map<number, ErrorCode>(
   Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code as ErrorCode]),
 );
@@ -44,7 +47,10 @@ export function registerProblemHandler(app: FastifyInstance): void {
       code = mapped.code;
       detail = mapped.message;
       status = STATUS_BY_CODE[code];
-      if (mapped.retryAfterMs) reply.header('retry-after', Math.ceil(mapped.retryAfterMs / 1000));
+      // A 503 always says when to come back (RFC 9110 §10.2.3): a database that is away, a
+      // node shutting down or a failed write are all worth a retry shortly.
+      const retryAfterMs = mapped.retryAfterMs ?? (code === 'unavailable' ? UNAVAILABLE_RETRY_MS : undefined);
+      if (retryAfterMs) reply.header('retry-after', Math.ceil(retryAfterMs / 1000));
     }
     reply
       .status(status)

@@ -2,8 +2,8 @@ import type { LogEvent, PresenceEvent, TypingEvent } from '../../shared/protocol
 import type { Metrics } from '../metrics.js';
 import type { Effect } from '../services/effects.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
-import type { ParleyServer, ParleySocket } from './gateway.js';
 import { RoomOrder } from './room-order.js';
+import type { ParleyServer, ParleySocket } from './types.js';
 
 /** Something a node tells sockets — its own and, through the cluster bus, every other node's. */
 export type Delivery =

@@ -1,53 +1,25 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { parse as parseCookie } from 'cookie';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
-import type {
-  ClientToServerEvents,
-  PresenceEvent,
-  ServerToClientEvents,
-  TypingEvent,
-} from '../../shared/protocol.js';
-import type { Presence } from '../domain/presence.js';
-import type { RateDecision, RateLimiter } from '../domain/rate-limit.js';
+import { Server } from 'socket.io';
+import type { PresenceEvent, TypingEvent } from '../../shared/protocol.js';
+import type { RateDecision } from '../domain/rate-limit.js';
 import { isOriginAllowed } from '../http/origin.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
 import type { Metrics } from '../metrics.js';
-import type { AuthService, Session } from '../services/auth.js';
-import type { ChatService } from '../services/chat.js';
+import type { Session } from '../services/auth.js';
 import type { Effect } from '../services/effects.js';
-import type { HistoryService } from '../services/history.js';
+import type { Services } from '../services/index.js';
 import { Broadcaster, type Delivery, type Peers } from './broadcaster.js';
 import { roomChannel, sessionChannel, userChannel } from './channels.js';
-import { registerHandlers } from './handlers.js';
+import { registerHandlers } from './handlers/index.js';
 import { PresenceAnnouncer } from './presence-announcer.js';
+import type { GatewayForHandlers, ParleyServer, ParleySocket } from './types.js';
 import { coalesceWrites } from './write-coalescing.js';
-
-export interface SocketData {
-  session: Session;
-  address: string;
-}
-
-export type ParleyServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-export type ParleySocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
 
 export interface GatewayDeps {
   httpServer: HttpServer;
-  auth: AuthService;
-  chat: ChatService;
-  history: HistoryService;
-  presence: Presence;
-  limiter: RateLimiter;
+  services: Services;
   allowedOrigins: string[];
   /** The other nodes of a cluster (cluster/bus.ts); absent on a single node. */
   peers?: Peers | undefined;
@@ -68,10 +40,10 @@ export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 /**
  * The Socket.IO side of Parley: checks origin and session at the handshake, puts each socket
  * in its user's, session's and rooms' channels, tracks presence, and hands service effects to
- * the broadcaster (broadcaster.ts). Event handlers themselves live in handlers.ts. Socket.IO
+ * the broadcaster (broadcaster.ts). Event handlers themselves live in handlers/. Socket.IO
  * runs with its in-memory adapter: other nodes are reached through `peers`.
  */
-export class Gateway {
+export class Gateway implements GatewayForHandlers {
   readonly io: ParleyServer;
   private readonly broadcaster: Broadcaster;
   private readonly presence: PresenceAnnouncer;
@@ -99,10 +71,10 @@ export class Gateway {
     });
     this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics);
     this.presence = new PresenceAnnouncer({
-      presence: deps.presence,
-      markSeen: (userId, at) => deps.chat.markSeen(userId, at),
-      lastSeenOf: (userIds) => deps.chat.lastSeenOf(userIds),
-      cancelMatch: (userId) => deps.chat.cancelMatch(userId),
+      presence: deps.services.presence,
+      markSeen: (userId, at) => deps.services.people.markSeen(userId, at),
+      lastSeenOf: (userIds) => deps.services.people.lastSeenOf(userIds),
+      cancelMatch: (userId) => deps.services.matching.cancel(userId),
       broadcast: (event) => this.broadcastPresence(event),
       graceMs: deps.presenceGraceMs,
       now: Date.now,
@@ -117,14 +89,14 @@ export class Gateway {
         decision.allowed
           ? undefined
           : Object.assign(new Error('rate_limited'), { data: { retryAfterMs: decision.retryAfterMs } });
-      deps.limiter
+      deps.services.limiter
         .take('handshakeAddress', address)
         .then(async (byAddress) => {
           const refused = throttled(byAddress);
           if (refused) return next(refused);
           const session = await this.authenticate(socket);
           if (!session) return next(new Error('unauthorized'));
-          const byUser = throttled(await deps.limiter.take('handshake', session.user.id));
+          const byUser = throttled(await deps.services.limiter.take('handshake', session.user.id));
           if (byUser) return next(byUser);
           socket.data.session = session;
           socket.data.address = address;
@@ -196,7 +168,7 @@ export class Gateway {
     const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
     const token =
       typeof fromAuth?.token === 'string' ? fromAuth.token : tokenFrom(undefined, cookies[SESSION_COOKIE]);
-    return this.deps.auth.authenticate(token);
+    return this.deps.services.auth.authenticate(token);
   }
 
   private onConnection(socket: ParleySocket): void {
@@ -208,7 +180,13 @@ export class Gateway {
     // Handlers are attached at once so no early packet is dropped; they wait for `ready`,
     // which resolves when the socket is in all its rooms.
     const ready = this.subscribe(socket);
-    registerHandlers(socket, { ...this.deps, gateway: this, ready, log });
+    registerHandlers(socket, {
+      services: this.deps.services,
+      metrics: this.deps.metrics,
+      gateway: this,
+      ready,
+      log,
+    });
 
     // An expired session loses its sockets at the moment it expires, not at the next request.
     const untilExpiry = session.expiresAt - Date.now();
@@ -243,19 +221,19 @@ export class Gateway {
   private async subscribe(socket: ParleySocket): Promise<void> {
     const { session } = socket.data;
     socket.join([userChannel(session.user.id), sessionChannel(session.id)]);
-    const roomIds = await this.deps.chat.subscriptionsOf(session.user.id);
+    const roomIds = await this.deps.services.rooms.subscriptionsOf(session.user.id);
     socket.join(roomIds.map(roomChannel));
     if (!this.deps.peers) return;
     // Across nodes, a removal committed elsewhere may have sent its "leave" while this socket
     // was between reading its rooms and joining them. Reading once more after joining closes
     // that window: anything removed since is left now; anything removed later reaches us.
-    const current = new Set(await this.deps.chat.roomIdsOf(session.user.id));
+    const current = new Set(await this.deps.services.rooms.roomIdsOf(session.user.id));
     for (const roomId of roomIds) if (!current.has(roomId)) socket.leave(roomChannel(roomId));
   }
 
   /** Presence goes to everyone who shares a room with the user (each socket once). */
   async broadcastPresence(event: PresenceEvent): Promise<void> {
-    const roomIds = await this.deps.chat.presenceRoomIdsOf(event.userId);
+    const roomIds = await this.deps.services.rooms.presenceRoomIdsOf(event.userId);
     this.broadcaster.announce([{ kind: 'presence', event, roomIds }]);
   }
 }

@@ -10,9 +10,23 @@ import {
   usernameKeys,
   validatePassword,
 } from '../domain/usernames.js';
+import { presentUser } from '../presenters/users.js';
 import { isUniqueViolation } from '../store/errors.js';
-import * as repo from '../store/repository.js';
 import type { Schema } from '../store/schema.js';
+import {
+  deleteOtherSessions,
+  deleteSession,
+  expireSessions,
+  findSessionWithUser,
+  insertSession,
+} from '../store/sessions.js';
+import {
+  findUserById,
+  findUserByName,
+  insertUser,
+  releaseIdleGuestNames,
+  setPasswordHash,
+} from '../store/users.js';
 import type { WriteQueue } from '../store/write-queue.js';
 
 export interface AuthDeps {
@@ -73,7 +87,7 @@ export class AuthService {
     const from = addressBucket(address);
     await enforce(this.deps.limiter, 'loginAddress', from, 'too many login attempts, try again later');
     const name = usernameKeys(username);
-    const user = await repo.findUserByName(this.deps.db, name);
+    const user = await findUserByName(this.deps.db, name);
     // Throttled by the account the name leads to, however it was spelt; a name that leads
     // nowhere gets a bucket of its own, so a wrong username is throttled like a wrong password.
     const account = user?.id ?? `name:${name.skeleton}`;
@@ -83,7 +97,7 @@ export class AuthService {
       : await verify(await this.decoyHash, password).then(() => false);
     if (!user || !valid) throw new DomainError('unauthorized', INVALID_LOGIN);
     await failure.refund();
-    return this.startSession(repo.toPublicUser(user));
+    return this.startSession(presentUser(user));
   }
 
   /**
@@ -134,19 +148,14 @@ export class AuthService {
   /** Revokes one session; a guest whose last session this was gives up their name. */
   async logout(sessionId: string): Promise<void> {
     await this.deps.writes.run(async (trx) => {
-      const session = await trx
-        .selectFrom('sessions')
-        .select('user_id')
-        .where('id', '=', sessionId)
-        .executeTakeFirst();
-      await trx.deleteFrom('sessions').where('id', '=', sessionId).execute();
-      if (session) await repo.releaseIdleGuestNames(trx, session.user_id);
+      const userId = await deleteSession(trx, sessionId);
+      if (userId) await releaseIdleGuestNames(trx, userId);
     });
   }
 
   /** Changes the password and revokes every other session; returns the revoked session ids. */
   async changePassword(session: Session, current: string, next: string): Promise<string[]> {
-    const user = await repo.findUserById(this.deps.db, session.user.id);
+    const user = await findUserById(this.deps.db, session.user.id);
     if (!user?.password_hash) throw new DomainError('bad_request', 'guests have no password to change');
     if (!(await verify(user.password_hash, current))) {
       throw new DomainError('unauthorized', 'the current password is wrong');
@@ -154,29 +163,22 @@ export class AuthService {
     validatePassword(next);
     const passwordHash = await hash(next, ARGON2_OPTIONS);
     return this.deps.writes.run(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
-      const others = await trx
-        .selectFrom('sessions')
-        .select('id')
-        .where('user_id', '=', user.id)
-        .where('id', '<>', session.id)
-        .execute();
-      await trx.deleteFrom('sessions').where('user_id', '=', user.id).where('id', '<>', session.id).execute();
-      return others.map((s) => s.id);
+      await setPasswordHash(trx, user.id, passwordHash);
+      return deleteOtherSessions(trx, user.id, session.id);
     });
   }
 
   /** Resolves a bearer token to its live session, or null. */
   async authenticate(token: string | undefined): Promise<Session | null> {
     if (!token || token.length > 200) return null;
-    const row = await repo.findSessionWithUser(this.deps.db, sessionIdOf(token));
+    const row = await findSessionWithUser(this.deps.db, sessionIdOf(token));
     if (!row || row.expires_at <= this.deps.now()) return null;
-    return { id: row.session_id, user: repo.toPublicUser(row), expiresAt: row.expires_at };
+    return { id: row.session_id, user: presentUser(row), expiresAt: row.expires_at };
   }
 
   /** Deletes expired sessions; returns their ids so their sockets can be closed. */
   async expireSessions(): Promise<string[]> {
-    return this.deps.writes.run((trx) => repo.expireSessions(trx, this.deps.now()));
+    return this.deps.writes.run((trx) => expireSessions(trx, this.deps.now()));
   }
 
   private async createUser(
@@ -195,13 +197,13 @@ export class AuthService {
     };
     try {
       await this.deps.writes.run(async (trx) => {
-        if (await repo.findUserByName(trx, name)) throw nameTaken();
-        await repo.insertUser(trx, user);
+        if (await findUserByName(trx, name)) throw nameTaken();
+        await insertUser(trx, user);
       });
     } catch (error) {
       throw isUniqueViolation(error) ? nameTaken() : error;
     }
-    const publicUser = repo.toPublicUser(user);
+    const publicUser = presentUser(user);
     await this.deps.onSignup(publicUser);
     return this.startSession(publicUser);
   }
@@ -212,7 +214,7 @@ export class AuthService {
     const createdAt = this.deps.now();
     const ttl = user.guest ? this.deps.guestSessionTtlMs : this.deps.sessionTtlMs;
     await this.deps.writes.run((trx) =>
-      repo.insertSession(trx, { id, userId: user.id, createdAt, expiresAt: createdAt + ttl }),
+      insertSession(trx, { id, userId: user.id, createdAt, expiresAt: createdAt + ttl }),
     );
     return { session: { id, user, expiresAt: createdAt + ttl }, token };
   }

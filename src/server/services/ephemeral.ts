@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Presence } from '../domain/presence.js';
-import * as repo from '../store/repository.js';
+import { ephemeralMembersNotSeenSince } from '../store/memberships.js';
 import type { Schema } from '../store/schema.js';
-import type { ChatService } from './chat.js';
+import type { Membership } from './membership.js';
 
 export interface EphemeralDeps {
   db: Kysely<Schema>;
@@ -29,7 +29,7 @@ export class EphemeralRooms {
   private running = false;
 
   constructor(
-    private readonly chat: ChatService,
+    private readonly membership: Membership,
     private readonly deps: EphemeralDeps,
   ) {
     this.startedAt = deps.now();
@@ -57,20 +57,20 @@ export class EphemeralRooms {
       // After a start, nobody has had the chance to reconnect yet.
       if (now - this.startedAt < this.deps.graceMs) return;
       if (this.deps.acquireLock && !(await this.deps.acquireLock('ephemeral-sweep', this.intervalMs))) return;
-      await this.chat.deleteEmptyEphemeralRooms();
+      await this.membership.deleteEmptyEphemeralRooms();
       const { presence } = this.deps;
       // Ending rooms cannot be undone: not on the word of a presence that is being rebuilt
       // (a Redis that restarted and lost it, or cannot be reached).
       if (!presence.isSettled()) return;
       const cutoff = now - this.deps.graceMs;
-      const absent = await repo.ephemeralMembersNotSeenSince(this.deps.db, cutoff);
+      const absent = await ephemeralMembersNotSeenSince(this.deps.db, cutoff);
       if (absent.length === 0) return;
       const online = await presence.onlineAmong(absent);
       for (const userId of absent) {
         if (online.has(userId)) continue;
         // Checked again just before acting, and the last-seen once more inside the write.
         if (!presence.isSettled() || (await presence.onlineAmong([userId])).has(userId)) continue;
-        await this.chat.leaveEphemeralRooms(userId, cutoff);
+        await this.membership.leaveEphemeralRooms(userId, cutoff);
       }
     } catch (error) {
       this.deps.logger.error({ err: error }, 'could not end the ephemeral rooms of absent users');

@@ -2,13 +2,23 @@ import type { MatchQueue } from '../domain/matchmaker.js';
 import type { Presence } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import type { Database } from '../store/database.js';
-import * as repo from '../store/repository.js';
+import { findRoomBy } from '../store/rooms.js';
 import { DEFAULT_CHANNEL } from '../store/seed.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { AuthService } from './auth.js';
-import { ChatService } from './chat.js';
+import type { ServiceDeps } from './deps.js';
 import { type Effect, effectsOf } from './effects.js';
 import { HistoryService } from './history.js';
+import { Matching } from './matching.js';
+import { Membership } from './membership.js';
+import { MessageDelete } from './message-delete.js';
+import { MessageEdit } from './message-edit.js';
+import { MessageSend } from './message-send.js';
+import { People } from './people.js';
+import { Reactions } from './reactions.js';
+import { ReadMarks } from './read-marks.js';
+import { RoomCreation } from './room-create.js';
+import { RoomReads } from './room-reads.js';
 
 export interface ServicesOptions {
   /** Reads go to `db`, the write queue commits on `writer` (see store/database.ts). */
@@ -47,9 +57,11 @@ export async function createServices(options: ServicesOptions) {
       if (effects.length > 0) process.nextTick(() => options.announce(effects));
     },
   });
-  const chat = new ChatService({ db, writes, limiter, matchQueue, presence, now });
+  const deps: ServiceDeps = { db, writes, limiter, matchQueue, presence, now };
+  // One service per use case (Zulip's actions by verb): a new feature adds one here.
+  const membership = new Membership(deps);
   const history = new HistoryService(db, limiter);
-  const general = await repo.findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
+  const general = await findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
   const auth = new AuthService({
     db,
     writes,
@@ -58,8 +70,24 @@ export async function createServices(options: ServicesOptions) {
     sessionTtlMs: options.sessionTtlMs,
     guestSessionTtlMs: options.guestSessionTtlMs,
     async onSignup(user) {
-      if (general) await chat.joinChannel(user, general.id);
+      if (general) await membership.joinChannel(user, general.id);
     },
   });
-  return { writes, limiter, presence, chat, history, auth };
+  return {
+    writes,
+    limiter,
+    presence,
+    auth,
+    history,
+    rooms: new RoomReads(deps),
+    roomCreation: new RoomCreation(deps),
+    membership,
+    matching: new Matching(deps),
+    messageSend: new MessageSend(deps),
+    messageEdit: new MessageEdit(deps),
+    messageDelete: new MessageDelete(deps),
+    reactions: new Reactions(deps),
+    readMarks: new ReadMarks(deps),
+    people: new People(deps),
+  };
 }

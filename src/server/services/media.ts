@@ -6,16 +6,19 @@ import type { Readable } from 'node:stream';
 import { fileTypeFromFile } from 'file-type';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { formatBytes } from '../../shared/format.js';
 import type { Attachment } from '../../shared/protocol.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { classify, imagePlan, sanitiseFileName, withExtension } from '../domain/media.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
 import { type VideoSize, videoSize } from '../domain/video-size.js';
+import { presentAttachment } from '../presenters/messages.js';
 import { isOutOfSpace } from '../store/errors.js';
 import type { FileStore } from '../store/files.js';
-import * as repo from '../store/repository.js';
-import { toAttachment, type UploadRow } from '../store/repository.js';
+import { findMembership } from '../store/memberships.js';
+import { findMessage } from '../store/messages.js';
 import type { Schema } from '../store/schema.js';
+import type { UploadRow } from '../store/uploads.js';
 import * as uploads from '../store/uploads.js';
 import type { WriteQueue } from '../store/write-queue.js';
 import { type CleanedImage, cleanImage } from './images.js';
@@ -169,7 +172,7 @@ export class MediaService {
           );
         throw error;
       }
-      return toAttachment(row);
+      return presentAttachment(row);
     } finally {
       await Promise.all([received, cleaned, thumb].map((file) => rm(file, { force: true })));
     }
@@ -183,9 +186,9 @@ export class MediaService {
       if (row.uploader_id !== userId) throw notFound('file not found');
       return row;
     }
-    const message = await repo.findMessage(this.deps.db, row.message_id);
+    const message = await findMessage(this.deps.db, row.message_id);
     if (!message || message.deleted_at !== null || !row.room_id) throw notFound('file not found');
-    if (!(await repo.findMembership(this.deps.db, row.room_id, userId))) throw notFound('file not found');
+    if (!(await findMembership(this.deps.db, row.room_id, userId))) throw notFound('file not found');
     return row;
   }
 
@@ -297,12 +300,6 @@ function saveStream(file: Readable, target: string): Promise<void> {
 const quotaExceeded = () => new DomainError('too_large', 'daily upload quota reached, try again tomorrow');
 export const tooLarge = (max: number) =>
   new DomainError('too_large', `files are limited to ${formatBytes(max)}`);
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
 
 /** The video's display size from its container headers; null when they cannot be read. */
 async function readVideoSize(

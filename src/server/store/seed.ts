@@ -1,5 +1,6 @@
 import { isUniqueViolation } from './errors.js';
-import { type Executor, findRoomBy, insertRoom, roomRow } from './repository.js';
+import type { Executor } from './executor.js';
+import { findRoomBy, insertRoom, roomRow } from './rooms.js';
 
 export const SEEDED_CHANNELS = ['general', 'tech', 'gaming'] as const;
 export const DEFAULT_CHANNEL = 'general';

@@ -1,9 +1,11 @@
-import type { ExpressionBuilder, Insertable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
 import { LIMITS } from '../../shared/protocol.js';
-import type { Executor, UploadRow } from './repository.js';
+import type { Executor } from './executor.js';
 import type { Schema, UploadsTable } from './schema.js';
 
 /** Queries of the uploads aggregate. The file bytes themselves live in the FileStore. */
+
+export type UploadRow = Selectable<UploadsTable>;
 
 export async function insertUpload(db: Executor, row: Insertable<UploadsTable>): Promise<void> {
   await db.insertInto('uploads').values(row).execute();
@@ -111,4 +113,43 @@ export async function unattachedUploadIdsBefore(
     .limit(limit)
     .execute();
   return rows.map((row) => row.id);
+}
+
+/** Binds uploads to a message: only the uploader's own, only uploads not yet attached. */
+export async function attachUploads(
+  db: Executor,
+  ids: readonly string[],
+  message: { id: string; roomId: string; authorId: string; at: number },
+): Promise<UploadRow[]> {
+  if (ids.length === 0) return [];
+  let attached = 0;
+  for (const [position, id] of ids.entries()) {
+    // attached_at + position keeps the files in the order they were sent.
+    const result = await db
+      .updateTable('uploads')
+      .set({ message_id: message.id, room_id: message.roomId, attached_at: message.at + position })
+      .where('id', '=', id)
+      .where('uploader_id', '=', message.authorId)
+      .where('message_id', 'is', null)
+      .where('removed_at', 'is', null)
+      // Uploads the sweep may already be removing are no longer attachable.
+      .where('created_at', '>', message.at - LIMITS.uploadAttachWindowMs)
+      .executeTakeFirst();
+    attached += Number(result.numUpdatedRows);
+  }
+  if (attached !== ids.length) return [];
+  const rows = await db.selectFrom('uploads').selectAll().where('id', 'in', ids).execute();
+  return ids.map((id) => rows.find((r) => r.id === id)!);
+}
+
+/** The live uploads attached to these messages, in the order they were sent. */
+export function uploadsOfMessages(db: Executor, messageIds: readonly string[]) {
+  if (messageIds.length === 0) return Promise.resolve([] as UploadRow[]);
+  return db
+    .selectFrom('uploads')
+    .selectAll()
+    .where('message_id', 'in', messageIds)
+    .where('removed_at', 'is', null)
+    .orderBy('attached_at')
+    .execute();
 }

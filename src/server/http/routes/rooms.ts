@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LIMITS } from '../../../shared/protocol.js';
 import { idSchema } from '../../../shared/schemas.js';
-import type { ChatService } from '../../services/chat.js';
 import type { HistoryService } from '../../services/history.js';
+import type { People } from '../../services/people.js';
+import type { RoomReads } from '../../services/room-reads.js';
 import {
   channelSchema,
   memberSchema,
@@ -16,8 +17,9 @@ import {
 import { requireSession } from '../session.js';
 
 export interface RoomRoutesOptions {
-  chat: ChatService;
+  rooms: RoomReads;
   history: HistoryService;
+  people: People;
 }
 
 /** Read-only views over HTTP; every change goes over the socket so it is broadcast. */
@@ -34,7 +36,7 @@ export async function roomRoutes(app: FastifyInstance, opts: RoomRoutesOptions):
         response: { 200: z.object({ rooms: z.array(myRoomSchema) }), ...problems },
       },
     },
-    async (request) => ({ rooms: await opts.chat.listMyRooms(requireSession(request).user.id) }),
+    async (request) => ({ rooms: await opts.rooms.listMine(requireSession(request).user.id) }),
   );
 
   api.get(
@@ -46,7 +48,7 @@ export async function roomRoutes(app: FastifyInstance, opts: RoomRoutesOptions):
         response: { 200: z.object({ channels: z.array(channelSchema) }), ...problems },
       },
     },
-    async (request) => ({ channels: await opts.chat.listChannels(requireSession(request).user.id) }),
+    async (request) => ({ channels: await opts.rooms.listChannels(requireSession(request).user.id) }),
   );
 
   api.get(
@@ -93,7 +95,7 @@ export async function roomRoutes(app: FastifyInstance, opts: RoomRoutesOptions):
       },
     },
     async (request) => ({
-      members: await opts.chat.members(requireSession(request).user.id, request.params.roomId),
+      members: await opts.rooms.members(requireSession(request).user.id, request.params.roomId),
     }),
   );
 
@@ -111,7 +113,7 @@ export async function roomRoutes(app: FastifyInstance, opts: RoomRoutesOptions):
       },
     },
     async (request) => ({
-      users: await opts.chat.searchUsers(requireSession(request).user.id, request.query.query),
+      users: await opts.people.search(requireSession(request).user.id, request.query.query),
     }),
   );
 }

@@ -1,0 +1,52 @@
+import type { HandlerTable } from './context.js';
+
+/** Listing, joining, leaving and creating rooms, and managing a group's members. */
+export const roomHandlers: HandlerTable<
+  | 'rooms:list'
+  | 'channels:list'
+  | 'room:join'
+  | 'room:leave'
+  | 'room:create'
+  | 'room:members'
+  | 'room:add-member'
+  | 'room:remove-member'
+  | 'room:read'
+  | 'dm:open'
+  | 'code:create'
+  | 'code:join'
+  | 'match:random'
+  | 'match:cancel'
+> = {
+  'rooms:list': async ({ ctx, user }) => ctx.services.rooms.listMineWithPresence(user.id),
+  'channels:list': async ({ ctx, user }) => ({ channels: await ctx.services.rooms.listChannels(user.id) }),
+  'room:join': async ({ ctx, user }, { roomId }) => ({
+    room: (await ctx.services.membership.joinChannel(user, roomId)).value,
+  }),
+  'room:leave': async ({ ctx, user }, { roomId }) =>
+    (await ctx.services.membership.leave(user, roomId)).value,
+  'room:create': async ({ ctx, user }, input) => ({
+    room: (await ctx.services.roomCreation.create(user, input)).value,
+  }),
+  'room:members': async ({ ctx, user }, { roomId }) => ({
+    members: await ctx.services.rooms.members(user.id, roomId),
+  }),
+  'room:add-member': async ({ ctx, user }, { roomId, userId }) => ({
+    room: (await ctx.services.membership.addGroupMember(user, roomId, userId)).value,
+  }),
+  'room:remove-member': async ({ ctx, user }, { roomId, userId }) => ({
+    room: (await ctx.services.membership.removeGroupMember(user, roomId, userId)).value,
+  }),
+  'room:read': async ({ ctx, user }, { roomId, seq }) => ({
+    lastReadSeq: await ctx.services.readMarks.mark(user.id, roomId, seq),
+  }),
+  'dm:open': async ({ ctx, user }, { userId }) => ({
+    room: (await ctx.services.roomCreation.openDm(user, userId)).value,
+  }),
+  'code:create': async ({ ctx, user }, input) =>
+    (await ctx.services.roomCreation.createCodeRoom(user, input)).value,
+  'code:join': async ({ ctx, user, socket }, { code }) => ({
+    room: (await ctx.services.membership.joinByCode(user, code, socket.data.address)).value,
+  }),
+  'match:random': async ({ ctx, user }) => (await ctx.services.matching.request(user)).value,
+  'match:cancel': async ({ ctx, user }) => ({ cancelled: await ctx.services.matching.cancel(user.id) }),
+};

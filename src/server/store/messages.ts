@@ -1,0 +1,95 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from './executor.js';
+import { timeOrderedId } from './ids.js';
+import { preparedQuery } from './prepared.js';
+import type { MessagesTable } from './schema.js';
+
+/** Queries of the messages aggregate: user messages and the system lines of joins and leaves. */
+
+export type MessageRow = Selectable<MessagesTable>;
+
+/** A new message row: a time-ordered id (see ids.ts); unset fields are null. */
+export function messageRow(
+  fields: Pick<MessageRow, 'room_id' | 'seq' | 'kind' | 'author_id' | 'created_at'> &
+    Partial<Pick<MessageRow, 'client_msg_id' | 'text' | 'system' | 'reply_to'>>,
+): MessageRow {
+  return {
+    id: timeOrderedId(fields.created_at),
+    client_msg_id: null,
+    text: '',
+    system: null,
+    reply_to: null,
+    edited_at: null,
+    deleted_at: null,
+    ...fields,
+  };
+}
+
+const insertMessageQuery = preparedQuery((db, p: MessageRow) =>
+  db.insertInto('messages').values({
+    id: p.id,
+    room_id: p.room_id,
+    seq: p.seq,
+    kind: p.kind,
+    author_id: p.author_id,
+    client_msg_id: p.client_msg_id,
+    text: p.text,
+    system: p.system,
+    reply_to: p.reply_to,
+    created_at: p.created_at,
+    edited_at: p.edited_at,
+    deleted_at: p.deleted_at,
+    // Every column, checked by the compiler: a column missing here would silently go unwritten.
+  } satisfies Record<keyof MessageRow, unknown>),
+);
+
+export async function insertMessage(db: Executor, row: MessageRow): Promise<void> {
+  await insertMessageQuery(db, row);
+}
+
+export function findMessage(db: Executor, id: string) {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+const messageByClientIdQuery = preparedQuery((db, p: { authorId: string; clientMsgId: string }) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('author_id', '=', p.authorId)
+    .where('client_msg_id', '=', p.clientMsgId),
+);
+
+export async function findMessageByClientId(db: Executor, authorId: string, clientMsgId: string) {
+  return (await messageByClientIdQuery(db, { authorId, clientMsgId })).rows[0];
+}
+
+export async function updateMessageText(db: Executor, id: string, text: string, at: number) {
+  await db.updateTable('messages').set({ text, edited_at: at }).where('id', '=', id).execute();
+}
+
+/** Deletion keeps a tombstone (for the log and for replies) but drops the text and reactions. */
+export async function tombstoneMessage(db: Executor, id: string, at: number) {
+  await db.updateTable('messages').set({ text: '', deleted_at: at }).where('id', '=', id).execute();
+  await db.deleteFrom('reactions').where('message_id', '=', id).execute();
+}
+
+/** Newest first, before a sequence number; deleted messages are left out of history. */
+const messagesBeforeQuery = preparedQuery((db, p: { roomId: string; beforeSeq: number; limit: number }) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('room_id', '=', p.roomId)
+    .where('seq', '<', p.beforeSeq)
+    .where('deleted_at', 'is', null)
+    .orderBy('seq', 'desc')
+    .limit(p.limit),
+);
+
+export async function messagesBefore(db: Executor, roomId: string, beforeSeq: number, limit: number) {
+  return (await messagesBeforeQuery(db, { roomId, beforeSeq, limit })).rows;
+}
+
+export function messagesByIds(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([] as MessageRow[]);
+  return db.selectFrom('messages').selectAll().where('id', 'in', ids).execute();
+}

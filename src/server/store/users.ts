@@ -1,0 +1,78 @@
+import { type Selectable, sql } from 'kysely';
+import type { Executor } from './executor.js';
+import type { UsersTable } from './schema.js';
+
+/** Queries of the users aggregate: accounts and guests, their names and last-seen times. */
+
+export type UserRow = Selectable<UsersTable>;
+
+export function findUserById(db: Executor, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The account whose name is `key` when compared for case, else the one whose name looks like
+ * `skeleton` (domain/usernames.ts). Each column is UNIQUE, so there is at most one of each.
+ */
+export function findUserByName(db: Executor, name: { key: string; skeleton: string }) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.or([eb('username_key', '=', name.key), eb('username_skeleton', '=', name.skeleton)]))
+    .orderBy(sql`case when username_key = ${name.key} then 0 else 1 end`)
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function findUsersByIds(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([] as UserRow[]);
+  return db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function insertUser(db: Executor, user: UserRow): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+}
+
+/** Names starting with `prefix.key` when compared for case, or with `prefix.skeleton` for looks. */
+export function searchUsers(db: Executor, prefix: { key: string; skeleton: string }, limit: number) {
+  // ESCAPE is explicit: SQLite's LIKE has no default escape character.
+  const startsWith = (column: 'username_key' | 'username_skeleton', value: string) =>
+    sql<boolean>`${sql.ref(column)} like ${`${value.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`;
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'is_guest'])
+    .where((eb) =>
+      eb.or([startsWith('username_key', prefix.key), startsWith('username_skeleton', prefix.skeleton)]),
+    )
+    .orderBy('username_key')
+    .limit(limit)
+    .execute();
+}
+
+export async function setPasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+/** Records `at` as the user's last-seen time unless a later one is already recorded. */
+export async function recordLastSeen(db: Executor, userId: string, at: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ last_seen_at: at })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', at)]))
+    .execute();
+}
+
+/** Frees the names of guests (all, or just `userId`) who have no session left. */
+export async function releaseIdleGuestNames(db: Executor, userId?: string): Promise<void> {
+  let query = db
+    .updateTable('users')
+    .set({ username_key: null, username_skeleton: null })
+    .where('is_guest', '=', 1)
+    .where('username_key', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('sessions').select('sessions.id').whereRef('sessions.user_id', '=', 'users.id'))),
+    );
+  if (userId) query = query.where('id', '=', userId);
+  await query.execute();
+}

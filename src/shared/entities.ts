@@ -1,0 +1,156 @@
+/**
+ * The wire entities — what the server sends — defined once, as zod schemas; their TypeScript
+ * types are inferred from them (protocol.ts re-exports the types). The HTTP layer uses the
+ * schemas for its OpenAPI document and response serializer; the web client imports only the
+ * types, so zod stays out of its bundle.
+ */
+import { z } from 'zod';
+import { ATTACHMENT_KINDS, ROOM_KINDS } from './limits.js';
+
+const nullableNumber = z.number().nullable();
+
+export const publicUserSchema = z.object({ id: z.string(), username: z.string(), guest: z.boolean() });
+export type PublicUser = z.infer<typeof publicUserSchema>;
+
+export const roomSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ROOM_KINDS),
+  /** Null for DMs and matches: clients show the other member instead. */
+  name: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  maxMembers: nullableNumber,
+  memberCount: z.number(),
+  /** Highest log sequence number of the room when this snapshot was taken. */
+  lastSeq: z.number(),
+  createdAt: z.number(),
+  /** Join code, present only on code rooms and only for their members. */
+  code: z.string().nullable(),
+  /** For DMs and matches: the other member. */
+  peer: publicUserSchema.nullable(),
+});
+export type Room = z.infer<typeof roomSchema>;
+
+/** A room as seen by one of its members: adds that member's read position. */
+export const myRoomSchema = roomSchema.extend({ lastReadSeq: z.number(), unread: z.number() });
+export type MyRoom = z.infer<typeof myRoomSchema>;
+
+/** A channel in the directory: adds whether the viewer is in it. */
+export const channelSchema = roomSchema.extend({ joined: z.boolean() });
+
+export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
+export type Reaction = z.infer<typeof reactionSchema>;
+
+export const replyPreviewSchema = z.object({
+  id: z.string(),
+  author: publicUserSchema.nullable(),
+  /** First characters of the quoted text; empty when the quoted message was deleted. */
+  text: z.string(),
+  deleted: z.boolean(),
+});
+export type ReplyPreview = z.infer<typeof replyPreviewSchema>;
+
+export const SYSTEM_EVENTS = ['joined', 'left'] as const;
+export type SystemEvent = (typeof SYSTEM_EVENTS)[number];
+
+/** A file posted with a message. `url` and `thumbUrl` are same-origin paths needing the session. */
+export const attachmentSchema = z.object({
+  id: z.string(),
+  /** image, video and audio are shown inline; anything else is offered as a download. */
+  kind: z.enum(ATTACHMENT_KINDS),
+  /** Detected from the file's bytes. */
+  mime: z.string(),
+  name: z.string(),
+  size: z.number(),
+  /** Images: dimensions after orientation, so clients can lay out before loading. */
+  width: nullableNumber,
+  height: nullableNumber,
+  thumb: z.object({ width: z.number(), height: z.number() }).nullable(),
+  url: z.string(),
+  thumbUrl: z.string().nullable(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  /** The room-log position at which the message was created. */
+  seq: z.number(),
+  kind: z.enum(['user', 'system']),
+  /** The writer; for system messages, the member the line is about. */
+  author: publicUserSchema.nullable(),
+  text: z.string(),
+  /** Set on system messages. */
+  system: z.enum(SYSTEM_EVENTS).nullable(),
+  clientMsgId: z.string().nullable(),
+  createdAt: z.number(),
+  editedAt: nullableNumber,
+  deletedAt: nullableNumber,
+  replyTo: z.string().nullable(),
+  reply: replyPreviewSchema.nullable(),
+  reactions: z.array(reactionSchema),
+  attachments: z.array(attachmentSchema),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const memberSchema = publicUserSchema.extend({
+  role: z.enum(['owner', 'member']),
+  online: z.boolean(),
+  lastSeenAt: nullableNumber,
+  joinedAt: z.number(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Room log events (server → client). Each carries roomId and seq; `at` is when it was logged.
+// The same objects are pushed live and returned by `sync`, so a client has one apply function;
+// the server builds them in one place (src/server/presenters/log-events.ts).
+// ---------------------------------------------------------------------------------------------
+
+const logBase = z.object({ roomId: z.string(), seq: z.number(), at: z.number() });
+
+export const messageNewEventSchema = logBase.extend({
+  type: z.literal('message:new'),
+  message: messageSchema,
+});
+export const messageUpdatedEventSchema = logBase.extend({
+  type: z.literal('message:updated'),
+  message: messageSchema,
+});
+export const messageDeletedEventSchema = logBase.extend({
+  type: z.literal('message:deleted'),
+  messageId: z.string(),
+});
+export const reactionUpdatedEventSchema = logBase.extend({
+  type: z.literal('reaction:updated'),
+  messageId: z.string(),
+  reactions: z.array(reactionSchema),
+});
+export const memberJoinedEventSchema = logBase.extend({
+  type: z.literal('room:member-joined'),
+  user: publicUserSchema,
+  message: messageSchema,
+});
+export const memberLeftEventSchema = logBase.extend({
+  type: z.literal('room:member-left'),
+  userId: z.string(),
+  message: messageSchema,
+});
+export const roomUpdatedEventSchema = logBase.extend({ type: z.literal('room:updated'), room: roomSchema });
+
+export const logEventSchema = z.discriminatedUnion('type', [
+  messageNewEventSchema,
+  messageUpdatedEventSchema,
+  messageDeletedEventSchema,
+  reactionUpdatedEventSchema,
+  memberJoinedEventSchema,
+  memberLeftEventSchema,
+  roomUpdatedEventSchema,
+]);
+export type MessageNewEvent = z.infer<typeof messageNewEventSchema>;
+export type MessageUpdatedEvent = z.infer<typeof messageUpdatedEventSchema>;
+export type MessageDeletedEvent = z.infer<typeof messageDeletedEventSchema>;
+export type ReactionUpdatedEvent = z.infer<typeof reactionUpdatedEventSchema>;
+export type MemberJoinedEvent = z.infer<typeof memberJoinedEventSchema>;
+export type MemberLeftEvent = z.infer<typeof memberLeftEventSchema>;
+export type RoomUpdatedEvent = z.infer<typeof roomUpdatedEventSchema>;
+export type LogEvent = z.infer<typeof logEventSchema>;
