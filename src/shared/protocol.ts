@@ -23,22 +23,7 @@ export {
   ROOM_KINDS,
 } from './limits.js';
 
-import type {
-  LogEvent,
-  Member,
-  MemberJoinedEvent,
-  MemberLeftEvent,
-  Message,
-  MessageDeletedEvent,
-  MessageNewEvent,
-  MessageUpdatedEvent,
-  MyRoom,
-  PublicUser,
-  Reaction,
-  ReactionUpdatedEvent,
-  Room,
-  RoomUpdatedEvent,
-} from './entities.js';
+import type { LogEvent, Member, Message, MyRoom, PublicUser, Reaction, Room } from './entities.js';
 
 export type LogEventType = LogEvent['type'];
 
@@ -82,14 +67,10 @@ export interface TypingEvent {
   typing: boolean;
 }
 
-export interface ServerToClientEvents {
-  'message:new': (e: MessageNewEvent) => void;
-  'message:updated': (e: MessageUpdatedEvent) => void;
-  'message:deleted': (e: MessageDeletedEvent) => void;
-  'reaction:updated': (e: ReactionUpdatedEvent) => void;
-  'room:member-joined': (e: MemberJoinedEvent) => void;
-  'room:member-left': (e: MemberLeftEvent) => void;
-  'room:updated': (e: RoomUpdatedEvent) => void;
+/** One listener per room log event type, each taking its own event: derived from the union. */
+type LogEventListeners = { [E in LogEvent as E['type']]: (e: E) => void };
+
+export interface ServerToClientEvents extends LogEventListeners {
   'room:added': (e: RoomAddedEvent) => void;
   'room:deleted': (e: RoomDeletedEvent) => void;
   'match:found': (e: MatchFoundEvent) => void;
