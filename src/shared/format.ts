@@ -19,3 +19,14 @@ export const fileUrl = (uploadId: string, name: string) => `/files/${uploadId}/$
 
 /** Where an upload's thumbnail is served, for uploads that have one. */
 export const thumbUrl = (uploadId: string) => `/thumbs/${uploadId}`;
+
+export const REPLY_PREVIEW_LENGTH = 140;
+
+/**
+ * What a reply shows of the message it quotes. The server builds previews with it, and the
+ * web client rebuilds them with it when the quoted message is edited live, so both agree.
+ */
+export function replyExcerpt(text: string): string {
+  const chars = [...text];
+  return chars.length <= REPLY_PREVIEW_LENGTH ? text : `${chars.slice(0, REPLY_PREVIEW_LENGTH).join('')}…`;
+}

@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, CODE_LENGTH, generateCode, normaliseCode } from '../../src/server/domain/codes.js';
 import { DomainError } from '../../src/server/domain/errors.js';
 import { MemoryMatchQueue } from '../../src/server/domain/matchmaker.js';
-import {
-  cleanMessageText,
-  groupReactions,
-  normaliseEmoji,
-  replyExcerpt,
-} from '../../src/server/domain/messages.js';
+import { cleanMessageText, groupReactions, normaliseEmoji } from '../../src/server/domain/messages.js';
 import { MemoryPresence } from '../../src/server/domain/presence.js';
 import { addressBucket, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
 import {
@@ -29,6 +24,7 @@ import {
   usernameKeys,
   usernameSkeleton,
 } from '../../src/server/domain/usernames.js';
+import { replyExcerpt } from '../../src/shared/format.js';
 
 const room = (over: Partial<RoomRecord> = {}): RoomRecord => ({
   id: 'r1',

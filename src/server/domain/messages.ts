@@ -43,10 +43,3 @@ export function groupReactions(rows: readonly ReactionRow[]): Reaction[] {
   }
   return [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds }));
 }
-
-export const REPLY_PREVIEW_LENGTH = 140;
-
-export function replyExcerpt(text: string): string {
-  const chars = [...text];
-  return chars.length <= REPLY_PREVIEW_LENGTH ? text : `${chars.slice(0, REPLY_PREVIEW_LENGTH).join('')}…`;
-}

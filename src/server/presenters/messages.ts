@@ -1,6 +1,6 @@
-import { fileUrl, thumbUrl } from '../../shared/format.js';
+import { fileUrl, replyExcerpt, thumbUrl } from '../../shared/format.js';
 import type { Attachment, Message, PublicUser, Reaction, ReplyPreview } from '../../shared/protocol.js';
-import { groupReactions, replyExcerpt } from '../domain/messages.js';
+import { groupReactions } from '../domain/messages.js';
 import type { MessageRow } from '../store/messages.js';
 import type { ReactionRow } from '../store/reactions.js';
 import type { UploadRow } from '../store/uploads.js';
