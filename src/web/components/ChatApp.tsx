@@ -1,15 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Message, MyRoom, PublicUser } from '../../shared/protocol';
-import { logout } from '../api/auth';
-import { useChat, useMediaQuery } from '../lib/hooks';
-import { mentions } from '../lib/mentions';
-import { isSwitcherShortcut } from '../lib/shortcuts';
-import { currentTheme, setTheme, type Theme } from '../lib/theme';
-import { ChatClient, roomTitle, totalUnread } from '../state/client';
-import { type DialogKind, Dialogs } from './Dialogs';
-import { Icon } from './Icon';
-import { RoomView } from './RoomView';
-import { Sidebar } from './Sidebar';
+import type { Message, MyRoom, PublicUser } from '../../shared/protocol.js';
+import { logout } from '../api/auth.js';
+import { useChat, useMediaQuery } from '../lib/hooks.js';
+import { mentions } from '../lib/mentions.js';
+import { isSwitcherShortcut } from '../lib/shortcuts.js';
+import { currentTheme, setTheme, type Theme } from '../lib/theme.js';
+import { ChatClient, roomTitle, totalUnread } from '../state/client.js';
+import { type DialogKind, Dialogs } from './Dialogs.js';
+import { Icon } from './Icon.js';
+import { RoomView } from './RoomView.js';
+import { Sidebar } from './Sidebar.js';
 
 const NOTIFY_KEY = 'parley:notifications';
 

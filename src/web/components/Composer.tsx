@@ -1,12 +1,12 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import type { Member, Message } from '../../shared/protocol';
-import { LIMITS } from '../../shared/protocol';
-import { formatSize } from '../api/uploads';
-import { mentionAtCaret, searchMembers } from '../lib/mentions';
-import { loadShortcodes, type Shortcode, searchShortcodes, shortcodeAtCaret } from '../lib/shortcodes';
-import { EmojiPicker } from './EmojiPicker';
-import { Icon } from './Icon';
-import type { Uploads } from './useUploads';
+import type { Member, Message } from '../../shared/protocol.js';
+import { LIMITS } from '../../shared/protocol.js';
+import { formatSize } from '../api/uploads.js';
+import { mentionAtCaret, searchMembers } from '../lib/mentions.js';
+import { loadShortcodes, type Shortcode, searchShortcodes, shortcodeAtCaret } from '../lib/shortcodes.js';
+import { EmojiPicker } from './EmojiPicker.js';
+import { Icon } from './Icon.js';
+import type { Uploads } from './useUploads.js';
 
 const TYPING_REFRESH_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;

@@ -1,11 +1,11 @@
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
-import type { PublicUser, Room } from '../../shared/protocol';
-import { useChat } from '../lib/hooks';
-import { type ChatClient, roomLabel, searchRooms, unreadBadge } from '../state/client';
-import { Icon } from './Icon';
-import { Modal } from './Modal';
-import { roomIcon } from './Sidebar';
-import { UserPicker } from './UserPicker';
+import type { PublicUser, Room } from '../../shared/protocol.js';
+import { useChat } from '../lib/hooks.js';
+import { type ChatClient, roomLabel, searchRooms, unreadBadge } from '../state/client.js';
+import { Icon } from './Icon.js';
+import { Modal } from './Modal.js';
+import { roomIcon } from './Sidebar.js';
+import { UserPicker } from './UserPicker.js';
 
 export type DialogKind = 'switch' | 'browse' | 'channel' | 'dm' | 'group' | 'join-code' | 'code';
 

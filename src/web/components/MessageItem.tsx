@@ -1,11 +1,11 @@
 import { memo, useState } from 'react';
-import type { Member, Message } from '../../shared/protocol';
-import { renderMarkdown } from '../lib/markdown';
-import { formatExact, formatRelative } from '../lib/time';
-import type { OutboxItem } from '../state/outbox';
-import { Attachments } from './Attachments';
-import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker';
-import { Icon, type IconName } from './Icon';
+import type { Member, Message } from '../../shared/protocol.js';
+import { renderMarkdown } from '../lib/markdown.js';
+import { formatExact, formatRelative } from '../lib/time.js';
+import type { OutboxItem } from '../state/outbox.js';
+import { Attachments } from './Attachments.js';
+import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker.js';
+import { Icon, type IconName } from './Icon.js';
 
 export interface MessageActions {
   reply(message: Message): void;

@@ -1,16 +1,16 @@
 import { forwardRef, type HTMLAttributes, useEffect, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
-import type { Member, Message } from '../../shared/protocol';
-import { useNow } from '../lib/hooks';
-import { formatDay, startOfDay } from '../lib/time';
-import type { OutboxItem } from '../state/outbox';
+import type { Member, Message } from '../../shared/protocol.js';
+import { useNow } from '../lib/hooks.js';
+import { formatDay, startOfDay } from '../lib/time.js';
+import type { OutboxItem } from '../state/outbox.js';
 import {
   type MessageActions,
   MessageItem,
   type PendingActions,
   PendingItem,
   SystemLine,
-} from './MessageItem';
+} from './MessageItem.js';
 
 type Row =
   | { key: string; kind: 'day'; label: string }

@@ -1,16 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Member, Message } from '../../shared/protocol';
-import { formatLastSeen } from '../lib/time';
-import type { ChatClient, ChatState } from '../state/client';
-import { roomTitle } from '../state/client';
-import type { RoomView as RoomViewState } from '../state/log';
-import { LightboxProvider } from './Attachments';
-import { Composer } from './Composer';
-import { Icon } from './Icon';
-import type { MessageActions, PendingActions } from './MessageItem';
-import { MessageList } from './MessageList';
-import { UserPicker } from './UserPicker';
-import { finishedUploads, useUploads } from './useUploads';
+import type { Member, Message } from '../../shared/protocol.js';
+import { formatLastSeen } from '../lib/time.js';
+import type { ChatClient, ChatState } from '../state/client.js';
+import { roomTitle } from '../state/client.js';
+import type { RoomView as RoomViewState } from '../state/log.js';
+import { LightboxProvider } from './Attachments.js';
+import { Composer } from './Composer.js';
+import { Icon } from './Icon.js';
+import type { MessageActions, PendingActions } from './MessageItem.js';
+import { MessageList } from './MessageList.js';
+import { UserPicker } from './UserPicker.js';
+import { finishedUploads, useUploads } from './useUploads.js';
 
 const KIND_LABEL = {
   channel: 'Channel',

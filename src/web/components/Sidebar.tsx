@@ -1,10 +1,10 @@
-import type { RoomKind } from '../../shared/protocol';
-import { SWITCHER_SHORTCUT } from '../lib/shortcuts';
-import type { ChatClient, ChatState } from '../state/client';
-import { roomLabel, roomTitle, unreadBadge } from '../state/client';
-import type { RoomView } from '../state/log';
-import type { DialogKind } from './Dialogs';
-import { Icon, type IconName } from './Icon';
+import type { RoomKind } from '../../shared/protocol.js';
+import { SWITCHER_SHORTCUT } from '../lib/shortcuts.js';
+import type { ChatClient, ChatState } from '../state/client.js';
+import { roomLabel, roomTitle, unreadBadge } from '../state/client.js';
+import type { RoomView } from '../state/log.js';
+import type { DialogKind } from './Dialogs.js';
+import { Icon, type IconName } from './Icon.js';
 
 interface Section {
   title: string;

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import type { PublicUser } from '../../shared/protocol';
-import type { ChatClient } from '../state/client';
+import type { PublicUser } from '../../shared/protocol.js';
+import type { ChatClient } from '../state/client.js';
 
 type Found = PublicUser & { online: boolean };
 

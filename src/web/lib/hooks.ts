@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { ChatClient, ChatState } from '../state/client';
+import type { ChatClient, ChatState } from '../state/client.js';
 
 export function useChat(client: ChatClient): ChatState {
   return useSyncExternalStore(client.subscribe, client.getState);
