@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS, type LogEvent, type Message, type MyRoom } from '../../src/shared/protocol.js';
 import { type HeldAttachment, isUploadExpired } from '../../src/web/api/uploads.js';
 import { expireHeld, heldDrafts, nextExpiry } from '../../src/web/components/useUploads.js';
-import { searchRooms } from '../../src/web/state/client.js';
+import { searchRooms } from '../../src/web/lib/rooms.js';
 import { Drafts } from '../../src/web/state/drafts.js';
 import {
   applyLogEvent,

@@ -3,10 +3,12 @@ import type { Message, MyRoom, PublicUser } from '../../shared/protocol.js';
 import { logout } from '../api/auth.js';
 import { useChat, useMediaQuery } from '../lib/hooks.js';
 import { mentions } from '../lib/mentions.js';
+import { roomTitle } from '../lib/rooms.js';
 import { isSwitcherShortcut } from '../lib/shortcuts.js';
 import { currentTheme, setTheme, type Theme } from '../lib/theme.js';
-import { ChatClient, roomTitle, totalUnread } from '../state/client.js';
-import { type DialogKind, Dialogs } from './Dialogs.js';
+import { ChatClient, totalUnread } from '../state/client.js';
+import { DialogHost } from './dialogs/DialogHost.js';
+import type { DialogKind } from './dialogs/kinds.js';
 import { Icon } from './Icon.js';
 import { RoomView } from './RoomView.js';
 import { Sidebar } from './Sidebar.js';
@@ -171,7 +173,7 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
         )
       )}
       {dialog && (
-        <Dialogs
+        <DialogHost
           kind={dialog}
           client={client}
           onClose={() => setDialog(null)}

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Member, Message } from '../../shared/protocol.js';
+import { roomTitle } from '../lib/rooms.js';
 import { formatLastSeen } from '../lib/time.js';
 import type { ChatClient, ChatState } from '../state/client.js';
-import { roomTitle } from '../state/client.js';
 import type { RoomView as RoomViewState } from '../state/log.js';
 import { LightboxProvider } from './Attachments.js';
 import { Composer } from './Composer.js';

@@ -1,9 +1,9 @@
 import type { RoomKind } from '../../shared/protocol.js';
+import { roomIcon, roomLabel, roomTitle, unreadBadge } from '../lib/rooms.js';
 import { SWITCHER_SHORTCUT } from '../lib/shortcuts.js';
 import type { ChatClient, ChatState } from '../state/client.js';
-import { roomLabel, roomTitle, unreadBadge } from '../state/client.js';
 import type { RoomView } from '../state/log.js';
-import type { DialogKind } from './Dialogs.js';
+import type { DialogKind } from './dialogs/kinds.js';
 import { Icon, type IconName } from './Icon.js';
 
 interface Section {
@@ -45,10 +45,6 @@ const SECTIONS: Section[] = [
     empty: 'Join one with a code',
   },
 ];
-
-export function roomIcon(kind: RoomKind): IconName {
-  return kind === 'channel' ? 'hash' : kind === 'code' ? 'key' : 'users';
-}
 
 export function Sidebar({
   client,
