@@ -264,8 +264,3 @@ export class ChatClient {
     return this.membership.listChannels();
   }
 }
-
-/** Total unread across rooms, for the document title. */
-export function totalUnread(state: ChatState): number {
-  return Object.values(state.rooms).reduce((sum, v) => sum + v.room.unread, 0);
-}

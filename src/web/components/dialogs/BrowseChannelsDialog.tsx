@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { Room } from '../../../shared/protocol.js';
-import type { ChatClient } from '../../state/client.js';
+import { useChatClient } from '../../hooks/ChatContext.js';
 import { Modal } from '../Modal.js';
 
-export function BrowseChannelsDialog({ client, onClose }: { client: ChatClient; onClose(): void }) {
+export function BrowseChannelsDialog({ onClose }: { onClose(): void }) {
+  const client = useChatClient();
   const [channels, setChannels] = useState<(Room & { joined: boolean })[] | null>(null);
   useEffect(() => {
     client.listChannels().then(setChannels, () => setChannels([]));

@@ -1,4 +1,3 @@
-import type { ChatClient } from '../../state/client.js';
 import { BrowseChannelsDialog } from './BrowseChannelsDialog.js';
 import { JoinWithCodeDialog } from './JoinWithCodeDialog.js';
 import type { DialogKind } from './kinds.js';
@@ -11,30 +10,28 @@ import { QuickSwitcher } from './QuickSwitcher.js';
 /** Shows the one dialog that is open. */
 export function DialogHost({
   kind,
-  client,
   onClose,
   onNavigate,
 }: {
   kind: DialogKind;
-  client: ChatClient;
   onClose(): void;
   /** A room was picked: on a phone, the drawer gets out of the way. */
   onNavigate(): void;
 }) {
   switch (kind) {
     case 'switch':
-      return <QuickSwitcher client={client} onClose={onClose} onNavigate={onNavigate} />;
+      return <QuickSwitcher onClose={onClose} onNavigate={onNavigate} />;
     case 'browse':
-      return <BrowseChannelsDialog client={client} onClose={onClose} />;
+      return <BrowseChannelsDialog onClose={onClose} />;
     case 'channel':
-      return <NewChannelDialog client={client} onClose={onClose} />;
+      return <NewChannelDialog onClose={onClose} />;
     case 'dm':
-      return <NewDirectMessageDialog client={client} onClose={onClose} />;
+      return <NewDirectMessageDialog onClose={onClose} />;
     case 'group':
-      return <NewGroupDialog client={client} onClose={onClose} />;
+      return <NewGroupDialog onClose={onClose} />;
     case 'join-code':
-      return <JoinWithCodeDialog client={client} onClose={onClose} />;
+      return <JoinWithCodeDialog onClose={onClose} />;
     case 'code':
-      return <NewCodeRoomDialog client={client} onClose={onClose} />;
+      return <NewCodeRoomDialog onClose={onClose} />;
   }
 }

@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { ChatClient } from '../../state/client.js';
+import { useChatClient } from '../../hooks/ChatContext.js';
 import { Modal } from '../Modal.js';
 
-export function JoinWithCodeDialog({ client, onClose }: { client: ChatClient; onClose(): void }) {
+export function JoinWithCodeDialog({ onClose }: { onClose(): void }) {
+  const client = useChatClient();
   const [code, setCode] = useState('');
   const id = useId();
   async function submit(e: FormEvent) {

@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { ChatClient } from '../../state/client.js';
+import { useChatClient } from '../../hooks/ChatContext.js';
 import { Modal } from '../Modal.js';
 
-export function NewChannelDialog({ client, onClose }: { client: ChatClient; onClose(): void }) {
+export function NewChannelDialog({ onClose }: { onClose(): void }) {
+  const client = useChatClient();
   const [name, setName] = useState('');
   const id = useId();
   async function submit(e: FormEvent) {

@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { ChatClient } from '../../state/client.js';
+import { useChatClient } from '../../hooks/ChatContext.js';
 import { Modal } from '../Modal.js';
 
-export function NewCodeRoomDialog({ client, onClose }: { client: ChatClient; onClose(): void }) {
+export function NewCodeRoomDialog({ onClose }: { onClose(): void }) {
+  const client = useChatClient();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState<'code' | 'link' | null>(null);

@@ -1,12 +1,12 @@
-import type { ChatClient } from '../../state/client.js';
+import { useChatClient } from '../../hooks/ChatContext.js';
 import { Modal } from '../Modal.js';
 import { UserPicker } from '../UserPicker.js';
 
-export function NewDirectMessageDialog({ client, onClose }: { client: ChatClient; onClose(): void }) {
+export function NewDirectMessageDialog({ onClose }: { onClose(): void }) {
+  const client = useChatClient();
   return (
     <Modal title="New direct message" onClose={onClose}>
       <UserPicker
-        client={client}
         onPick={async (user) => {
           if (await client.openDm(user.id)) onClose();
         }}

@@ -1,10 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { PublicUser } from '../../../shared/protocol.js';
-import type { ChatClient } from '../../state/client.js';
+import { useChatClient } from '../../hooks/ChatContext.js';
 import { Modal } from '../Modal.js';
 import { UserPicker } from '../UserPicker.js';
 
-export function NewGroupDialog({ client, onClose }: { client: ChatClient; onClose(): void }) {
+export function NewGroupDialog({ onClose }: { onClose(): void }) {
+  const client = useChatClient();
   const [name, setName] = useState('');
   const [limit, setLimit] = useState('');
   const [members, setMembers] = useState<PublicUser[]>([]);
@@ -53,7 +54,6 @@ export function NewGroupDialog({ client, onClose }: { client: ChatClient; onClos
           ))}
         </fieldset>
         <UserPicker
-          client={client}
           label="Add members"
           exclude={members.map((m) => m.id)}
           onPick={(user) => setMembers([...members, user])}

@@ -1,21 +1,14 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { useChat } from '../../lib/hooks.js';
+import { useChatClient } from '../../hooks/ChatContext.js';
+import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { roomIcon, roomLabel, searchRooms, unreadBadge } from '../../lib/rooms.js';
-import type { ChatClient } from '../../state/client.js';
 import { Icon } from '../Icon.js';
 import { Modal } from '../Modal.js';
 
 /** Ctrl+K (⌘K): type part of a room's or a person's name, Enter opens it. */
-export function QuickSwitcher({
-  client,
-  onClose,
-  onNavigate,
-}: {
-  client: ChatClient;
-  onClose(): void;
-  onNavigate(): void;
-}) {
-  const state = useChat(client);
+export function QuickSwitcher({ onClose, onNavigate }: { onClose(): void; onNavigate(): void }) {
+  const client = useChatClient();
+  const held = useChatSelector((s) => s.rooms);
   const [query, setQuery] = useState('');
   // The highlighted room by id, so it stays put when the list changes underneath (a room
   // arrives, one is deleted, an unread count reorders them).
@@ -24,10 +17,10 @@ export function QuickSwitcher({
   const rooms = useMemo(
     () =>
       searchRooms(
-        Object.values(state.rooms).map((view) => view.room),
+        Object.values(held).map((view) => view.room),
         query,
       ),
-    [state.rooms, query],
+    [held, query],
   );
   const active = Math.max(
     0,
@@ -92,7 +85,7 @@ export function QuickSwitcher({
       </div>
       {rooms.length === 0 && (
         <p className="muted" role="status">
-          {Object.keys(state.rooms).length === 0 ? 'Loading your rooms…' : 'No room by that name.'}
+          {Object.keys(held).length === 0 ? 'Loading your rooms…' : 'No room by that name.'}
         </p>
       )}
     </Modal>

@@ -1,11 +1,14 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import type { Member, Message } from '../../shared/protocol.js';
-import { LIMITS } from '../../shared/protocol.js';
-import { formatSize } from '../api/uploads.js';
-import { mentionAtCaret, searchMembers } from '../lib/mentions.js';
-import { loadShortcodes, type Shortcode, searchShortcodes, shortcodeAtCaret } from '../lib/shortcodes.js';
-import { EmojiPicker } from './EmojiPicker.js';
-import { Icon } from './Icon.js';
+import type { Member, Message } from '../../../shared/protocol.js';
+import { LIMITS } from '../../../shared/protocol.js';
+import { formatSize } from '../../api/uploads.js';
+import { useChatSelector } from '../../hooks/useChatSelector.js';
+import { mentionAtCaret, searchMembers } from '../../lib/mentions.js';
+import { roomTitle } from '../../lib/rooms.js';
+import { loadShortcodes, type Shortcode, searchShortcodes, shortcodeAtCaret } from '../../lib/shortcodes.js';
+import { lastOwnMessage as selectLastOwnMessage } from '../../state/selectors.js';
+import { EmojiPicker } from '../EmojiPicker.js';
+import { Icon } from '../Icon.js';
 import type { Uploads } from './useUploads.js';
 
 const TYPING_REFRESH_MS = 3_000;
@@ -24,14 +27,11 @@ type Suggestions = { start: number; end: number; active: number } & (
  * every few seconds and stop on send, on blur and after a pause.
  */
 export function Composer({
-  roomName,
-  meId,
-  members,
+  roomId,
   replyTo,
   editing,
   initialText,
   restored,
-  lastOwnMessage,
   uploads,
   onSend,
   onEdit,
@@ -40,17 +40,13 @@ export function Composer({
   onTyping,
   onTextChange,
 }: {
-  roomName: string;
-  meId: string;
-  /** The room's members, for `@` suggestions (undefined until loaded). */
-  members: Member[] | undefined;
+  roomId: string;
   replyTo: Message | null;
   editing: Message | null;
   /** The room's saved draft, the box's text when it first shows. */
   initialText: string;
   /** Text handed back to the box: a refused message being redone. A new object each time. */
   restored: { text: string } | null;
-  lastOwnMessage: Message | undefined;
   uploads: Uploads;
   onSend(text: string): void;
   onEdit(message: Message, text: string): Promise<boolean>;
@@ -60,6 +56,14 @@ export function Composer({
   /** What the user is writing changed (not while editing a sent message): to save as a draft. */
   onTextChange(text: string): void;
 }) {
+  const roomName = useChatSelector((s) => {
+    const room = s.rooms[roomId]?.room;
+    return room ? roomTitle(room) : '';
+  });
+  const meId = useChatSelector((s) => s.me.id);
+  /** The room's members, for `@` suggestions (undefined until loaded). */
+  const members: Member[] | undefined = useChatSelector((s) => s.members[roomId]);
+  const lastOwnMessage = useChatSelector((s) => selectLastOwnMessage(s, roomId));
   const [text, setText] = useState(initialText);
   const [picking, setPicking] = useState(false);
   const [suggestions, setSuggestions] = useState<Suggestions | null>(null);
