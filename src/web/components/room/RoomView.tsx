@@ -2,7 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useChatClient } from '../../hooks/ChatContext.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { roomTitle } from '../../lib/rooms.js';
+import { ComposeContext } from '../composer/ComposeContext.js';
 import { Composer } from '../composer/Composer.js';
+import { useComposeState } from '../composer/useComposeState.js';
 import { LightboxProvider } from '../messages/Attachments.js';
 import type { MessageActions } from '../messages/MessageItem.js';
 import { MessageList } from '../messages/MessageList.js';
@@ -11,7 +13,6 @@ import { MembersPanel } from './MembersPanel.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
 import { RoomHeader } from './RoomHeader.js';
 import { TypingIndicator } from './TypingIndicator.js';
-import { useComposeState } from './useComposeState.js';
 
 const MEMBERS_REFRESH_MS = 30_000;
 
@@ -106,20 +107,9 @@ export function RoomView({
             <MessageList roomId={roomId} actions={actions} pendingActions={pendingActions} />
             <NewMessageAnnouncer roomId={roomId} />
             <TypingIndicator roomId={roomId} />
-            <Composer
-              roomId={roomId}
-              replyTo={compose.replyTo}
-              editing={compose.editing}
-              initialText={compose.initialText}
-              restored={compose.restored}
-              uploads={uploads}
-              onSend={compose.send}
-              onEdit={compose.saveEdit}
-              onCancel={compose.cancel}
-              onStartEdit={compose.startEdit}
-              onTyping={compose.setTyping}
-              onTextChange={compose.textChanged}
-            />
+            <ComposeContext.Provider value={compose}>
+              <Composer />
+            </ComposeContext.Provider>
           </div>
           {showMembers && <MembersPanel roomId={roomId} />}
         </div>

@@ -4,7 +4,7 @@ import { useChatClient } from '../../hooks/ChatContext.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
 import type { OutboxItem } from '../../state/outbox.js';
 import { messagesIn } from '../../state/selectors.js';
-import { finishedUploads, useUploads } from '../composer/useUploads.js';
+import { finishedUploads, useUploads } from './useUploads.js';
 
 /**
  * What the room's composer is working on — the reply, the message being edited, the files in
