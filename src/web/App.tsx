@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { PublicUser } from '../shared/protocol';
-import { currentUser } from './api/auth';
-import { AuthScreen } from './components/AuthScreen';
-import { ChatApp } from './components/ChatApp';
+import type { PublicUser } from '../shared/protocol.js';
+import { currentUser } from './api/auth.js';
+import { AuthScreen } from './components/AuthScreen.js';
+import { ChatApp } from './components/ChatApp.js';
 
 type Session = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: PublicUser };
 

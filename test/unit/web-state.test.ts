@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, type LogEvent, type Message, type MyRoom } from '../../src/shared/protocol.js';
+import { LIMITS, type LogEvent, type Message } from '../../src/shared/protocol.js';
 import { type HeldAttachment, isUploadExpired } from '../../src/web/api/uploads.js';
-import { expireHeld, heldDrafts, nextExpiry } from '../../src/web/components/useUploads.js';
-import { searchRooms } from '../../src/web/state/client.js';
+import { expireHeld, heldDrafts, nextExpiry } from '../../src/web/components/composer/useUploads.js';
+import { searchRooms } from '../../src/web/lib/rooms.js';
 import { Drafts } from '../../src/web/state/drafts.js';
 import {
   applyLogEvent,
@@ -13,41 +13,7 @@ import {
 } from '../../src/web/state/log.js';
 import { Outbox } from '../../src/web/state/outbox.js';
 import { MemoryStorage } from '../helpers/storage.js';
-
-const room = (over: Partial<MyRoom> = {}): MyRoom => ({
-  id: 'r',
-  kind: 'channel',
-  name: 'general',
-  ownerId: null,
-  maxMembers: null,
-  memberCount: 2,
-  lastSeq: 10,
-  createdAt: 0,
-  code: null,
-  peer: null,
-  lastReadSeq: 10,
-  unread: 0,
-  ...over,
-});
-
-const message = (seq: number, over: Partial<Message> = {}): Message => ({
-  id: `m${seq}`,
-  roomId: 'r',
-  seq,
-  kind: 'user',
-  author: { id: 'alice', username: 'alice', guest: false },
-  text: `text ${seq}`,
-  system: null,
-  clientMsgId: null,
-  createdAt: seq * 1000,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reply: null,
-  reactions: [],
-  attachments: [],
-  ...over,
-});
+import { message, room } from '../helpers/web-fixtures.js';
 
 const created = (seq: number, over: Partial<Message> = {}): LogEvent => ({
   type: 'message:new',

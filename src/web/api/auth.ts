@@ -1,4 +1,4 @@
-import type { AuthResponse, PublicUser } from '../../shared/protocol';
+import type { AuthResponse, PublicUser } from '../../shared/protocol.js';
 
 /** Account calls. The session itself lives in an HttpOnly cookie the browser sends for us. */
 

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { PublicUser } from '../../shared/protocol';
-import { AuthError, guest, login, register } from '../api/auth';
+import type { PublicUser } from '../../shared/protocol.js';
+import { AuthError, guest, login, register } from '../api/auth.js';
 
 type Mode = 'guest' | 'login' | 'register';
 

@@ -1,18 +1,20 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Message, MyRoom, PublicUser } from '../../shared/protocol';
-import { logout } from '../api/auth';
-import { useChat, useMediaQuery } from '../lib/hooks';
-import { mentions } from '../lib/mentions';
-import { isSwitcherShortcut } from '../lib/shortcuts';
-import { currentTheme, setTheme, type Theme } from '../lib/theme';
-import { ChatClient, roomTitle, totalUnread } from '../state/client';
-import { type DialogKind, Dialogs } from './Dialogs';
-import { Icon } from './Icon';
-import { RoomView } from './RoomView';
-import { Sidebar } from './Sidebar';
+import type { PublicUser } from '../../shared/protocol.js';
+import { logout } from '../api/auth.js';
+import { ChatProvider, useChatClient } from '../hooks/ChatContext.js';
+import { useChatSelector } from '../hooks/useChatSelector.js';
+import { useMediaQuery } from '../hooks/useMediaQuery.js';
+import { showNotification } from '../lib/notifications.js';
+import { isSwitcherShortcut } from '../lib/shortcuts.js';
+import { ChatClient } from '../state/client.js';
+import { defaultRoomId, hasUnsent, openRoomId, totalUnread } from '../state/selectors.js';
+import { DialogHost } from './dialogs/DialogHost.js';
+import type { DialogKind } from './dialogs/kinds.js';
+import { ProfileBar } from './ProfileBar.js';
+import { RoomView } from './room/RoomView.js';
+import { Sidebar } from './Sidebar.js';
 
-const NOTIFY_KEY = 'parley:notifications';
-
+/** The signed-in app: one client for the session, shared with every component below. */
 export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): void }) {
   const client = useMemo(
     () =>
@@ -25,29 +27,42 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
       }),
     [me, onSignedOut],
   );
-  const state = useChat(client);
-  const [dialog, setDialog] = useState<DialogKind | null>(null);
-  const [drawerOpen, setDrawerOpen] = useState(false);
-  const [theme, setThemeState] = useState<Theme>(currentTheme);
-  const isPhone = useMediaQuery('(max-width: 760px)');
-
   useEffect(() => {
     client.start();
     return () => client.stop();
   }, [client]);
+  return (
+    <ChatProvider client={client}>
+      <ChatLayout onSignedOut={onSignedOut} />
+    </ChatProvider>
+  );
+}
+
+function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
+  const client = useChatClient();
+  const connection = useChatSelector((s) => s.connection);
+  const unsent = useChatSelector(hasUnsent);
+  const activeRoomId = useChatSelector((s) => s.activeRoomId);
+  const openId = useChatSelector(openRoomId);
+  const fallbackRoomId = useChatSelector(defaultRoomId);
+  const unread = useChatSelector(totalUnread);
+  const notice = useChatSelector((s) => s.notice);
+  const [dialog, setDialog] = useState<DialogKind | null>(null);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const isPhone = useMediaQuery('(max-width: 760px)');
 
   // Share links: /#/code/ABC123 joins the room once signed in.
   useEffect(() => {
     const joinFromHash = () => {
       const match = /^#\/code\/([A-Za-z0-9-]{4,12})$/.exec(location.hash);
-      if (!match || state.connection !== 'online') return;
+      if (!match || connection !== 'online') return;
       history.replaceState(null, '', location.pathname + location.search);
       void client.joinCode(match[1]!);
     };
     joinFromHash();
     window.addEventListener('hashchange', joinFromHash);
     return () => window.removeEventListener('hashchange', joinFromHash);
-  }, [client, state.connection]);
+  }, [client, connection]);
 
   // The quick switcher opens from anywhere, as in most chat apps.
   useEffect(() => {
@@ -62,9 +77,8 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
   }, []);
   // Opening a room from anywhere (the switcher, a dialog) closes the phone's drawer.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the open room changes
-  useEffect(() => setDrawerOpen(false), [state.activeRoomId]);
+  useEffect(() => setDrawerOpen(false), [activeRoomId]);
 
-  const unread = totalUnread(state);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
   }, [unread]);
@@ -79,14 +93,11 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
 
   // Open #general (or the first room) when nothing is selected.
   useEffect(() => {
-    if (state.activeRoomId || isPhone) return;
-    const views = Object.values(state.rooms);
-    const first = views.find((v) => v.room.kind === 'channel' && v.room.name === 'general') ?? views[0];
-    if (first) client.selectRoom(first.room.id);
-  }, [client, state.activeRoomId, state.rooms, isPhone]);
+    if (activeRoomId || isPhone) return;
+    if (fallbackRoomId) client.selectRoom(fallbackRoomId);
+  }, [client, activeRoomId, fallbackRoomId, isPhone]);
 
-  const active = state.activeRoomId ? state.rooms[state.activeRoomId] : undefined;
-  const showSidebar = !isPhone || drawerOpen || !active;
+  const showSidebar = !isPhone || drawerOpen || !openId;
 
   async function signOut() {
     client.stop();
@@ -96,16 +107,15 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
 
   return (
     <div className={`app${isPhone ? ' phone' : ''}`}>
-      {state.connection !== 'online' && (
+      {connection !== 'online' && (
         <div className="connection-banner" role="status">
-          {state.connection === 'connecting' ? 'Connecting…' : 'Connection lost — reconnecting…'}
-          {state.outbox.some((o) => o.status !== 'failed') &&
-            ' Your messages will be sent when you are back.'}
+          {connection === 'connecting' ? 'Connecting…' : 'Connection lost — reconnecting…'}
+          {unsent && ' Your messages will be sent when you are back.'}
         </div>
       )}
       {showSidebar && (
         <>
-          {isPhone && active && (
+          {isPhone && openId && (
             <button
               type="button"
               className="drawer-scrim"
@@ -113,54 +123,16 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
               onClick={() => setDrawerOpen(false)}
             />
           )}
-          <aside className={`sidebar${isPhone && active ? ' drawer' : ''}`} aria-label="Sidebar">
-            <header className="profile">
-              <span className={state.connection === 'online' ? 'dot online' : 'dot'} aria-hidden="true" />
-              <div className="profile-name">
-                <strong>{me.username}</strong>
-                <span className="muted small">
-                  {me.guest ? 'guest' : state.connection === 'online' ? 'online' : 'offline'}
-                </span>
-              </div>
-              <NotificationToggle />
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
-                title="Toggle theme"
-                onClick={() => {
-                  const next = theme === 'dark' ? 'light' : 'dark';
-                  setTheme(next);
-                  setThemeState(next);
-                }}
-              >
-                <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
-              </button>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label="Sign out"
-                title="Sign out"
-                onClick={signOut}
-              >
-                <Icon name="power" />
-              </button>
-            </header>
-            <Sidebar
-              client={client}
-              state={state}
-              onOpenDialog={setDialog}
-              onNavigate={() => setDrawerOpen(false)}
-            />
+          <aside className={`sidebar${isPhone && openId ? ' drawer' : ''}`} aria-label="Sidebar">
+            <ProfileBar onSignOut={signOut} />
+            <Sidebar onOpenDialog={setDialog} onNavigate={() => setDrawerOpen(false)} />
           </aside>
         </>
       )}
-      {active ? (
+      {openId ? (
         <RoomView
-          key={active.room.id}
-          client={client}
-          state={state}
-          view={active}
+          key={openId}
+          roomId={openId}
           onOpenSidebar={isPhone ? () => setDrawerOpen(true) : undefined}
         />
       ) : (
@@ -171,64 +143,13 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
         )
       )}
       {dialog && (
-        <Dialogs
-          kind={dialog}
-          client={client}
-          onClose={() => setDialog(null)}
-          onNavigate={() => setDrawerOpen(false)}
-        />
+        <DialogHost kind={dialog} onClose={() => setDialog(null)} onNavigate={() => setDrawerOpen(false)} />
       )}
-      {state.notice && (
-        <div
-          className={`toast ${state.notice.tone}`}
-          role={state.notice.tone === 'error' ? 'alert' : 'status'}
-        >
-          {state.notice.text}
+      {notice && (
+        <div className={`toast ${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+          {notice.text}
         </div>
       )}
     </div>
   );
-}
-
-function NotificationToggle() {
-  const supported = typeof Notification !== 'undefined';
-  const [enabled, setEnabled] = useState(
-    () => supported && localStorage.getItem(NOTIFY_KEY) === 'on' && Notification.permission === 'granted',
-  );
-  if (!supported) return null;
-  return (
-    <button
-      type="button"
-      className="icon-button"
-      aria-pressed={enabled}
-      aria-label={enabled ? 'Turn off notifications' : 'Turn on notifications'}
-      title={enabled ? 'Notifications on' : 'Notifications off'}
-      onClick={async () => {
-        if (enabled) {
-          localStorage.setItem(NOTIFY_KEY, 'off');
-          setEnabled(false);
-          return;
-        }
-        const permission = await Notification.requestPermission();
-        const on = permission === 'granted';
-        localStorage.setItem(NOTIFY_KEY, on ? 'on' : 'off');
-        setEnabled(on);
-      }}
-    >
-      <Icon name={enabled ? 'bell' : 'bellOff'} />
-    </button>
-  );
-}
-
-/** DMs, matches and mentions notify while the tab is hidden, if the user opted in. */
-function showNotification(me: PublicUser, message: Message, room: MyRoom): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  if (localStorage.getItem(NOTIFY_KEY) !== 'on' || document.visibilityState === 'visible') return;
-  const direct = room.kind === 'dm' || room.kind === 'match';
-  if (!direct && !mentions(message.text, me.username)) return;
-  const from = message.author?.username ?? 'Someone';
-  new Notification(direct ? from : `${from} in ${roomTitle(room)}`, {
-    body: message.text.slice(0, 160),
-    tag: room.id,
-  });
 }

@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
-import { Icon } from './Icon';
+import { Icon } from './Icon.js';
 
 /**
  * A modal built on the native <dialog>: the browser traps focus, closes it on Escape and makes

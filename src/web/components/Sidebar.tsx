@@ -1,10 +1,11 @@
-import type { RoomKind } from '../../shared/protocol';
-import { SWITCHER_SHORTCUT } from '../lib/shortcuts';
-import type { ChatClient, ChatState } from '../state/client';
-import { roomLabel, roomTitle, unreadBadge } from '../state/client';
-import type { RoomView } from '../state/log';
-import type { DialogKind } from './Dialogs';
-import { Icon, type IconName } from './Icon';
+import type { RoomKind } from '../../shared/protocol.js';
+import { useChatClient } from '../hooks/ChatContext.js';
+import { useChatSelector } from '../hooks/useChatSelector.js';
+import { roomIcon, roomLabel, roomTitle, unreadBadge } from '../lib/rooms.js';
+import { SWITCHER_SHORTCUT } from '../lib/shortcuts.js';
+import type { RoomView } from '../state/log.js';
+import type { DialogKind } from './dialogs/kinds.js';
+import { Icon, type IconName } from './Icon.js';
 
 interface Section {
   title: string;
@@ -46,22 +47,19 @@ const SECTIONS: Section[] = [
   },
 ];
 
-export function roomIcon(kind: RoomKind): IconName {
-  return kind === 'channel' ? 'hash' : kind === 'code' ? 'key' : 'users';
-}
-
 export function Sidebar({
-  client,
-  state,
   onOpenDialog,
   onNavigate,
 }: {
-  client: ChatClient;
-  state: ChatState;
   onOpenDialog(kind: DialogKind): void;
   onNavigate(): void;
 }) {
-  const views = Object.values(state.rooms);
+  const client = useChatClient();
+  const rooms = useChatSelector((s) => s.rooms);
+  const activeRoomId = useChatSelector((s) => s.activeRoomId);
+  const presence = useChatSelector((s) => s.presence);
+  const match = useChatSelector((s) => s.match);
+  const views = Object.values(rooms);
   return (
     <nav className="sidebar-rooms" aria-label="Rooms">
       <button type="button" className="jump-button" onClick={() => onOpenDialog('switch')}>
@@ -96,8 +94,8 @@ export function Sidebar({
                 <RoomLink
                   key={view.room.id}
                   view={view}
-                  active={view.room.id === state.activeRoomId}
-                  online={view.room.peer ? state.presence[view.room.peer.id]?.online : undefined}
+                  active={view.room.id === activeRoomId}
+                  online={view.room.peer ? presence[view.room.peer.id]?.online : undefined}
                   onSelect={() => {
                     client.selectRoom(view.room.id);
                     onNavigate();
@@ -113,7 +111,7 @@ export function Sidebar({
         <header className="section-header">
           <h2>Random chat</h2>
         </header>
-        {state.match === 'waiting' ? (
+        {match === 'waiting' ? (
           <div className="match-waiting" role="status">
             <span className="spinner" aria-hidden="true" /> Looking for someone…
             <button type="button" className="link-button" onClick={() => client.cancelMatch()}>

@@ -1,21 +1,20 @@
 import { useEffect, useId, useState } from 'react';
-import type { PublicUser } from '../../shared/protocol';
-import type { ChatClient } from '../state/client';
+import type { PublicUser } from '../../shared/protocol.js';
+import { useChatClient } from '../hooks/ChatContext.js';
 
 type Found = PublicUser & { online: boolean };
 
 /** Search people by name; `onPick` gets the chosen user. */
 export function UserPicker({
-  client,
   onPick,
   exclude = [],
   label = 'Search people',
 }: {
-  client: ChatClient;
   onPick(user: Found): void;
   exclude?: string[];
   label?: string;
 }) {
+  const client = useChatClient();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Found[]>([]);
   const inputId = useId();

@@ -1,8 +1,8 @@
 import { createContext, type ReactNode, useContext, useState } from 'react';
-import type { Attachment } from '../../shared/protocol';
-import { formatSize } from '../api/uploads';
-import { Icon } from './Icon';
-import { Modal } from './Modal';
+import type { Attachment } from '../../../shared/protocol.js';
+import { formatSize } from '../../api/uploads.js';
+import { Icon } from '../Icon.js';
+import { Modal } from '../Modal.js';
 
 /**
  * Images as a grid of thumbnails sized from their known dimensions (no layout jumps) that open

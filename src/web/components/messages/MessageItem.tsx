@@ -1,11 +1,10 @@
 import { memo, useState } from 'react';
-import type { Member, Message } from '../../shared/protocol';
-import { renderMarkdown } from '../lib/markdown';
-import { formatExact, formatRelative } from '../lib/time';
-import type { OutboxItem } from '../state/outbox';
-import { Attachments } from './Attachments';
-import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker';
-import { Icon, type IconName } from './Icon';
+import type { Message } from '../../../shared/protocol.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import { formatExact, formatRelative } from '../../lib/time.js';
+import { EmojiPicker, QUICK_REACTIONS } from '../EmojiPicker.js';
+import { Icon, type IconName } from '../Icon.js';
+import { Attachments } from './Attachments.js';
 
 export interface MessageActions {
   reply(message: Message): void;
@@ -64,7 +63,7 @@ export const MessageItem = memo(function MessageItem({
   canDelete,
   meId,
   highlight,
-  members,
+  names,
   now,
   actions,
 }: {
@@ -74,14 +73,14 @@ export const MessageItem = memo(function MessageItem({
   canDelete: boolean;
   meId: string;
   highlight: string;
-  members: Member[] | undefined;
+  /** Member names by id, for who reacted (undefined until the members load). */
+  names: ReadonlyMap<string, string> | undefined;
   now: number;
   actions: MessageActions;
 }) {
   const [picking, setPicking] = useState(false);
   const author = message.author?.username ?? 'Someone';
-  const nameOf = (userId: string) =>
-    userId === meId ? 'You' : (members?.find((m) => m.id === userId)?.username ?? 'someone');
+  const nameOf = (userId: string) => (userId === meId ? 'You' : (names?.get(userId) ?? 'someone'));
   return (
     <article
       className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}`}
@@ -170,52 +169,3 @@ export const MessageItem = memo(function MessageItem({
     </article>
   );
 });
-
-/** What the user can do with a message the server refused. */
-export interface PendingActions {
-  retry(item: OutboxItem): void;
-  discard(item: OutboxItem): void;
-  /** Back into the composer (text, reply, attachments) to change and send again. */
-  edit(item: OutboxItem): void;
-}
-
-export function PendingItem({
-  item,
-  me,
-  actions,
-}: {
-  item: OutboxItem;
-  me: string;
-  actions: PendingActions;
-}) {
-  return (
-    <article
-      className={`message mine pending ${item.status}`}
-      aria-label={`${me}, ${item.status === 'failed' ? 'not sent' : 'sending'}`}
-    >
-      <header className="message-header">
-        <span className="author">{me}</span>
-      </header>
-      <div className="message-text">{renderMarkdown(item.text)}</div>
-      {item.attachments?.length ? <Attachments attachments={item.attachments} /> : null}
-      {item.status === 'failed' ? (
-        <div className="status failed" role="alert">
-          Not sent{item.error ? `: ${item.error}` : ''}.{' '}
-          <button type="button" className="link-button" onClick={() => actions.retry(item)}>
-            Retry
-          </button>{' '}
-          <button type="button" className="link-button" onClick={() => actions.edit(item)}>
-            Edit
-          </button>{' '}
-          <button type="button" className="link-button" onClick={() => actions.discard(item)}>
-            Discard
-          </button>
-        </div>
-      ) : (
-        <div className="status sending" aria-live="polite">
-          {item.status === 'sending' ? 'Sending…' : 'Waiting to send…'}
-        </div>
-      )}
-    </article>
-  );
-}

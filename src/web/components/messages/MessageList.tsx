@@ -1,70 +1,25 @@
-import { forwardRef, type HTMLAttributes, useEffect, useMemo, useRef, useState } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
-import type { Member, Message } from '../../shared/protocol';
-import { useNow } from '../lib/hooks';
-import { formatDay, startOfDay } from '../lib/time';
-import type { OutboxItem } from '../state/outbox';
 import {
-  type MessageActions,
-  MessageItem,
-  type PendingActions,
-  PendingItem,
-  SystemLine,
-} from './MessageItem';
+  forwardRef,
+  type HTMLAttributes,
+  memo,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { useChatClient } from '../../hooks/ChatContext.js';
+import { sameEntries, sameItems, useChatSelector } from '../../hooks/useChatSelector.js';
+import { useNow } from '../../hooks/useNow.js';
+import { memberNames, messagesIn, pendingIn } from '../../state/selectors.js';
+import { type MessageActions, MessageItem, SystemLine } from './MessageItem.js';
+import { type PendingActions, PendingItem } from './PendingItem.js';
+import { buildRows } from './rows.js';
 
-type Row =
-  | { key: string; kind: 'day'; label: string }
-  | { key: string; kind: 'divider' }
-  | { key: string; kind: 'message'; message: Message; grouped: boolean }
-  | { key: string; kind: 'pending'; item: OutboxItem };
-
-const GROUP_WINDOW_MS = 5 * 60_000;
 // Virtuoso keeps the scroll position when older rows are prepended if the index of the first
 // row goes down by the number of rows added; starting high leaves room for that.
 const FIRST_INDEX = 10_000_000;
-
-export function buildRows(
-  messages: readonly Message[],
-  pending: readonly OutboxItem[],
-  meId: string,
-  dividerSeq: number | null,
-  now: number,
-): Row[] {
-  const rows: Row[] = [];
-  let previous: Message | undefined;
-  let dividerPlaced = dividerSeq === null;
-  for (const message of messages) {
-    if (!previous || startOfDay(previous.createdAt) !== startOfDay(message.createdAt)) {
-      rows.push({
-        key: `day-${startOfDay(message.createdAt)}`,
-        kind: 'day',
-        label: formatDay(message.createdAt, now),
-      });
-      previous = undefined;
-    }
-    if (
-      !dividerPlaced &&
-      message.seq > dividerSeq! &&
-      message.author?.id !== meId &&
-      message.kind === 'user'
-    ) {
-      rows.push({ key: 'divider', kind: 'divider' });
-      dividerPlaced = true;
-      previous = undefined;
-    }
-    const grouped =
-      previous !== undefined &&
-      previous.kind === 'user' &&
-      message.kind === 'user' &&
-      previous.author?.id === message.author?.id &&
-      message.createdAt - previous.createdAt < GROUP_WINDOW_MS &&
-      message.replyTo === null;
-    rows.push({ key: message.id, kind: 'message', message, grouped });
-    previous = message;
-  }
-  for (const item of pending) rows.push({ key: item.clientMsgId, kind: 'pending', item });
-  return rows;
-}
 
 const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function LogList(props, ref) {
   // A log, but not a live region: virtualized rows re-enter the DOM while scrolling and would
@@ -72,31 +27,33 @@ const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(funct
   return <div {...props} ref={ref} role="log" aria-live="off" aria-label="Messages" />;
 });
 
-export function MessageList({
-  messages,
-  pending,
-  meId,
-  meName,
-  isOwner,
-  members,
-  dividerSeq,
-  hasOlder,
-  onLoadOlder,
+/**
+ * A room's messages, newest at the bottom, virtualized. It selects only what its rows show —
+ * not typing notices, not presence — so those re-render the notice and the header, never the
+ * list (test/unit/web-render.test.ts counts).
+ */
+export const MessageList = memo(function MessageList({
+  roomId,
   actions,
   pendingActions,
 }: {
-  messages: readonly Message[];
-  pending: readonly OutboxItem[];
-  meId: string;
-  meName: string;
-  isOwner: boolean;
-  members: Member[] | undefined;
-  dividerSeq: number | null;
-  hasOlder: boolean;
-  onLoadOlder(): void;
+  roomId: string;
   actions: MessageActions;
   pendingActions: PendingActions;
 }) {
+  const client = useChatClient();
+  const messages = useChatSelector((s) => messagesIn(s, roomId));
+  const pending = useChatSelector((s) => pendingIn(s, roomId), sameItems);
+  const me = useChatSelector((s) => s.me);
+  const meId = me.id;
+  const meName = me.username;
+  const isOwner = useChatSelector((s) => s.rooms[roomId]?.room.ownerId === s.me.id);
+  const names = useChatSelector((s) => memberNames(s, roomId), sameEntries);
+  const dividerSeq = useChatSelector((s) => s.dividerSeq);
+  const hasOlder = useChatSelector((s) =>
+    Boolean(s.rooms[roomId]?.hasOlder && s.rooms[roomId].historyLoaded),
+  );
+  const onLoadOlder = useCallback(() => void client.loadOlder(roomId), [client, roomId]);
   const now = useNow();
   const rows = useMemo(
     () => buildRows(messages, pending, meId, dividerSeq, now),
@@ -194,7 +151,7 @@ export function MessageList({
                   canDelete={row.message.author?.id === meId || isOwner}
                   meId={meId}
                   highlight={highlight}
-                  members={members}
+                  names={names}
                   now={now}
                   actions={actions}
                 />
@@ -213,4 +170,4 @@ export function MessageList({
       )}
     </div>
   );
-}
+});

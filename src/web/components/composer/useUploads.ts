@@ -6,7 +6,7 @@ import {
   uploadExpiresAt,
   uploadFile,
   uploadLimit,
-} from '../api/uploads.js';
+} from '../../api/uploads.js';
 
 export interface Draft {
   key: string;

@@ -1,0 +1,44 @@
+import { useState } from 'react';
+import { useChatSelector } from '../hooks/useChatSelector.js';
+import { currentTheme, setTheme, type Theme } from '../lib/theme.js';
+import { Icon } from './Icon.js';
+import { NotificationToggle } from './NotificationToggle.js';
+
+/** The top of the sidebar: who is signed in, whether they are online, and the app's toggles. */
+export function ProfileBar({ onSignOut }: { onSignOut(): void }) {
+  const me = useChatSelector((s) => s.me);
+  const online = useChatSelector((s) => s.connection === 'online');
+  const [theme, setThemeState] = useState<Theme>(currentTheme);
+  return (
+    <header className="profile">
+      <span className={online ? 'dot online' : 'dot'} aria-hidden="true" />
+      <div className="profile-name">
+        <strong>{me.username}</strong>
+        <span className="muted small">{me.guest ? 'guest' : online ? 'online' : 'offline'}</span>
+      </div>
+      <NotificationToggle />
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+        title="Toggle theme"
+        onClick={() => {
+          const next = theme === 'dark' ? 'light' : 'dark';
+          setTheme(next);
+          setThemeState(next);
+        }}
+      >
+        <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Sign out"
+        title="Sign out"
+        onClick={onSignOut}
+      >
+        <Icon name="power" />
+      </button>
+    </header>
+  );
+}

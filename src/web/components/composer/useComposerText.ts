@@ -1,0 +1,68 @@
+import { type RefObject, useEffect, useRef, useState } from 'react';
+import type { ComposeState } from './useComposeState.js';
+
+const MAX_BOX_HEIGHT_PX = 200;
+
+/**
+ * The text in the box, starting from the room's draft and reported back on every change so the
+ * draft stays saved. Also what the box does when the compose state changes: it takes an edited
+ * message's text (and gives the earlier text back after), takes a refused message's text, and
+ * takes focus for a reply. The box grows with its text up to a limit.
+ */
+export function useComposerText(input: RefObject<HTMLTextAreaElement | null>, compose: ComposeState) {
+  const { editing, replyTo, restored, textChanged } = compose;
+  const [text, setText] = useState(compose.initialText);
+
+  // Entering edit mode fills the box with the message; leaving it (saved, cancelled, or a reply
+  // started) puts back what the user was writing before, so an old draft of the edit can never
+  // be sent as a new message and the unsent text is not lost to the edit.
+  const beforeEditing = useRef<string | null>(null);
+  // Declared first so it runs before the effect below puts the earlier text back.
+  const reportText = useRef(textChanged);
+  reportText.current = textChanged;
+  useEffect(() => {
+    if (!editing && beforeEditing.current === null) reportText.current(text);
+  }, [text, editing]);
+  useEffect(() => {
+    if (editing) {
+      setText((current) => {
+        beforeEditing.current ??= current;
+        return editing.text;
+      });
+    } else if (beforeEditing.current !== null) {
+      setText(beforeEditing.current);
+      beforeEditing.current = null;
+    }
+    input.current?.focus();
+  }, [editing, input]);
+
+  useEffect(() => {
+    if (replyTo) input.current?.focus();
+  }, [replyTo, input]);
+  useEffect(() => {
+    if (!restored) return;
+    // Whatever the user had typed meanwhile stays; the restored text follows it.
+    setText((current) => (current.trim() ? `${current}\n${restored.text}` : restored.text));
+    input.current?.focus();
+  }, [restored, input]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
+  useEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_BOX_HEIGHT_PX)}px`;
+  }, [text, input]);
+
+  /** Replaces [from, to) with `value` and puts the caret after it. */
+  const insert = (value: string, from: number, to: number) => {
+    const next = text.slice(0, from) + value + text.slice(to);
+    setText(next);
+    requestAnimationFrame(() => {
+      const el = input.current;
+      el?.focus();
+      el?.setSelectionRange(from + value.length, from + value.length);
+    });
+  };
+
+  return { text, setText, insert };
+}

@@ -1,0 +1,53 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useChatClient } from '../../hooks/ChatContext.js';
+import { Modal } from '../Modal.js';
+
+export function NewCodeRoomDialog({ onClose }: { onClose(): void }) {
+  const client = useChatClient();
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<string | null>(null);
+  const [copied, setCopied] = useState<'code' | 'link' | null>(null);
+  const nameId = useId();
+  const link = created ? `${location.origin}/#/code/${created}` : '';
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const result = await client.createCodeRoom(name.trim() || undefined);
+    if (result) setCreated(result.code);
+  }
+  async function copy(what: 'code' | 'link') {
+    await navigator.clipboard?.writeText(what === 'code' ? created! : link).catch(() => {});
+    setCopied(what);
+  }
+  return (
+    <Modal title="New code room" onClose={onClose}>
+      {created ? (
+        <div className="code-share">
+          <p>Share this code. The room disappears when everyone has left.</p>
+          <output className="big-code" title="Room code">
+            {created}
+          </output>
+          <div className="row">
+            <button type="button" onClick={() => copy('code')}>
+              {copied === 'code' ? 'Copied!' : 'Copy code'}
+            </button>
+            <button type="button" onClick={() => copy('link')}>
+              {copied === 'link' ? 'Copied!' : 'Copy link'}
+            </button>
+          </div>
+          <p className="muted small break">{link}</p>
+          <button type="button" className="primary" onClick={onClose}>
+            Go to the room
+          </button>
+        </div>
+      ) : (
+        <form onSubmit={submit}>
+          <label htmlFor={nameId}>Room name (optional)</label>
+          <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} />
+          <button className="primary" type="submit">
+            Create room
+          </button>
+        </form>
+      )}
+    </Modal>
+  );
+}
