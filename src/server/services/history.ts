@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { HistoryPage, LogEvent, SyncResult } from '../../shared/protocol.js';
 import { LIMITS } from '../../shared/protocol.js';
@@ -13,6 +14,8 @@ import { loadMessages } from './views/messages.js';
 
 /** What one sync page may hold, roughly, in bytes of JSON. */
 export const SYNC_PAGE_MAX_BYTES = 1_000_000;
+/** Log rows read and presented at a time, between which other work gets the event loop. */
+const SYNC_CHUNK = 100;
 
 /** An upper estimate of an event's JSON size, without serialising it. */
 export function approximateSize(event: LogEvent): number {
@@ -82,19 +85,32 @@ export class HistoryService {
       // this read is not missed: the socket, already in its rooms, receives it live, and a
       // later sync from the same cursor finds it.
       if (more || lastSeq <= cursor) continue;
-      const budget = pageSize - events.length;
-      const rows = await logAfter(this.db, roomId, cursor, budget);
-      if (rows.length === budget) more = true;
-      // A page of long messages with many attachments must not take megabytes of memory:
-      // past the byte budget the page ends (after at least one event), and the client's next
-      // call, from the cursor it reached, gets the rest.
-      for (const event of await loadLogEvents(this.db, rows)) {
-        bytes += approximateSize(event);
-        if (bytes > maxBytes && events.length > 0) {
+      let from = cursor;
+      // Read in chunks, yielding to the event loop between them: rows are read and presented
+      // synchronously (better-sqlite3), and a full page at once held everyone else's sends
+      // for tens of milliseconds per sync on a slow machine. A chunk is also all that is read
+      // past the byte budget, where the page ends.
+      for (;;) {
+        const budget = Math.min(SYNC_CHUNK, pageSize - events.length);
+        const rows = await logAfter(this.db, roomId, from, budget);
+        // A page of long messages with many attachments must not take megabytes of memory:
+        // past the byte budget the page ends (after at least one event), and the client's
+        // next call, from the cursor it reached, gets the rest.
+        for (const event of await loadLogEvents(this.db, rows)) {
+          bytes += approximateSize(event);
+          if (bytes > maxBytes && events.length > 0) {
+            more = true;
+            break;
+          }
+          events.push(event);
+        }
+        if (more || rows.length < budget) break;
+        if (events.length >= pageSize) {
           more = true;
           break;
         }
-        events.push(event);
+        from = rows.at(-1)!.seq;
+        await setImmediate();
       }
     }
     return { events, more, gone };
