@@ -7,10 +7,10 @@ import {
 } from '../../src/shared/protocol.js';
 import {
   applyLogEvent,
-  countsAsUnread,
   mergeHistory,
   newRoomView,
   type RoomView,
+  unreadChange,
 } from '../../src/web/state/log.js';
 import { type ClientSocket, getJson, ok } from './clients.js';
 
@@ -176,15 +176,12 @@ export async function applyLive(
     const { view: next, outcome } = applyLogEvent(view, logEvent);
     if (outcome === 'gap') problems.push(`${event} ${key} after cursor ${view.cursor}: a gap`);
     if (outcome !== 'applied') continue;
-    // client.ts `receive` for a room that is not open: a new message from someone else is unread
-    // unless the server's snapshot already counted it.
-    const unread =
-      logEvent.type === 'message:new' &&
-      countsAsUnread(logEvent.message, reader.userId) &&
-      logEvent.seq > view.unreadCountedTo;
-    rooms[logEvent.roomId] = unread
-      ? { ...next, room: { ...next.room, unread: next.room.unread + 1 } }
-      : next;
+    // state/sync.ts `receive` for a room that is not open, with the client's own rule.
+    const change = unreadChange(view, logEvent, reader.userId);
+    rooms[logEvent.roomId] =
+      change === 0
+        ? next
+        : { ...next, room: { ...next.room, unread: Math.max(0, next.room.unread + change) } };
   }
   for (const event of early) {
     const view = rooms[event.roomId];

@@ -9,6 +9,7 @@ import {
   countsAsUnread,
   mergeHistory,
   newRoomView,
+  unreadChange,
   upsertMessage,
 } from '../../src/web/state/log.js';
 import { Outbox } from '../../src/web/state/outbox.js';
@@ -117,6 +118,55 @@ describe('applying room-log events', () => {
     expect(countsAsUnread(message(1), 'bob')).toBe(true);
     expect(countsAsUnread(message(1), 'alice')).toBe(false);
     expect(countsAsUnread(message(1, { kind: 'system' }), 'bob')).toBe(false);
+  });
+
+  it('rebuilds the previews of replies when the quoted message is edited or deleted', () => {
+    const long = 'x'.repeat(200);
+    const reply = { id: 'm11', author: message(11).author, text: 'first', deleted: false };
+    let { view } = applyLogEvent(newRoomView(room()), created(11));
+    view = applyLogEvent(view, created(12, { replyTo: 'm11', reply })).view;
+    const untouched = view.messages[1];
+    view = applyLogEvent(view, {
+      type: 'message:updated',
+      roomId: 'r',
+      seq: 13,
+      at: 0,
+      message: message(11, { text: long, editedAt: 5 }),
+    }).view;
+    // The same excerpt the server builds (shared/format.ts): 140 characters and an ellipsis.
+    expect(view.messages[1]!.reply).toEqual({ ...reply, text: `${'x'.repeat(140)}…` });
+    expect(untouched!.reply!.text).toBe('first');
+    view = applyLogEvent(view, {
+      type: 'message:deleted',
+      roomId: 'r',
+      seq: 14,
+      at: 0,
+      messageId: 'm11',
+    }).view;
+    expect(view.messages.map((m) => m.id)).toEqual(['m12']);
+    expect(view.messages[0]!.reply).toEqual({ ...reply, text: '', deleted: true });
+  });
+
+  it('counts a new message unread once, and takes a deleted unread one back', () => {
+    const view = newRoomView(room({ lastSeq: 10, lastReadSeq: 8, unread: 2 }));
+    // Seq 11 arrives after the snapshot: it counts; seq 9 was in the server's count already.
+    expect(unreadChange(view, created(11), 'bob')).toBe(1);
+    expect(unreadChange(view, created(9), 'bob')).toBe(0);
+    expect(unreadChange(view, created(11), 'alice')).toBe(0);
+    const withMessages = mergeHistory(view, [message(7), message(9), message(10, { author: null })], false);
+    const deleted = (id: string): LogEvent => ({
+      type: 'message:deleted',
+      roomId: 'r',
+      seq: 11,
+      at: 0,
+      messageId: id,
+    });
+    expect(unreadChange(withMessages, deleted('m9'), 'bob')).toBe(-1);
+    // Already read, or never loaded: nothing to take back.
+    expect(unreadChange(withMessages, deleted('m7'), 'bob')).toBe(0);
+    expect(unreadChange(withMessages, deleted('m99'), 'bob')).toBe(0);
+    // Your own message never counted.
+    expect(unreadChange(withMessages, deleted('m9'), 'alice')).toBe(0);
   });
 });
 

@@ -1,3 +1,4 @@
+import { replyExcerpt } from '../../shared/format.js';
 import type { LogEvent, Message, MyRoom, Room } from '../../shared/protocol.js';
 
 /**
@@ -54,6 +55,23 @@ function updateMessage(messages: readonly Message[], id: string, change: (m: Mes
 }
 
 /**
+ * Replies show an excerpt of the message they quote, as the server built it when it sent them;
+ * when that message is edited or deleted, their previews follow, as history would show them.
+ * The list is returned unchanged (same array) when nothing quotes the message.
+ */
+function updateQuotes(
+  messages: Message[],
+  quotedId: string,
+  change: (reply: NonNullable<Message['reply']>) => NonNullable<Message['reply']>,
+): Message[] {
+  if (!messages.some((m) => m.replyTo === quotedId && m.reply)) return messages;
+  return messages.map((m) => (m.replyTo === quotedId && m.reply ? { ...m, reply: change(m.reply) } : m));
+}
+
+const quotesOfDeleted = (messages: Message[], deletedId: string) =>
+  updateQuotes(messages, deletedId, (reply) => ({ ...reply, text: '', deleted: true }));
+
+/**
  * Applies one room-log event exactly once and in order. A gap leaves the view untouched: the
  * caller syncs from the cursor, which brings the missing events and this one again.
  */
@@ -66,15 +84,25 @@ export function applyLogEvent(view: RoomView, event: LogEvent): { view: RoomView
     case 'message:updated':
       if (event.message.deletedAt !== null) {
         // Replayed after its deletion: it must not reappear.
-        messages = messages.filter((m) => m.id !== event.message.id);
+        messages = quotesOfDeleted(
+          messages.filter((m) => m.id !== event.message.id),
+          event.message.id,
+        );
       } else if (event.type === 'message:new' || messages.some((m) => m.id === event.message.id)) {
         // An update to a message older than what is loaded needs no placeholder: history
         // pages always carry current state.
         messages = upsertMessage(messages, event.message);
       }
+      if (event.type === 'message:updated' && event.message.deletedAt === null) {
+        const text = replyExcerpt(event.message.text);
+        messages = updateQuotes(messages, event.message.id, (reply) => ({ ...reply, text }));
+      }
       break;
     case 'message:deleted':
-      messages = messages.filter((m) => m.id !== event.messageId);
+      messages = quotesOfDeleted(
+        messages.filter((m) => m.id !== event.messageId),
+        event.messageId,
+      );
       break;
     case 'reaction:updated':
       messages = updateMessage(messages, event.messageId, (m) => ({ ...m, reactions: event.reactions }));
@@ -117,6 +145,23 @@ export function mergeHistory(view: RoomView, page: readonly Message[], hasOlder:
 /** Whether a new message should count as unread for this user. */
 export function countsAsUnread(message: Message, meId: string): boolean {
   return message.kind === 'user' && message.author?.id !== meId && message.deletedAt === null;
+}
+
+/**
+ * How an applied event changes the unread count of a room the user is not reading, `before`
+ * being the view it was applied to: a new message from someone else adds one, unless the
+ * server's count already included it; deleting one that counted takes it back, as the
+ * server's count would (it leaves deleted messages out).
+ */
+export function unreadChange(before: RoomView, event: LogEvent, meId: string): number {
+  if (event.type === 'message:new') {
+    return countsAsUnread(event.message, meId) && event.seq > before.unreadCountedTo ? 1 : 0;
+  }
+  if (event.type === 'message:deleted') {
+    const deleted = before.messages.find((m) => m.id === event.messageId);
+    return deleted && countsAsUnread(deleted, meId) && deleted.seq > before.room.lastReadSeq ? -1 : 0;
+  }
+  return 0;
 }
 
 /** The oldest loaded message seq, to ask for the page before it. */

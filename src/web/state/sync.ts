@@ -1,6 +1,6 @@
 import type { LogEvent, Message, MyRoom, RoomDeletedEvent } from '../../shared/protocol.js';
 import { roomTitle } from '../lib/rooms.js';
-import { applyLogEvent, countsAsUnread, mergeRoom, newRoomView, type RoomView } from './log.js';
+import { applyLogEvent, countsAsUnread, mergeRoom, newRoomView, type RoomView, unreadChange } from './log.js';
 import { membersAfter } from './members.js';
 import { catchUpQuietly, type Server } from './server.js';
 import type { ChatStore } from './store.js';
@@ -116,12 +116,12 @@ export class Sync {
     if (outcome !== 'applied') return;
     const isActive = state.activeRoomId === event.roomId && (this.hooks.isVisible?.() ?? true);
     let room = next.room;
-    if (event.type === 'message:new' && countsAsUnread(event.message, state.me.id)) {
-      if (isActive) this.hooks.scheduleRead(event.roomId, event.seq);
-      else if (event.seq > view.unreadCountedTo) {
-        room = { ...room, unread: room.unread + 1 };
-        this.hooks.onIncoming?.(event.message, room);
-      }
+    if (event.type === 'message:new' && countsAsUnread(event.message, state.me.id) && isActive) {
+      this.hooks.scheduleRead(event.roomId, event.seq);
+    } else if (!isActive) {
+      const change = unreadChange(view, event, state.me.id);
+      if (change !== 0) room = { ...room, unread: Math.max(0, room.unread + change) };
+      if (change > 0 && event.type === 'message:new') this.hooks.onIncoming?.(event.message, room);
     }
     if (event.type === 'message:new' && event.message.author)
       this.hooks.clearTyping(event.roomId, event.message.author.id);

@@ -1,4 +1,4 @@
-import { formatSize } from '../../api/uploads.js';
+import { formatBytes } from '../../../shared/format.js';
 import { Icon } from '../Icon.js';
 import { useCompose } from './ComposeContext.js';
 
@@ -22,7 +22,7 @@ export function UploadTray() {
                 {draft.error}
               </span>
             ) : (
-              <span className="muted small">{formatSize(draft.size)}</span>
+              <span className="muted small">{formatBytes(draft.size)}</span>
             )}
             {draft.status === 'uploading' && (
               <progress max={1} value={draft.progress} aria-label={`Uploading ${draft.name}`} />

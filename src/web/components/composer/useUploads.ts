@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { formatBytes } from '../../../shared/format.js';
 import {
-  formatSize,
   type HeldAttachment,
   isUploadExpired,
   uploadExpiresAt,
@@ -55,7 +55,7 @@ export function useUploads(initial?: { attachments: readonly HeldAttachment[]; h
         if (file.size > limit) {
           setDrafts((list) => [
             ...list,
-            { ...draft, status: 'error', error: `too large (the limit is ${formatSize(limit)})` },
+            { ...draft, status: 'error', error: `too large (the limit is ${formatBytes(limit)})` },
           ]);
           continue;
         }

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useContext, useState } from 'react';
+import { formatBytes } from '../../../shared/format.js';
 import type { Attachment } from '../../../shared/protocol.js';
-import { formatSize } from '../../api/uploads.js';
 import { Icon } from '../Icon.js';
 import { Modal } from '../Modal.js';
 
@@ -81,7 +81,7 @@ export function Attachments({ attachments }: { attachments: Attachment[] }) {
             <Icon name="file" size={22} />
             <span className="file-meta">
               <span className="file-name">{file.name}</span>
-              <span className="muted small">{formatSize(file.size)}</span>
+              <span className="muted small">{formatBytes(file.size)}</span>
             </span>
             <Icon name="download" size={18} />
           </a>
@@ -104,7 +104,7 @@ function Lightbox({ image: open, onClose }: { image: Attachment; onClose(): void
         />
         <figcaption className="muted small">
           {open.width && open.height ? `${open.width} × ${open.height} · ` : ''}
-          {formatSize(open.size)} ·{' '}
+          {formatBytes(open.size)} ·{' '}
           <a href={open.url} download={open.name}>
             Download
           </a>
