@@ -167,6 +167,19 @@ describe('applying room-log events', () => {
     expect(unreadChange(withMessages, deleted('m99'), 'bob')).toBe(0);
     // Your own message never counted.
     expect(unreadChange(withMessages, deleted('m9'), 'alice')).toBe(0);
+    // A deletion the server's count was taken after (a sync replaying it after rooms:list).
+    const replayed: LogEvent = { type: 'message:deleted', roomId: 'r', seq: 10, at: 0, messageId: 'm9' };
+    expect(unreadChange(withMessages, replayed, 'bob')).toBe(0);
+    // A replayed entry rebuilt from a message deleted since counts as its deletion.
+    const rebuilt: LogEvent = {
+      type: 'message:updated',
+      roomId: 'r',
+      seq: 11,
+      at: 0,
+      message: message(9, { deletedAt: 20, text: '' }),
+    };
+    expect(unreadChange(withMessages, rebuilt, 'bob')).toBe(-1);
+    expect(unreadChange(withMessages, created(11, { deletedAt: 20 }), 'bob')).toBe(0);
   });
 });
 

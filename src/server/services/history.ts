@@ -74,6 +74,7 @@ export class HistoryService {
     const gone: string[] = [];
     let more = false;
     let bytes = 0;
+    let readSinceYield = 0;
     for (const roomId of Object.keys(cursors).sort()) {
       const lastSeq = lastSeqs.get(roomId);
       if (lastSeq === undefined) {
@@ -91,8 +92,14 @@ export class HistoryService {
       // for tens of milliseconds per sync on a slow machine. A chunk is also all that is read
       // past the byte budget, where the page ends.
       for (;;) {
+        // Across rooms too: a reconnect's sync over many quiet rooms reads as much as one busy one.
+        if (readSinceYield >= SYNC_CHUNK) {
+          readSinceYield = 0;
+          await setImmediate();
+        }
         const budget = Math.min(SYNC_CHUNK, pageSize - events.length);
         const rows = await logAfter(this.db, roomId, from, budget);
+        readSinceYield += Math.max(rows.length, 1);
         // A page of long messages with many attachments must not take megabytes of memory:
         // past the byte budget the page ends (after at least one event), and the client's
         // next call, from the cursor it reached, gets the rest.
@@ -110,7 +117,6 @@ export class HistoryService {
           break;
         }
         from = rows.at(-1)!.seq;
-        await setImmediate();
       }
     }
     return { events, more, gone };

@@ -154,14 +154,20 @@ export function countsAsUnread(message: Message, meId: string): boolean {
  * server's count would (it leaves deleted messages out).
  */
 export function unreadChange(before: RoomView, event: LogEvent, meId: string): number {
-  if (event.type === 'message:new') {
+  if (event.type === 'message:new' && event.message.deletedAt === null) {
     return countsAsUnread(event.message, meId) && event.seq > before.unreadCountedTo ? 1 : 0;
   }
-  if (event.type === 'message:deleted') {
-    const deleted = before.messages.find((m) => m.id === event.messageId);
-    return deleted && countsAsUnread(deleted, meId) && deleted.seq > before.room.lastReadSeq ? -1 : 0;
-  }
-  return 0;
+  // A deletion, or a replayed entry of a message deleted since (rebuilt from current rows).
+  const deletedId =
+    event.type === 'message:deleted'
+      ? event.messageId
+      : (event.type === 'message:new' || event.type === 'message:updated') && event.message.deletedAt !== null
+        ? event.message.id
+        : undefined;
+  // At or below unreadCountedTo, the server's count was taken after the deletion: nothing to undo.
+  if (deletedId === undefined || event.seq <= before.unreadCountedTo) return 0;
+  const deleted = before.messages.find((m) => m.id === deletedId);
+  return deleted && countsAsUnread(deleted, meId) && deleted.seq > before.room.lastReadSeq ? -1 : 0;
 }
 
 /** The oldest loaded message seq, to ask for the page before it. */

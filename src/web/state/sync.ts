@@ -116,9 +116,10 @@ export class Sync {
     if (outcome !== 'applied') return;
     const isActive = state.activeRoomId === event.roomId && (this.hooks.isVisible?.() ?? true);
     let room = next.room;
-    if (event.type === 'message:new' && countsAsUnread(event.message, state.me.id) && isActive) {
-      this.hooks.scheduleRead(event.roomId, event.seq);
-    } else if (!isActive) {
+    if (isActive) {
+      if (event.type === 'message:new' && countsAsUnread(event.message, state.me.id))
+        this.hooks.scheduleRead(event.roomId, event.seq);
+    } else {
       const change = unreadChange(view, event, state.me.id);
       if (change !== 0) room = { ...room, unread: Math.max(0, room.unread + change) };
       if (change > 0 && event.type === 'message:new') this.hooks.onIncoming?.(event.message, room);

@@ -18,7 +18,7 @@ export interface Caller {
   socket: ParleySocket;
   user: ParleySocket['data']['session']['user'];
   ctx: HandlerContext;
-  /** Reads this socket has in progress (see dispatch.ts). */
+  /** Reads this socket has in progress (see MAX_READS_IN_FLIGHT in index.ts). */
   readsInFlight: number;
 }
 

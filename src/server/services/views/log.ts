@@ -1,10 +1,11 @@
 import type { LogEvent } from '../../../shared/protocol.js';
 import { logEvents } from '../../presenters/log-events.js';
+import { presentRoom } from '../../presenters/rooms.js';
 import type { Executor } from '../../store/executor.js';
 import { messagesByIds } from '../../store/messages.js';
 import type { RoomEventRow } from '../../store/room-log.js';
+import { countMembers, findRoom } from '../../store/rooms.js';
 import { loadMessages } from './messages.js';
-import { loadRoom } from './rooms.js';
 
 /**
  * Stored log entries of one room as the events `sync` replays, rebuilt from the rows' current
@@ -18,7 +19,11 @@ export async function loadLogEvents(db: Executor, rows: readonly RoomEventRow[])
   const messages = new Map(
     (await loadMessages(db, await messagesByIds(db, messageIds))).map((m) => [m.id, m]),
   );
-  const room = rows.some((r) => r.type === 'room:updated') ? await loadRoom(db, rows[0]!.room_id) : undefined;
+  // The room as it is now; a room deleted meanwhile has no snapshot, and its entries go.
+  const roomRow = rows.some((r) => r.type === 'room:updated')
+    ? await findRoom(db, rows[0]!.room_id)
+    : undefined;
+  const room = roomRow && presentRoom(roomRow, await countMembers(db, roomRow.id), null, true);
 
   const events: LogEvent[] = [];
   for (const row of rows) {

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * New messages, joins and leaves are no longer copied into room_events: the message row is
- * the log entry (repository.ts, logAfter). Removes the copies already there, so the merged log
+ * the log entry (store/room-log.ts, logAfter). Removes the copies already there, so the merged log
  * does not hold them twice.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
