@@ -1,6 +1,9 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { Icon } from './Icon.js';
 
+/** Where typing goes when a dialog opens: its first field (never the header's Close button). */
+const FIELDS = 'input:not([type=hidden]), textarea, select';
+
 /**
  * A modal built on the native <dialog>: the browser traps focus, closes it on Escape and makes
  * the rest of the page inert, which is the accessible behaviour without a library.
@@ -12,7 +15,14 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
   // re-runs effects; removing the element on unmount closes the dialog anyway.
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog || dialog.open) return;
+    dialog.showModal();
+    // showModal() focuses the first focusable element — the Close button — after React's
+    // autoFocus ran, so what the user types at once would be lost and Enter would close the
+    // dialog. The dialog's first field takes the focus instead.
+    [...dialog.querySelectorAll<HTMLElement>(FIELDS)]
+      .find((field) => !field.closest('.modal-header'))
+      ?.focus();
   }, []);
   return (
     // Clicking the backdrop is a mouse shortcut; keyboard users close with Escape (native).

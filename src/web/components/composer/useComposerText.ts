@@ -39,6 +39,31 @@ export function useComposerText(input: RefObject<HTMLTextAreaElement | null>, co
   useEffect(() => {
     if (replyTo) input.current?.focus();
   }, [replyTo, input]);
+  // A room just opened — from the sidebar, a dialog that closed, a match — is for writing in:
+  // the box takes the focus unless the user is typing somewhere else (the sidebar's search, a
+  // dialog). Not on touch screens, where focusing would pop the keyboard up over the room.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the room changes
+  useEffect(() => {
+    if (!window.matchMedia?.('(pointer: fine)').matches) return;
+    // Once no dialog is open: a dialog that opened the room makes the page inert until it has
+    // closed (and handed its focus back), so focusing before that would do nothing.
+    let frame = 0;
+    let frames = 0;
+    const focusWhenFree = () => {
+      if (document.querySelector('dialog[open]') && ++frames < 120) {
+        frame = requestAnimationFrame(focusWhenFree);
+        return;
+      }
+      const active = document.activeElement;
+      const typingElsewhere =
+        active instanceof HTMLElement &&
+        active !== input.current &&
+        active.matches('input, textarea, select, [contenteditable]');
+      if (!typingElsewhere) input.current?.focus();
+    };
+    frame = requestAnimationFrame(focusWhenFree);
+    return () => cancelAnimationFrame(frame);
+  }, [compose.roomId, input]);
   useEffect(() => {
     if (!restored) return;
     // Whatever the user had typed meanwhile stays; the restored text follows it.
