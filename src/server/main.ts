@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { startParley } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { readyLine } from './ready-line.js';
 import { StartupError } from './startup.js';
 
 /** Process entry point: configuration, logging, start, and a graceful stop on signals. */
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const address = parley.app.server.address();
+  if (address && typeof address === 'object') process.stdout.write(`${readyLine(address as AddressInfo)}\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
