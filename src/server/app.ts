@@ -19,6 +19,7 @@ import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/
 import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
 import { registerProblemHandler } from './http/problems.js';
+import { DebugRequestLogController } from './http/request-logging.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -139,6 +140,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    logController: new DebugRequestLogController(),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
   });
