@@ -119,6 +119,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     now,
     sessionTtlMs: config.sessionTtlMs,
     guestSessionTtlMs: config.guestSessionTtlMs,
+    guestNameHoldMs: config.guestNameHoldMs,
     announce: (effects) => gateway?.apply(effects),
     onBatch: metrics.recordBatch,
   });
