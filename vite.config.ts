@@ -71,6 +71,9 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
+    // Rolldown's "JavaScript callbacks ran for 4.9s" block printed on every `npm start` that
+    // builds: nothing in it is for someone starting a server, and it buried the ready line.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     port: 5173,

@@ -16,9 +16,11 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
+import { compressionOptions, fastifyCompress } from './http/compression.js';
 import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
 import { registerProblemHandler } from './http/problems.js';
+import { DebugRequestLogController } from './http/request-logging.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -117,6 +119,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     now,
     sessionTtlMs: config.sessionTtlMs,
     guestSessionTtlMs: config.guestSessionTtlMs,
+    guestNameHoldMs: config.guestNameHoldMs,
     announce: (effects) => gateway?.apply(effects),
     onBatch: metrics.recordBatch,
   });
@@ -139,6 +142,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    logController: new DebugRequestLogController(),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
   });
@@ -150,6 +154,8 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   await app.register(securityHeaders);
   await app.register(csrfPlugin, { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy });
   await app.register(fastifyCookie);
+  // Before the routes: it hooks into each route as it is added.
+  await app.register(fastifyCompress, compressionOptions);
   await app.register(fastifySwagger, {
     openapi: {
       info: {

@@ -60,6 +60,12 @@ export const configSchema = z
       .positive()
       .max(24 * 365)
       .default(24),
+    /** Unset: as long as GUEST_SESSION_TTL_HOURS. */
+    GUEST_NAME_HOLD_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     NODE_ID: z
       .string()
@@ -121,6 +127,8 @@ export interface Config {
   ephemeralGraceMs: number;
   sessionTtlMs: number;
   guestSessionTtlMs: number;
+  /** How long a guest's name stays reserved after their last session ended. */
+  guestNameHoldMs: number;
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
   uploadDailyQuotaBytes: number;
@@ -172,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ephemeralGraceMs: c.EPHEMERAL_GRACE_MS,
     sessionTtlMs: c.SESSION_TTL_HOURS * 3_600_000,
     guestSessionTtlMs: c.GUEST_SESSION_TTL_HOURS * 3_600_000,
+    guestNameHoldMs: (c.GUEST_NAME_HOLD_HOURS ?? c.GUEST_SESSION_TTL_HOURS) * 3_600_000,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     uploadDailyQuotaBytes: c.UPLOAD_DAILY_QUOTA_BYTES,

@@ -362,13 +362,16 @@ describe.each(backends)('store on $name', (backend) => {
     expect(found.map((u) => u.username)).toEqual([name]);
   });
 
-  it('expires sessions and frees the names of guests left without one', async () => {
+  it('expires sessions and frees the names of guests left without one, after a hold', async () => {
     const visitor = await newUser(nodeA, 'guest');
     const member = await newUser(nodeA);
     expect(await nodeA.auth.authenticate(visitor.token)).not.toBeNull();
     clock += 2_000;
     expect(await nodeA.auth.authenticate(visitor.token)).toBeNull();
     expect(await nodeA.auth.expireSessions()).toContain(visitor.session.id);
+    // Held as long as a guest session lasts (1 s here), on every node.
+    await expect(nodeB.auth.guest(visitor.user.username, 'test')).rejects.toThrow('recently');
+    clock += 1_000;
     await expect(nodeB.auth.guest(visitor.user.username, 'test')).resolves.toBeTruthy();
     expect(await nodeA.auth.authenticate(member.token)).not.toBeNull();
   });

@@ -47,6 +47,14 @@ describe('configuration', () => {
     });
   });
 
+  it("holds a departed guest's name as long as a guest session lasts, unless told otherwise", () => {
+    expect(loadConfig({}, '/').guestNameHoldMs).toBe(24 * 3_600_000);
+    expect(loadConfig({ GUEST_SESSION_TTL_HOURS: '2' }, '/').guestNameHoldMs).toBe(2 * 3_600_000);
+    expect(loadConfig({ GUEST_NAME_HOLD_HOURS: '0.5' }, '/').guestNameHoldMs).toBe(1_800_000);
+    expect(loadConfig({ GUEST_NAME_HOLD_HOURS: '0' }, '/').guestNameHoldMs).toBe(0);
+    expect(() => loadConfig({ GUEST_NAME_HOLD_HOURS: '-1' }, '/')).toThrow('GUEST_NAME_HOLD_HOURS');
+  });
+
   it('names each bad variable in one clear error', () => {
     try {
       loadConfig(

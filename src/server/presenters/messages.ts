@@ -1,3 +1,4 @@
+import type { SystemEvent } from '../../shared/entities.js';
 import { fileUrl, replyExcerpt, thumbUrl } from '../../shared/format.js';
 import type { Attachment, Message, PublicUser, Reaction, ReplyPreview } from '../../shared/protocol.js';
 import { groupReactions } from '../domain/messages.js';
@@ -20,7 +21,7 @@ export function presentMessage(row: MessageRow, related: MessageRelations): Mess
     seq: row.seq,
     kind: row.kind,
     author: related.author,
-    text: row.text,
+    text: row.kind === 'system' ? systemLineText(row.system, related.author) : row.text,
     system: row.system,
     clientMsgId: row.client_msg_id,
     createdAt: row.created_at,
@@ -32,6 +33,16 @@ export function presentMessage(row: MessageRow, related: MessageRelations): Mess
     // A deleted message's files are no longer shown (nor served: services/media.ts).
     attachments: row.deleted_at === null ? related.attachments : [],
   };
+}
+
+/**
+ * What a system line says, for clients that print `text` and nothing else (bots, bridges, a
+ * terminal client): "alice joined". Not stored: built here, where live events and replay both
+ * present their rows, so the two cannot disagree; clients that know `system` render their own.
+ */
+export function systemLineText(system: SystemEvent | null, author: PublicUser | null): string {
+  const who = author?.username ?? 'Someone';
+  return system === 'left' ? `${who} left` : `${who} joined`;
 }
 
 /** The quoted message as a reply shows it: an excerpt, or nothing once it was deleted. */

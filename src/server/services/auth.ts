@@ -23,6 +23,7 @@ import {
 import {
   findUserById,
   findUserByName,
+  freeHeldGuestNames,
   insertUser,
   releaseIdleGuestNames,
   setPasswordHash,
@@ -38,6 +39,11 @@ export interface AuthDeps {
   onSignup(user: PublicUser): Promise<void>;
   sessionTtlMs: number;
   guestSessionTtlMs: number;
+  /**
+   * How long a guest's name stays reserved after their last session ended, so that nobody else
+   * can take it at once and pose as the guest the others were talking to.
+   */
+  guestNameHoldMs: number;
 }
 
 export interface Session {
@@ -145,11 +151,11 @@ export class AuthService {
     );
   }
 
-  /** Revokes one session; a guest whose last session this was gives up their name. */
+  /** Revokes one session; a guest whose last session this was gives up their name (after the hold). */
   async logout(sessionId: string): Promise<void> {
     await this.deps.writes.run(async (trx) => {
       const userId = await deleteSession(trx, sessionId);
-      if (userId) await releaseIdleGuestNames(trx, userId);
+      if (userId) await releaseIdleGuestNames(trx, this.deps.now(), userId);
     });
   }
 
@@ -176,9 +182,17 @@ export class AuthService {
     return { id: row.session_id, user: presentUser(row), expiresAt: row.expires_at };
   }
 
-  /** Deletes expired sessions; returns their ids so their sockets can be closed. */
+  /**
+   * Deletes expired sessions and frees the guest names whose hold is over; returns the expired
+   * session ids so their sockets can be closed.
+   */
   async expireSessions(): Promise<string[]> {
-    return this.deps.writes.run((trx) => expireSessions(trx, this.deps.now()));
+    return this.deps.writes.run(async (trx) => {
+      const now = this.deps.now();
+      const expired = await expireSessions(trx, now);
+      await freeHeldGuestNames(trx, now - this.deps.guestNameHoldMs);
+      return expired;
+    });
   }
 
   private async createUser(
@@ -194,10 +208,14 @@ export class AuthService {
       is_guest: passwordHash ? 0 : 1,
       created_at: this.deps.now(),
       last_seen_at: null,
+      name_released_at: null,
     };
     try {
       await this.deps.writes.run(async (trx) => {
-        if (await findUserByName(trx, name)) throw nameTaken();
+        // A held name whose hold is over is freed here rather than waiting for the sweep.
+        await freeHeldGuestNames(trx, user.created_at - this.deps.guestNameHoldMs, name);
+        const holder = await findUserByName(trx, name);
+        if (holder) throw holder.name_released_at === null ? nameTaken() : nameRecentlyUsed();
         await insertUser(trx, user);
       });
     } catch (error) {
@@ -225,3 +243,5 @@ export function sessionIdOf(token: string): string {
 }
 
 const nameTaken = () => conflict('that username is taken');
+const nameRecentlyUsed = () =>
+  conflict('that username was used by a guest until recently and is held for a while: pick another');

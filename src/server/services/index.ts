@@ -30,6 +30,8 @@ export interface ServicesOptions {
   now?: (() => number) | undefined;
   sessionTtlMs: number;
   guestSessionTtlMs: number;
+  /** How long a departed guest's name stays reserved; as long as a guest session lasts when unset. */
+  guestNameHoldMs?: number | undefined;
   /**
    * Where the effects of every committed batch go (the realtime gateway), in commit order. They
    * are announced once the callers' continuations — the acks to the senders — have run: a
@@ -69,6 +71,7 @@ export async function createServices(options: ServicesOptions) {
     now,
     sessionTtlMs: options.sessionTtlMs,
     guestSessionTtlMs: options.guestSessionTtlMs,
+    guestNameHoldMs: options.guestNameHoldMs ?? options.guestSessionTtlMs,
     async onSignup(user) {
       if (general) await membership.joinChannel(user, general.id);
     },

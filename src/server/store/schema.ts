@@ -5,17 +5,19 @@
 export interface UsersTable {
   id: string;
   username: string;
-  /** The name lower-cased (domain/usernames.ts), UNIQUE; NULL once a guest's name is released. */
+  /** The name lower-cased (domain/usernames.ts), UNIQUE; NULL once a guest's name is free again. */
   username_key: string | null;
   /**
    * What the name looks like (its confusable skeleton), UNIQUE; NULL once a guest's name is
-   * released, and for an account whose look-alike was registered before migration 005.
+   * free again, and for an account whose look-alike was registered before migration 005.
    */
   username_skeleton: string | null;
   password_hash: string | null;
   is_guest: number;
   created_at: number;
   last_seen_at: number | null;
+  /** Guests: when their last session ended; their name is held for a while after (services/auth.ts). */
+  name_released_at: number | null;
 }
 
 export interface SessionsTable {

@@ -62,9 +62,9 @@ export async function deleteOtherSessions(db: Executor, userId: string, keepId: 
   return others.map((s) => s.id);
 }
 
-/** Deletes expired sessions and frees the names of guests left without one. */
+/** Deletes expired sessions and releases the names of guests left without one (held, then freed). */
 export async function expireSessions(db: Executor, now: number): Promise<string[]> {
   const expired = await db.deleteFrom('sessions').where('expires_at', '<=', now).returning('id').execute();
-  await releaseIdleGuestNames(db);
+  await releaseIdleGuestNames(db, now);
   return expired.map((row) => row.id);
 }

@@ -38,15 +38,19 @@ export function searchUsers(db: Executor, prefix: { key: string; skeleton: strin
   // ESCAPE is explicit: SQLite's LIKE has no default escape character.
   const startsWith = (column: 'username_key' | 'username_skeleton', value: string) =>
     sql<boolean>`${sql.ref(column)} like ${`${value.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`;
-  return db
-    .selectFrom('users')
-    .select(['id', 'username', 'is_guest'])
-    .where((eb) =>
-      eb.or([startsWith('username_key', prefix.key), startsWith('username_skeleton', prefix.skeleton)]),
-    )
-    .orderBy('username_key')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('users')
+      .select(['id', 'username', 'is_guest'])
+      .where((eb) =>
+        eb.or([startsWith('username_key', prefix.key), startsWith('username_skeleton', prefix.skeleton)]),
+      )
+      // A guest who left is no one to start a conversation with, even while their name is held.
+      .where('name_released_at', 'is', null)
+      .orderBy('username_key')
+      .limit(limit)
+      .execute()
+  );
 }
 
 export async function setPasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
@@ -63,16 +67,46 @@ export async function recordLastSeen(db: Executor, userId: string, at: number): 
     .execute();
 }
 
-/** Frees the names of guests (all, or just `userId`) who have no session left. */
-export async function releaseIdleGuestNames(db: Executor, userId?: string): Promise<void> {
+/**
+ * Marks guests (all, or just `userId`) who have no session left as gone since `now`: their name
+ * stays reserved for a hold period, until `freeHeldGuestNames` clears it.
+ */
+export async function releaseIdleGuestNames(db: Executor, now: number, userId?: string): Promise<void> {
   let query = db
     .updateTable('users')
-    .set({ username_key: null, username_skeleton: null })
+    .set({ name_released_at: now })
     .where('is_guest', '=', 1)
     .where('username_key', 'is not', null)
+    .where('name_released_at', 'is', null)
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('sessions').select('sessions.id').whereRef('sessions.user_id', '=', 'users.id'))),
     );
   if (userId) query = query.where('id', '=', userId);
+  await query.execute();
+}
+
+/**
+ * Frees the names of guests released at or before `releasedBefore`: all of them, or only those
+ * holding `name` (either key), as a sign-up checks just before it looks for the name.
+ */
+export async function freeHeldGuestNames(
+  db: Executor,
+  releasedBefore: number,
+  name?: { key: string; skeleton: string },
+): Promise<void> {
+  let query = db
+    .updateTable('users')
+    .set({ username_key: null, username_skeleton: null })
+    .where('is_guest', '=', 1)
+    .where('name_released_at', '<=', releasedBefore);
+  if (name) {
+    query = query.where((eb) =>
+      eb.or([eb('username_key', '=', name.key), eb('username_skeleton', '=', name.skeleton)]),
+    );
+  } else {
+    query = query.where((eb) =>
+      eb.or([eb('username_key', 'is not', null), eb('username_skeleton', 'is not', null)]),
+    );
+  }
   await query.execute();
 }

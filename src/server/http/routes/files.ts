@@ -93,6 +93,8 @@ export async function fileRoutes(app: FastifyInstance, opts: FileRoutesOptions):
   api.get(
     '/files/:id/:name',
     {
+      // The stored bytes as they are: Range offsets count them (src/server/http/compression.ts).
+      compress: false,
       schema: { tags: ['files'], params, description: 'The file, for members of the room it was posted in.' },
     },
     async (request, reply) => {
@@ -109,7 +111,10 @@ export async function fileRoutes(app: FastifyInstance, opts: FileRoutesOptions):
 
   api.get(
     '/thumbs/:id',
-    { schema: { tags: ['files'], params, description: 'A WebP thumbnail of an image attachment.' } },
+    {
+      compress: false,
+      schema: { tags: ['files'], params, description: 'A WebP thumbnail of an image attachment.' },
+    },
     async (request, reply) => {
       const session = requireSession(request);
       const id = uploadId.safeParse(request.params.id);

@@ -4,6 +4,7 @@ import * as uploads from './002-uploads.js';
 import * as memberCount from './003-member-count.js';
 import * as messagesAreLogEntries from './004-messages-are-log-entries.js';
 import * as usernameSkeletons from './005-username-skeletons.js';
+import * as guestNameHold from './006-guest-name-hold.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '003-member-count': memberCount,
   '004-messages-are-log-entries': messagesAreLogEntries,
   '005-username-skeletons': usernameSkeletons,
+  '006-guest-name-hold': guestNameHold,
 };
 
 export const migrationProvider: MigrationProvider = {

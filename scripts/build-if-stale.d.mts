@@ -1,0 +1,9 @@
+// Types of build-if-stale.mjs, plain JavaScript because `npm start` runs it before any build.
+export type BuildName = 'server' | 'web';
+export const BUILDS: Record<BuildName, { command: string[]; inputs: string[]; output: string }>;
+export function staleReason(root: string, name: BuildName): string | undefined;
+export function buildIfStale(options: {
+  root: string;
+  commands?: Partial<Record<BuildName, string[]>>;
+  log?: (line: string) => void;
+}): BuildName[];
