@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import type { Message } from '../../../shared/protocol.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { peopleParts } from '../../lib/people.js';
 import { formatExact, formatRelative } from '../../lib/time.js';
 import { EmojiPicker, QUICK_REACTIONS } from '../EmojiPicker.js';
 import { Icon, type IconName } from '../Icon.js';
@@ -44,14 +45,20 @@ function ToolButton({
   );
 }
 
-export const SystemLine = memo(function SystemLine({ message, now }: { message: Message; now: number }) {
-  const who = message.author?.username ?? 'Someone';
+/** Joins or leaves in a row as one line (rows.ts collapses them), at the time of the last. */
+export const SystemLine = memo(function SystemLine({ lines, now }: { lines: Message[]; now: number }) {
+  const names = [...new Set(lines.map((line) => line.author?.username ?? 'Someone'))];
+  const parts = peopleParts(names);
   return (
     <div className="system-line">
-      <span>
-        <strong>{who}</strong> {message.system === 'joined' ? 'joined' : 'left'}
+      <span title={names.length > 3 ? names.join(', ') : undefined}>
+        {parts.map((part, i) =>
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts never reorder
+          typeof part === 'string' ? part : <strong key={i}>{part.name}</strong>,
+        )}{' '}
+        {lines[0]!.system === 'joined' ? 'joined' : 'left'}
       </span>
-      <Time at={message.createdAt} now={now} />
+      <Time at={lines.at(-1)!.createdAt} now={now} />
     </div>
   );
 });
