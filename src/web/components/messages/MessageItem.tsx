@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { type MouseEvent, memo, useState } from 'react';
 import type { Message } from '../../../shared/protocol.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { peopleParts } from '../../lib/people.js';
@@ -31,7 +31,7 @@ function ToolButton({
   icon: IconName;
   label: string;
   danger?: boolean;
-  onClick(): void;
+  onClick(event: MouseEvent<HTMLButtonElement>): void;
 }) {
   return (
     <button
@@ -85,12 +85,13 @@ export const MessageItem = memo(function MessageItem({
   now: number;
   actions: MessageActions;
 }) {
-  const [picking, setPicking] = useState(false);
+  // The "Add reaction" button the picker opened from: the picker is placed next to it.
+  const [pickerAnchor, setPickerAnchor] = useState<HTMLElement | null>(null);
   const author = message.author?.username ?? 'Someone';
   const nameOf = (userId: string) => (userId === meId ? 'You' : (names?.get(userId) ?? 'someone'));
   return (
     <article
-      className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}`}
+      className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}${pickerAnchor ? ' picking' : ''}`}
       aria-label={`${author}, ${formatExact(message.createdAt)}`}
       data-message-id={message.id}
     >
@@ -156,19 +157,20 @@ export const MessageItem = memo(function MessageItem({
             {emoji}
           </button>
         ))}
-        <ToolButton icon="smile" label="Add reaction" onClick={() => setPicking(true)} />
+        <ToolButton icon="smile" label="Add reaction" onClick={(e) => setPickerAnchor(e.currentTarget)} />
         <ToolButton icon="reply" label="Reply" onClick={() => actions.reply(message)} />
         {mine && <ToolButton icon="edit" label="Edit message" onClick={() => actions.edit(message)} />}
         {canDelete && (
           <ToolButton icon="trash" label="Delete message" danger onClick={() => actions.remove(message)} />
         )}
       </div>
-      {picking && (
+      {pickerAnchor && (
         <EmojiPicker
           label="Pick a reaction"
-          onClose={() => setPicking(false)}
+          anchor={pickerAnchor}
+          onClose={() => setPickerAnchor(null)}
           onPick={(emoji) => {
-            setPicking(false);
+            setPickerAnchor(null);
             actions.react(message, emoji);
           }}
         />
