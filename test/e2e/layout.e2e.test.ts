@@ -126,9 +126,14 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       await expect.poll(() => isInView(last)).toBe(true);
 
       const pickFrom = async (message: typeof last, where: string) => {
-        if (label === 'phone') await message.locator('.message-text').tap();
-        else await message.hover();
-        await message.getByRole('button', { name: 'Add reaction' }).click();
+        const addReaction = message.getByRole('button', { name: 'Add reaction' });
+        if (label === 'phone') {
+          await message.locator('.message-text').tap();
+          await addReaction.tap();
+        } else {
+          await message.hover();
+          await addReaction.click();
+        }
         const picker = page.getByRole('dialog', { name: 'Pick a reaction' });
         await picker.getByRole('button', { name: /./ }).first().waitFor();
         const box = await boxOf(picker);
@@ -290,7 +295,10 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       .toBe(true);
     await expect.poll(() => isInView(toolbar)).toBe(true);
     const toolbarBox = await boxOf(toolbar);
-    for (const text of [message.locator('.message-text'), message.locator('.message-header')]) {
+    // Neither this message's text nor any other line of the conversation is under the actions.
+    const texts = messages(page).locator('.message-text, .message-header');
+    expect(await texts.count()).toBeGreaterThanOrEqual(3);
+    for (const text of await texts.all()) {
       expect(intersects(toolbarBox, await boxOf(text)), 'the actions cover the message').toBe(false);
     }
     for (const button of await toolbar.getByRole('button').all()) {

@@ -6,6 +6,7 @@ import { formatExact, formatRelative } from '../../lib/time.js';
 import { EmojiPicker, QUICK_REACTIONS } from '../EmojiPicker.js';
 import { Icon, type IconName } from '../Icon.js';
 import { Attachments } from './Attachments.js';
+import { useTapToShowActions } from './useTapToShowActions.js';
 
 export interface MessageActions {
   reply(message: Message): void;
@@ -87,11 +88,14 @@ export const MessageItem = memo(function MessageItem({
 }) {
   // The "Add reaction" button the picker opened from: the picker is placed next to it.
   const [pickerAnchor, setPickerAnchor] = useState<HTMLElement | null>(null);
+  const tap = useTapToShowActions(message.id);
   const author = message.author?.username ?? 'Someone';
   const nameOf = (userId: string) => (userId === meId ? 'You' : (names?.get(userId) ?? 'someone'));
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a tap stands in for hover; keyboards focus the actions
     <article
-      className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}${pickerAnchor ? ' picking' : ''}`}
+      onClick={tap.onClick}
+      className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}${pickerAnchor ? ' picking' : ''}${tap.shown ? ' actions-shown' : ''}`}
       aria-label={`${author}, ${formatExact(message.createdAt)}`}
       data-message-id={message.id}
     >
