@@ -259,6 +259,7 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       await expect.poll(() => error.textContent()).toMatch(/exists|taken/i);
       await expectErrorUnder(page, field, dialog);
       expect(await dialog.isVisible()).toBe(true);
+      await page.screenshot({ path: await screenshotPath('desktop-new-channel-error') });
       await context.close();
     });
 
