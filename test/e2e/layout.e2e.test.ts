@@ -175,6 +175,30 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
     await context.close();
   }, 90_000);
 
+  it('on a phone, the connection banner pushes the room and the drawer down too', async () => {
+    const { context, page, name } = await person(PHONE);
+    await openRoom(page, '#general');
+    await context.setOffline(true);
+    const banner = page.getByRole('status').filter({ hasText: 'reconnecting' });
+    await expect.poll(() => banner.isVisible(), { timeout: 40_000 }).toBe(true);
+    const bannerBox = await boxOf(banner);
+    for (const covered of [
+      page.getByRole('heading', { name: '#general', level: 1 }),
+      page.getByRole('button', { name: 'Open sidebar' }),
+    ]) {
+      expect(await covered.isVisible()).toBe(true);
+      expect(intersects(bannerBox, await boxOf(covered)), `banner covers ${covered}`).toBe(false);
+    }
+    await page.getByRole('button', { name: 'Open sidebar' }).tap();
+    const myName = page.locator('.profile-name').getByText(name, { exact: true });
+    await myName.waitFor();
+    expect(intersects(await boxOf(banner), await boxOf(myName)), 'banner covers your name').toBe(false);
+    expect(await wholeOnScreen(myName)).toBe(true);
+    await page.screenshot({ path: await screenshotPath('phone-connection-lost-banner') });
+    await context.setOffline(false);
+    await context.close();
+  }, 90_000);
+
   describe('toasts sit above the composer', () => {
     it('on a desktop: the chat with a stranger has ended', async () => {
       const { context, page } = await person(DESKTOP);
