@@ -76,7 +76,7 @@ describe.skipIf(!chromiumPath)('XSS corpus in a real browser', () => {
     await page.goto(server.url);
     await page.getByLabel('Username').fill('<img src=x onerror=alert(1)>');
     await page.getByRole('button', { name: 'Start chatting' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/username may contain/);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/username may contain/i);
     expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import { displayRoomName, roomNameProblem } from '../../shared/names.js';
 import type { RoomKind } from '../../shared/protocol.js';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
 
@@ -95,14 +96,10 @@ export function dmKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
-const ROOM_NAME_PATTERN =
-  /^[\p{L}\p{N}\p{M}\p{Emoji_Presentation}][\p{L}\p{N}\p{M}\p{Emoji_Presentation} _.'-]*$/u;
-
+/** The rule is shared (shared/names.ts): the web client checks and shows the same one. */
 export function normaliseRoomName(raw: string): { display: string; key: string } {
-  const display = raw.normalize('NFKC').trim().replace(/\s+/g, ' ');
-  if (!display) throw badRequest('room name must not be empty');
-  if (!ROOM_NAME_PATTERN.test(display)) {
-    throw badRequest('room name may contain letters, digits, spaces and "_", ".", "\'", "-"');
-  }
+  const problem = roomNameProblem(raw);
+  if (problem) throw badRequest(problem);
+  const display = displayRoomName(raw);
   return { display, key: display.toLowerCase() };
 }

@@ -1,4 +1,4 @@
-import { LIMITS } from '../../shared/protocol.js';
+import { passwordProblem, usernameProblem } from '../../shared/names.js';
 import { badRequest } from './errors.js';
 import { skeleton } from './skeleton.js';
 
@@ -16,9 +16,6 @@ import { skeleton } from './skeleton.js';
  * relation and looks are another, and a new name must be free under both.
  */
 
-// Letters and digits of any script, plus a few separators that cannot start or end a name.
-const USERNAME_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}_.-]*[\p{L}\p{N}\p{M}])?$/u;
-
 // Accents and other marks shared by the Latin, Greek and Cyrillic scripts (the Combining
 // Diacritical Marks blocks). Marks that belong to one script, such as Devanagari's vowel
 // signs, are letters of the name and stay.
@@ -34,16 +31,10 @@ export interface NormalisedUsername extends UsernameKeys {
 }
 
 export function normaliseUsername(raw: string): NormalisedUsername {
+  // The rule is shared (shared/names.ts): the web client checks and shows the same one.
+  const problem = usernameProblem(raw);
+  if (problem) throw badRequest(problem);
   const display = raw.normalize('NFKC').trim();
-  const length = [...display].length;
-  if (length < LIMITS.usernameMin || length > LIMITS.usernameMax) {
-    throw badRequest(`username must be ${LIMITS.usernameMin} to ${LIMITS.usernameMax} characters long`);
-  }
-  if (!USERNAME_PATTERN.test(display)) {
-    throw badRequest(
-      'username may contain letters, digits, "_", "." and "-", and must start and end with a letter or digit',
-    );
-  }
   return { display, ...usernameKeys(display) };
 }
 
@@ -76,10 +67,6 @@ export function usernameSkeleton(name: string): string {
 }
 
 export function validatePassword(password: string): void {
-  if (password.length < LIMITS.passwordMin) {
-    throw badRequest(`password must be at least ${LIMITS.passwordMin} characters long`);
-  }
-  if (password.length > LIMITS.passwordMax) {
-    throw badRequest(`password must be at most ${LIMITS.passwordMax} characters long`);
-  }
+  const problem = passwordProblem(password);
+  if (problem) throw badRequest(problem);
 }

@@ -1,6 +1,16 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { LIMITS } from '../../shared/limits.js';
+import { NAME_RULES, passwordProblem, usernameProblem } from '../../shared/names.js';
 import type { PublicUser } from '../../shared/protocol.js';
 import { AuthError, guest, login, register } from '../api/auth.js';
+import { asSentence, FormField } from './FormField.js';
+
+/** A refusal shown under the field it is about. */
+type FieldError = { field: 'username' | 'password'; message: string };
+
+/** The server's message names the password when that is what it refused (or a login failed). */
+const fieldOf = (message: string): FieldError['field'] =>
+  /password/i.test(message) ? 'password' : 'username';
 
 type Mode = 'guest' | 'login' | 'register';
 
@@ -14,12 +24,17 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: PublicUser): void 
   const [mode, setMode] = useState<Mode>('guest');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<FieldError | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { user: useId(), password: useId(), error: useId() };
+  // New names and passwords are checked here by the server's own rules, before sending.
+  const creating = mode !== 'login';
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const nameProblem = creating ? usernameProblem(username) : null;
+    const passwordRefused = mode === 'register' ? passwordProblem(password) : null;
+    if (nameProblem) return setError({ field: 'username', message: asSentence(nameProblem) });
+    if (passwordRefused) return setError({ field: 'password', message: asSentence(passwordRefused) });
     setBusy(true);
     setError(null);
     try {
@@ -31,7 +46,8 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: PublicUser): void 
             : await register(username, password);
       onSignedIn(result.user);
     } catch (err) {
-      setError(err instanceof AuthError ? err.message : 'Could not reach the server');
+      const message = err instanceof AuthError ? err.message : 'Could not reach the server';
+      setError({ field: fieldOf(message), message: asSentence(message) });
     } finally {
       setBusy(false);
     }
@@ -64,37 +80,29 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: PublicUser): void 
             </button>
           ))}
         </div>
-        <form onSubmit={submit} aria-describedby={error ? ids.error : undefined}>
+        <form onSubmit={submit} noValidate>
           <h1 className="auth-title">{TITLES[mode]}</h1>
-          <label htmlFor={ids.user}>Username</label>
-          <input
-            id={ids.user}
+          <FormField
+            label="Username"
+            help={creating ? NAME_RULES.username : undefined}
+            error={error?.field === 'username' ? error.message : null}
             name="username"
             autoComplete="username"
-            required
-            maxLength={32}
+            maxLength={LIMITS.usernameMax}
             value={username}
             onChange={(e) => setUsername(e.target.value)}
           />
           {mode !== 'guest' && (
-            <>
-              <label htmlFor={ids.password}>Password</label>
-              <input
-                id={ids.password}
-                name="password"
-                type="password"
-                autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
-                required
-                minLength={mode === 'register' ? 8 : 1}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </>
-          )}
-          {error && (
-            <p className="form-error" id={ids.error} role="alert">
-              {error}
-            </p>
+            <FormField
+              label="Password"
+              help={mode === 'register' ? NAME_RULES.password : undefined}
+              error={error?.field === 'password' ? error.message : null}
+              name="password"
+              type="password"
+              autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           )}
           <button className="primary wide" type="submit" disabled={busy}>
             {busy ? 'One moment…' : mode === 'guest' ? 'Start chatting' : TITLES[mode]}

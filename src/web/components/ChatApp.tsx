@@ -7,12 +7,14 @@ import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { showNotification } from '../lib/notifications.js';
 import { isSwitcherShortcut } from '../lib/shortcuts.js';
 import { ChatClient } from '../state/client.js';
-import { defaultRoomId, hasUnsent, openRoomId, totalUnread } from '../state/selectors.js';
+import { defaultRoomId, openRoomId, totalUnread } from '../state/selectors.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
 import { DialogHost } from './dialogs/DialogHost.js';
 import type { DialogKind } from './dialogs/kinds.js';
 import { ProfileBar } from './ProfileBar.js';
 import { RoomView } from './room/RoomView.js';
 import { Sidebar } from './Sidebar.js';
+import { Toast } from './Toast.js';
 
 /** The signed-in app: one client for the session, shared with every component below. */
 export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): void }) {
@@ -41,7 +43,6 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
 function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
   const client = useChatClient();
   const connection = useChatSelector((s) => s.connection);
-  const unsent = useChatSelector(hasUnsent);
   const activeRoomId = useChatSelector((s) => s.activeRoomId);
   const openId = useChatSelector(openRoomId);
   const fallbackRoomId = useChatSelector(defaultRoomId);
@@ -107,12 +108,7 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
 
   return (
     <div className={`app${isPhone ? ' phone' : ''}`}>
-      {connection !== 'online' && (
-        <div className="connection-banner" role="status">
-          {connection === 'connecting' ? 'Connecting…' : 'Connection lost — reconnecting…'}
-          {unsent && ' Your messages will be sent when you are back.'}
-        </div>
-      )}
+      <ConnectionBanner />
       {showSidebar && (
         <>
           {isPhone && openId && (
@@ -145,11 +141,7 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
       {dialog && (
         <DialogHost kind={dialog} onClose={() => setDialog(null)} onNavigate={() => setDrawerOpen(false)} />
       )}
-      {notice && (
-        <div className={`toast ${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          {notice.text}
-        </div>
-      )}
+      {notice && <Toast key={notice.id} notice={notice} />}
     </div>
   );
 }

@@ -1,21 +1,31 @@
 import { EmojiPicker as Picker } from 'frimousse';
 import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
+import { useAnchoredPosition } from '../hooks/useAnchoredPosition.js';
 
 /**
  * Searchable emoji picker with categories and skin tones (frimousse), fed with Emojibase data
  * that Parley serves itself from /emojibase — no third-party CDN. Closes on Escape or an
  * outside click.
+ *
+ * Given an `anchor`, it floats over the page next to it (portalled to the body, `position:
+ * fixed`), flipping above or shifting sideways to stay wholly on screen: inside the message
+ * list it would be clipped by the list's scroller. Without one it is placed by its container's
+ * CSS (the composer's, above the box).
  */
 export function EmojiPicker({
   onPick,
   onClose,
   label = 'Emoji picker',
+  anchor,
 }: {
   onPick(emoji: string): void;
   onClose(): void;
   label?: string;
+  anchor?: HTMLElement;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const position = useAnchoredPosition(anchor ?? null, ref);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
@@ -36,8 +46,14 @@ export function EmojiPicker({
       document.removeEventListener('pointerdown', onPointer, true);
     };
   }, [onClose]);
-  return (
-    <div className="emoji-popover" ref={ref} role="dialog" aria-label={label}>
+  const popover = (
+    <div
+      className={anchor ? 'emoji-popover floating' : 'emoji-popover'}
+      ref={ref}
+      role="dialog"
+      aria-label={label}
+      style={anchor ? (position ?? { visibility: 'hidden' }) : undefined}
+    >
       <Picker.Root
         className="emoji-picker"
         columns={8}
@@ -70,6 +86,7 @@ export function EmojiPicker({
       </Picker.Root>
     </div>
   );
+  return anchor ? createPortal(popover, document.body) : popover;
 }
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];

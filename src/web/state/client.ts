@@ -8,7 +8,7 @@ import { Membership } from './membership.js';
 import { type KeyValueStorage, Outbox } from './outbox.js';
 import { Reads } from './reads.js';
 import { Sends } from './sends.js';
-import { type ChatSocket, createSocket, Server } from './server.js';
+import { type ChatSocket, createSocket, type Refused, Server } from './server.js';
 import { type ChatState, ChatStore } from './store.js';
 import { Sync } from './sync.js';
 import { TypingNotices } from './typing.js';
@@ -220,20 +220,27 @@ export class ChatClient {
     return this.membership.joinChannel(roomId);
   }
 
-  createRoom(kind: 'channel' | 'group', name: string, memberIds: string[] = [], maxMembers?: number) {
-    return this.membership.createRoom(kind, name, memberIds, maxMembers);
+  /** Refusals go to `onRefused` when given (a form's field), else to a toast; so below. */
+  createRoom(
+    kind: 'channel' | 'group',
+    name: string,
+    memberIds: string[] = [],
+    maxMembers?: number,
+    onRefused?: Refused,
+  ) {
+    return this.membership.createRoom(kind, name, memberIds, maxMembers, onRefused);
   }
 
   openDm(userId: string) {
     return this.membership.openDm(userId);
   }
 
-  createCodeRoom(name?: string, maxMembers?: number) {
-    return this.membership.createCodeRoom(name, maxMembers);
+  createCodeRoom(name?: string, maxMembers?: number, onRefused?: Refused) {
+    return this.membership.createCodeRoom(name, maxMembers, onRefused);
   }
 
-  joinCode(code: string) {
-    return this.membership.joinCode(code);
+  joinCode(code: string, onRefused?: Refused) {
+    return this.membership.joinCode(code, onRefused);
   }
 
   leave(roomId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { MyRoom } from '../../shared/protocol.js';
-import type { Server } from './server.js';
+import type { Refused, Server } from './server.js';
 import type { ChatStore } from './store.js';
 
 /** What joining and leaving need from the rest of the engine. */
@@ -25,14 +25,22 @@ export class Membership {
     return this.enter(() => this.server.request('room:join', { roomId }));
   }
 
-  createRoom(kind: 'channel' | 'group', name: string, memberIds: string[] = [], maxMembers?: number) {
-    return this.enter(() =>
-      this.server.request('room:create', {
-        kind,
-        name,
-        ...(kind === 'group' ? { memberIds } : {}),
-        ...(maxMembers ? { maxMembers } : {}),
-      }),
+  createRoom(
+    kind: 'channel' | 'group',
+    name: string,
+    memberIds: string[] = [],
+    maxMembers?: number,
+    onRefused?: Refused,
+  ) {
+    return this.enter(
+      () =>
+        this.server.request('room:create', {
+          kind,
+          name,
+          ...(kind === 'group' ? { memberIds } : {}),
+          ...(maxMembers ? { maxMembers } : {}),
+        }),
+      onRefused,
     );
   }
 
@@ -43,20 +51,23 @@ export class Membership {
   async createCodeRoom(
     name?: string,
     maxMembers?: number,
+    onRefused?: Refused,
   ): Promise<{ room: MyRoom; code: string } | undefined> {
-    const result = await this.server.attempt(() =>
-      this.server.request('code:create', {
-        ...(name ? { name } : {}),
-        ...(maxMembers ? { maxMembers } : {}),
-      }),
+    const result = await this.server.attempt(
+      () =>
+        this.server.request('code:create', {
+          ...(name ? { name } : {}),
+          ...(maxMembers ? { maxMembers } : {}),
+        }),
+      onRefused,
     );
     if (!result) return undefined;
     this.open(result.room);
     return result;
   }
 
-  joinCode(code: string) {
-    return this.enter(() => this.server.request('code:join', { code }));
+  joinCode(code: string, onRefused?: Refused) {
+    return this.enter(() => this.server.request('code:join', { code }), onRefused);
   }
 
   async leave(roomId: string): Promise<void> {
@@ -106,8 +117,11 @@ export class Membership {
     return this.server.request('channels:list', {}).then((r) => r.channels);
   }
 
-  private async enter(work: () => Promise<{ room: MyRoom } | undefined>): Promise<MyRoom | undefined> {
-    const result = await this.server.attempt(work);
+  private async enter(
+    work: () => Promise<{ room: MyRoom } | undefined>,
+    onRefused?: Refused,
+  ): Promise<MyRoom | undefined> {
+    const result = await this.server.attempt(work, onRefused);
     if (!result) return undefined;
     this.open(result.room);
     return result.room;

@@ -20,6 +20,9 @@ export interface ServerOptions {
   onUnauthorized(): void;
 }
 
+/** Where a form wants a refusal's message, instead of a toast. */
+export type Refused = (message: string) => void;
+
 export class RequestError extends Error {
   constructor(
     readonly code: string,
@@ -66,15 +69,17 @@ export class Server {
     return ack as ResponsePayloads[E];
   }
 
-  /** Runs a request the user asked for; failures become a notice instead of an exception. */
-  async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Runs a request the user asked for; failures become a notice instead of an exception — or,
+   * given `onRefused`, go to it (a form shows them under its field).
+   */
+  async attempt<T>(work: () => Promise<T>, onRefused?: Refused): Promise<T | undefined> {
     try {
       return await work();
     } catch (error) {
-      this.store.notify(
-        error instanceof RequestError ? error.message : 'The server did not answer, try again',
-        'error',
-      );
+      const message = error instanceof RequestError ? error.message : 'The server did not answer, try again';
+      if (onRefused) onRefused(message);
+      else this.store.notify(message, 'error');
       return undefined;
     }
   }

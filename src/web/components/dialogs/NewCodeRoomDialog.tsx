@@ -1,17 +1,25 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { roomNameProblem } from '../../../shared/names.js';
 import { useChatClient } from '../../hooks/ChatContext.js';
+import { asSentence } from '../FormField.js';
 import { Modal } from '../Modal.js';
+import { RoomNameField } from './RoomNameField.js';
 
 export function NewCodeRoomDialog({ onClose }: { onClose(): void }) {
   const client = useChatClient();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState<'code' | 'link' | null>(null);
-  const nameId = useId();
+  const [error, setError] = useState<string | null>(null);
   const link = created ? `${location.origin}/#/code/${created}` : '';
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const result = await client.createCodeRoom(name.trim() || undefined);
+    // The name is optional: only one that was typed is checked.
+    const problem = name.trim() ? roomNameProblem(name) : null;
+    if (problem) return setError(asSentence(problem));
+    const result = await client.createCodeRoom(name.trim() || undefined, undefined, (message) =>
+      setError(asSentence(message)),
+    );
     if (result) setCreated(result.code);
   }
   async function copy(what: 'code' | 'link') {
@@ -40,9 +48,16 @@ export function NewCodeRoomDialog({ onClose }: { onClose(): void }) {
           </button>
         </div>
       ) : (
-        <form onSubmit={submit}>
-          <label htmlFor={nameId}>Room name (optional)</label>
-          <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} />
+        <form onSubmit={submit} noValidate>
+          <RoomNameField
+            label="Room name (optional)"
+            value={name}
+            error={error}
+            onChange={(value) => {
+              setName(value);
+              setError(null);
+            }}
+          />
           <button className="primary" type="submit">
             Create room
           </button>

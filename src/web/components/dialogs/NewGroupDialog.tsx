@@ -1,40 +1,67 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { LIMITS } from '../../../shared/limits.js';
+import { roomNameProblem } from '../../../shared/names.js';
 import type { PublicUser } from '../../../shared/protocol.js';
 import { useChatClient } from '../../hooks/ChatContext.js';
+import { asSentence, FormField } from '../FormField.js';
 import { Modal } from '../Modal.js';
 import { UserPicker } from '../UserPicker.js';
+import { RoomNameField } from './RoomNameField.js';
 
 export function NewGroupDialog({ onClose }: { onClose(): void }) {
   const client = useChatClient();
   const [name, setName] = useState('');
   const [limit, setLimit] = useState('');
   const [members, setMembers] = useState<PublicUser[]>([]);
-  const nameId = useId();
-  const limitId = useId();
+  const [errors, setErrors] = useState<{ name?: string; limit?: string }>({});
   async function submit(e: FormEvent) {
     e.preventDefault();
     const maxMembers = limit ? Number(limit) : undefined;
+    const nameProblem = roomNameProblem(name);
+    const limitProblem =
+      maxMembers !== undefined &&
+      (!Number.isInteger(maxMembers) || maxMembers < 2 || maxMembers > LIMITS.roomMembersMax)
+        ? `The limit is a whole number from 2 to ${LIMITS.roomMembersMax}.`
+        : undefined;
+    if (nameProblem || limitProblem) {
+      return setErrors({ name: nameProblem ? asSentence(nameProblem) : undefined, limit: limitProblem });
+    }
+    // The server's refusals name what they are about: the member limit, or else the name.
+    const refused = (message: string) =>
+      setErrors(/member/i.test(message) ? { limit: asSentence(message) } : { name: asSentence(message) });
     const created = await client.createRoom(
       'group',
       name,
       members.map((m) => m.id),
       maxMembers,
+      refused,
     );
     if (created) onClose();
   }
   return (
     <Modal title="New group" onClose={onClose}>
-      <form onSubmit={submit}>
-        <label htmlFor={nameId}>Group name</label>
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
-        <label htmlFor={limitId}>Member limit (optional)</label>
-        <input
-          id={limitId}
+      <form onSubmit={submit} noValidate>
+        <RoomNameField
+          label="Group name"
+          value={name}
+          error={errors.name ?? null}
+          onChange={(value) => {
+            setName(value);
+            setErrors({ ...errors, name: undefined });
+          }}
+        />
+        <FormField
+          label="Member limit (optional)"
+          help={`From 2 to ${LIMITS.roomMembersMax} people.`}
+          error={errors.limit ?? null}
           type="number"
           min={2}
-          max={1000}
+          max={LIMITS.roomMembersMax}
           value={limit}
-          onChange={(e) => setLimit(e.target.value)}
+          onChange={(e) => {
+            setLimit(e.target.value);
+            setErrors({ ...errors, limit: undefined });
+          }}
           placeholder="No limit"
         />
         <fieldset className="chips">

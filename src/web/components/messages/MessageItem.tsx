@@ -1,10 +1,12 @@
-import { memo, useState } from 'react';
+import { type MouseEvent, memo, useState } from 'react';
 import type { Message } from '../../../shared/protocol.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { peopleParts } from '../../lib/people.js';
 import { formatExact, formatRelative } from '../../lib/time.js';
 import { EmojiPicker, QUICK_REACTIONS } from '../EmojiPicker.js';
 import { Icon, type IconName } from '../Icon.js';
 import { Attachments } from './Attachments.js';
+import { useTapToShowActions } from './useTapToShowActions.js';
 
 export interface MessageActions {
   reply(message: Message): void;
@@ -30,7 +32,7 @@ function ToolButton({
   icon: IconName;
   label: string;
   danger?: boolean;
-  onClick(): void;
+  onClick(event: MouseEvent<HTMLButtonElement>): void;
 }) {
   return (
     <button
@@ -44,14 +46,20 @@ function ToolButton({
   );
 }
 
-export const SystemLine = memo(function SystemLine({ message, now }: { message: Message; now: number }) {
-  const who = message.author?.username ?? 'Someone';
+/** Joins or leaves in a row as one line (rows.ts collapses them), at the time of the last. */
+export const SystemLine = memo(function SystemLine({ lines, now }: { lines: Message[]; now: number }) {
+  const names = [...new Set(lines.map((line) => line.author?.username ?? 'Someone'))];
+  const parts = peopleParts(names);
   return (
     <div className="system-line">
-      <span>
-        <strong>{who}</strong> {message.system === 'joined' ? 'joined' : 'left'}
+      <span title={names.length > 3 ? names.join(', ') : undefined}>
+        {parts.map((part, i) =>
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts never reorder
+          typeof part === 'string' ? part : <strong key={i}>{part.name}</strong>,
+        )}{' '}
+        {lines[0]!.system === 'joined' ? 'joined' : 'left'}
       </span>
-      <Time at={message.createdAt} now={now} />
+      <Time at={lines.at(-1)!.createdAt} now={now} />
     </div>
   );
 });
@@ -78,12 +86,16 @@ export const MessageItem = memo(function MessageItem({
   now: number;
   actions: MessageActions;
 }) {
-  const [picking, setPicking] = useState(false);
+  // The "Add reaction" button the picker opened from: the picker is placed next to it.
+  const [pickerAnchor, setPickerAnchor] = useState<HTMLElement | null>(null);
+  const tap = useTapToShowActions(message.id);
   const author = message.author?.username ?? 'Someone';
   const nameOf = (userId: string) => (userId === meId ? 'You' : (names?.get(userId) ?? 'someone'));
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a tap stands in for hover; keyboards focus the actions
     <article
-      className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}`}
+      onClick={tap.onClick}
+      className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}${pickerAnchor ? ' picking' : ''}${tap.shown ? ' actions-shown' : ''}`}
       aria-label={`${author}, ${formatExact(message.createdAt)}`}
       data-message-id={message.id}
     >
@@ -149,19 +161,20 @@ export const MessageItem = memo(function MessageItem({
             {emoji}
           </button>
         ))}
-        <ToolButton icon="smile" label="Add reaction" onClick={() => setPicking(true)} />
+        <ToolButton icon="smile" label="Add reaction" onClick={(e) => setPickerAnchor(e.currentTarget)} />
         <ToolButton icon="reply" label="Reply" onClick={() => actions.reply(message)} />
         {mine && <ToolButton icon="edit" label="Edit message" onClick={() => actions.edit(message)} />}
         {canDelete && (
           <ToolButton icon="trash" label="Delete message" danger onClick={() => actions.remove(message)} />
         )}
       </div>
-      {picking && (
+      {pickerAnchor && (
         <EmojiPicker
           label="Pick a reaction"
-          onClose={() => setPicking(false)}
+          anchor={pickerAnchor}
+          onClose={() => setPickerAnchor(null)}
           onPick={(emoji) => {
-            setPicking(false);
+            setPickerAnchor(null);
             actions.react(message, emoji);
           }}
         />

@@ -140,10 +140,10 @@ export const MessageList = memo(function MessageList({
               );
             case 'pending':
               return <PendingItem item={row.item} me={meName} actions={pendingActions} />;
+            case 'people':
+              return <SystemLine lines={row.lines} now={now} />;
             case 'message':
-              return row.message.kind === 'system' ? (
-                <SystemLine message={row.message} now={now} />
-              ) : (
+              return (
                 <MessageItem
                   message={row.message}
                   grouped={row.grouped}

@@ -6,6 +6,8 @@ export type Row =
   | { key: string; kind: 'day'; label: string }
   | { key: string; kind: 'divider' }
   | { key: string; kind: 'message'; message: Message; grouped: boolean }
+  /** Joins (or leaves) in a row, shown as one line: "alice, bob and 5 others joined". */
+  | { key: string; kind: 'people'; lines: Message[] }
   | { key: string; kind: 'pending'; item: OutboxItem };
 
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -13,7 +15,9 @@ const GROUP_WINDOW_MS = 5 * 60_000;
 /**
  * The list's rows: a day separator where the day changes, the unread divider before the first
  * new message from someone else, each message (grouped under the one before when the same
- * person wrote again within a few minutes), then what is still in the outbox.
+ * person wrote again within a few minutes), then what is still in the outbox. Consecutive
+ * system lines of the same kind collapse into one row (a message or a new day ends the run);
+ * its key is its first line's, so the row keeps its identity as people go on joining.
  */
 export function buildRows(
   messages: readonly Message[],
@@ -43,6 +47,13 @@ export function buildRows(
       rows.push({ key: 'divider', kind: 'divider' });
       dividerPlaced = true;
       previous = undefined;
+    }
+    if (message.kind === 'system') {
+      const run = rows.at(-1);
+      if (run?.kind === 'people' && run.lines[0]!.system === message.system) run.lines.push(message);
+      else rows.push({ key: message.id, kind: 'people', lines: [message] });
+      previous = message;
+      continue;
     }
     const grouped =
       previous !== undefined &&
