@@ -83,7 +83,12 @@ export function buildIfStale({ root, commands = {}, log = console.log } = {}) {
     // Recorded before the build starts: a file saved while it runs is newer than the stamp and
     // triggers the next build, instead of being covered by a stamp written after it.
     const startedAt = new Date();
-    const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+    // npm is npm.cmd on Windows, which Node 20.12+ runs only through a shell.
+    const result = spawnSync(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      shell: process.platform === 'win32',
+    });
     if (result.status !== 0) throw new Error(`the ${name} build failed (${command} ${args.join(' ')})`);
     const stamp = stampPath(root, name);
     mkdirSync(path.dirname(stamp), { recursive: true });

@@ -16,7 +16,7 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
-import { compressionOptions, fastifyCompress } from './http/compression.js';
+import { compressionOptions, fastifyCompress, keepSecretsUncompressed } from './http/compression.js';
 import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
 import { registerProblemHandler } from './http/problems.js';
@@ -155,6 +155,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   await app.register(csrfPlugin, { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy });
   await app.register(fastifyCookie);
   // Before the routes: it hooks into each route as it is added.
+  keepSecretsUncompressed(app);
   await app.register(fastifyCompress, compressionOptions);
   await app.register(fastifySwagger, {
     openapi: {

@@ -178,9 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sqliteSynchronous: c.SQLITE_SYNCHRONOUS,
     trustProxy: c.TRUST_PROXY,
     ephemeralGraceMs: c.EPHEMERAL_GRACE_MS,
-    sessionTtlMs: c.SESSION_TTL_HOURS * 3_600_000,
-    guestSessionTtlMs: c.GUEST_SESSION_TTL_HOURS * 3_600_000,
-    guestNameHoldMs: (c.GUEST_NAME_HOLD_HOURS ?? c.GUEST_SESSION_TTL_HOURS) * 3_600_000,
+    sessionTtlMs: hoursToMs(c.SESSION_TTL_HOURS),
+    guestSessionTtlMs: hoursToMs(c.GUEST_SESSION_TTL_HOURS),
+    guestNameHoldMs: hoursToMs(c.GUEST_NAME_HOLD_HOURS ?? c.GUEST_SESSION_TTL_HOURS),
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     uploadDailyQuotaBytes: c.UPLOAD_DAILY_QUOTA_BYTES,
@@ -192,4 +192,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsPort: c.METRICS_PORT,
     metricsHost: c.METRICS_HOST ?? '127.0.0.1',
   };
+}
+
+/** Whole milliseconds: the times they are compared with are bigint columns on PostgreSQL. */
+function hoursToMs(hours: number): number {
+  return Math.round(hours * 3_600_000);
 }

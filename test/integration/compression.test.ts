@@ -65,6 +65,28 @@ describe('JSON API responses', () => {
     expect(identity.body.equals(plain.body)).toBe(true);
   });
 
+  it('leave answers that hold a secret beside text others chose as they are (BREACH)', async () => {
+    const carol = await signedIn(server.url);
+    // Enough code rooms that the list is well over the compression threshold.
+    for (let i = 0; i < 8; i++) await ok(carol.socket, 'code:create', {});
+    const plain = await rawGet(`${server.url}/api/rooms`, { authorization: `Bearer ${carol.token}` });
+    expect(plain.body.length).toBeGreaterThan(2048);
+    expect(JSON.parse(plain.body.toString('utf8')).rooms.some((r: { code?: string }) => r.code)).toBe(true);
+    const list = await rawGet(`${server.url}/api/rooms`, {
+      authorization: `Bearer ${carol.token}`,
+      'accept-encoding': 'br, gzip',
+    });
+    expect(list.status).toBe(200);
+    expect(list.headers['content-encoding']).toBeUndefined();
+    expect(list.body.equals(plain.body)).toBe(true);
+    const me = await rawGet(`${server.url}/api/me`, {
+      authorization: `Bearer ${carol.token}`,
+      'accept-encoding': 'br, gzip',
+    });
+    expect(me.headers['content-encoding']).toBeUndefined();
+    closeAllSockets();
+  });
+
   it('leave small answers (under a kilobyte) as they are', async () => {
     const refused = await rawGet(historyUrl, { 'accept-encoding': 'br, gzip' });
     expect(refused.status).toBe(401);

@@ -53,6 +53,8 @@ describe('a guest name given up', () => {
     expect(impostor.body.detail).toMatch(/recently/);
     // Nor by another spelling, nor as an account.
     expect((await claimGuest(bobName.toUpperCase())).status).toBe(409);
+    // A look-alike: Cyrillic о for the Latin o.
+    expect((await claimGuest(bobName.replace('o', '\u043e'))).status).toBe(409);
     const account = await postJson(`${server.url}/api/auth/register`, {
       username: bobName,
       password: 'long enough pw',

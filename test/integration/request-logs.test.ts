@@ -51,7 +51,7 @@ describe('per-request logs', () => {
     });
   });
 
-  it('still log server errors at error level when info is the level', async () => {
+  it("leave the server's own warnings at their level when info is the level", async () => {
     const { url, lines } = await startWithCapturedLogs('info');
     // /readyz logs its refusal at warn; stopping the database makes it refuse.
     await parley!.database.close();

@@ -375,6 +375,18 @@ describe.each(backends)('store on $name', (backend) => {
     await expect(nodeB.auth.guest(visitor.user.username, 'test')).resolves.toBeTruthy();
     expect(await nodeA.auth.authenticate(member.token)).not.toBeNull();
   });
+
+  it('never frees the name of a guest who is still signed in, whatever marks it as gone', async () => {
+    const visitor = await newUser(nodeA, 'guest');
+    // As a sweep that ran between a sign-up's steps would have marked it.
+    await nodeA.writes.run((trx) =>
+      trx.updateTable('users').set({ name_released_at: 0 }).where('id', '=', visitor.user.id).execute(),
+    );
+    clock += 500;
+    await nodeA.auth.expireSessions();
+    expect(await nodeA.auth.authenticate(visitor.token)).not.toBeNull();
+    await expect(nodeB.auth.guest(visitor.user.username, 'test')).rejects.toThrow();
+  });
 });
 
 describe.each(backends)('log migration on $name', (backend) => {

@@ -52,6 +52,11 @@ describe('configuration', () => {
     expect(loadConfig({ GUEST_SESSION_TTL_HOURS: '2' }, '/').guestNameHoldMs).toBe(2 * 3_600_000);
     expect(loadConfig({ GUEST_NAME_HOLD_HOURS: '0.5' }, '/').guestNameHoldMs).toBe(1_800_000);
     expect(loadConfig({ GUEST_NAME_HOLD_HOURS: '0' }, '/').guestNameHoldMs).toBe(0);
+    // Whole milliseconds: PostgreSQL compares them with bigint columns.
+    expect(Number.isInteger(loadConfig({ GUEST_NAME_HOLD_HOURS: '0.3333' }, '/').guestNameHoldMs)).toBe(true);
+    expect(Number.isInteger(loadConfig({ GUEST_SESSION_TTL_HOURS: '0.3333' }, '/').guestSessionTtlMs)).toBe(
+      true,
+    );
     expect(() => loadConfig({ GUEST_NAME_HOLD_HOURS: '-1' }, '/')).toThrow('GUEST_NAME_HOLD_HOURS');
   });
 

@@ -210,6 +210,8 @@ export class AuthService {
       last_seen_at: null,
       name_released_at: null,
     };
+    const publicUser = presentUser(user);
+    const started = this.newSession(publicUser);
     try {
       await this.deps.writes.run(async (trx) => {
         // A held name whose hold is over is freed here rather than waiting for the sweep.
@@ -217,24 +219,31 @@ export class AuthService {
         const holder = await findUserByName(trx, name);
         if (holder) throw holder.name_released_at === null ? nameTaken() : nameRecentlyUsed();
         await insertUser(trx, user);
+        // In the same job: a guest without a session looks departed to the sweep, which would
+        // start holding (and later free) the name of someone still signing up.
+        await insertSession(trx, started.row);
       });
     } catch (error) {
       throw isUniqueViolation(error) ? nameTaken() : error;
     }
-    const publicUser = presentUser(user);
     await this.deps.onSignup(publicUser);
-    return this.startSession(publicUser);
+    return { session: started.session, token: started.token };
   }
 
   private async startSession(user: PublicUser): Promise<{ session: Session; token: string }> {
+    const started = this.newSession(user);
+    await this.deps.writes.run((trx) => insertSession(trx, started.row));
+    return started;
+  }
+
+  /** A fresh token and the session row it stands for (only the token's hash is stored). */
+  private newSession(user: PublicUser) {
     const token = randomBytes(32).toString('base64url');
     const id = sessionIdOf(token);
     const createdAt = this.deps.now();
     const ttl = user.guest ? this.deps.guestSessionTtlMs : this.deps.sessionTtlMs;
-    await this.deps.writes.run((trx) =>
-      insertSession(trx, { id, userId: user.id, createdAt, expiresAt: createdAt + ttl }),
-    );
-    return { session: { id, user, expiresAt: createdAt + ttl }, token };
+    const expiresAt = createdAt + ttl;
+    return { token, session: { id, user, expiresAt }, row: { id, userId: user.id, createdAt, expiresAt } };
   }
 }
 

@@ -98,7 +98,11 @@ export async function freeHeldGuestNames(
     .updateTable('users')
     .set({ username_key: null, username_skeleton: null })
     .where('is_guest', '=', 1)
-    .where('name_released_at', '<=', releasedBefore);
+    .where('name_released_at', '<=', releasedBefore)
+    // Never the name of someone still signed in, whatever the release mark says.
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('sessions').select('sessions.id').whereRef('sessions.user_id', '=', 'users.id'))),
+    );
   if (name) {
     query = query.where((eb) =>
       eb.or([eb('username_key', '=', name.key), eb('username_skeleton', '=', name.skeleton)]),
