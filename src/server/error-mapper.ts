@@ -8,6 +8,7 @@ export interface MappedError {
   code: ErrorCode;
   message: string;
   retryAfterMs?: number | undefined;
+  field?: string | undefined;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface MappedError {
  */
 export function mapError(error: unknown, log: Logger, context: Record<string, unknown> = {}): MappedError {
   if (error instanceof DomainError) {
-    return { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+    return { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, field: error.field };
   }
   if (error instanceof WriteQueueClosedError) {
     return { code: 'unavailable', message: 'the server is shutting down, try again shortly' };

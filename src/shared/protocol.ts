@@ -40,6 +40,8 @@ export interface ErrorBody {
   message: string;
   /** With `rate_limited`: how long to wait before trying again. */
   retryAfterMs?: number;
+  /** The request field the refusal is about (`username`, `password`, `name`…), when there is one. */
+  field?: string;
 }
 
 /** Every client → server event is acknowledged with one of these. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { systemLineText } from '../../src/shared/people.js';
 import type { Message } from '../../src/shared/protocol.js';
 import { buildRows, type Row } from '../../src/web/components/messages/rows.js';
-import { peopleSentence } from '../../src/web/lib/people.js';
 import { message } from '../helpers/web-fixtures.js';
 
 const system = (seq: number, who: string, what: 'joined' | 'left'): Message =>
@@ -67,6 +67,6 @@ describe('the wording of a collapsed line', () => {
     [['alice', 'bob', 'carol', 'dave'], 'alice, bob and 2 others joined'],
     [['alice', 'bob', 'c', 'd', 'e', 'f', 'g'], 'alice, bob and 5 others joined'],
   ])('%j → %s', (names, sentence) => {
-    expect(peopleSentence(names, 'joined')).toBe(sentence);
+    expect(systemLineText(names, 'joined')).toBe(sentence);
   });
 });

@@ -10,13 +10,17 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly retryAfterMs?: number,
+    /** The request field the refusal is about, when it is about one (a form shows it there). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'DomainError';
   }
 }
 
-export const badRequest = (message: string) => new DomainError('bad_request', message);
+export const badRequest = (message: string, field?: string) =>
+  new DomainError('bad_request', message, undefined, field);
 export const forbidden = (message: string) => new DomainError('forbidden', message);
 export const notFound = (message: string) => new DomainError('not_found', message);
-export const conflict = (message: string) => new DomainError('conflict', message);
+export const conflict = (message: string, field?: string) =>
+  new DomainError('conflict', message, undefined, field);

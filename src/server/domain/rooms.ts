@@ -99,7 +99,7 @@ export function dmKey(a: string, b: string): string {
 /** The rule is shared (shared/names.ts): the web client checks and shows the same one. */
 export function normaliseRoomName(raw: string): { display: string; key: string } {
   const problem = roomNameProblem(raw);
-  if (problem) throw badRequest(problem);
+  if (problem) throw badRequest(problem, 'name');
   const display = displayRoomName(raw);
   return { display, key: display.toLowerCase() };
 }

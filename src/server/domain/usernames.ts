@@ -33,7 +33,7 @@ export interface NormalisedUsername extends UsernameKeys {
 export function normaliseUsername(raw: string): NormalisedUsername {
   // The rule is shared (shared/names.ts): the web client checks and shows the same one.
   const problem = usernameProblem(raw);
-  if (problem) throw badRequest(problem);
+  if (problem) throw badRequest(problem, 'username');
   const display = raw.normalize('NFKC').trim();
   return { display, ...usernameKeys(display) };
 }
@@ -68,5 +68,5 @@ export function usernameSkeleton(name: string): string {
 
 export function validatePassword(password: string): void {
   const problem = passwordProblem(password);
-  if (problem) throw badRequest(problem);
+  if (problem) throw badRequest(problem, 'password');
 }

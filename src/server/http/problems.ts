@@ -33,10 +33,12 @@ export function registerProblemHandler(app: FastifyInstance): void {
     let code: ErrorCode;
     let detail: string;
     let status: number;
+    let field: string | undefined;
     if (!(error instanceof DomainError) && 'validation' in error && error.validation) {
       code = 'bad_request';
       detail = error.message;
       status = error.statusCode ?? STATUS_BY_CODE[code];
+      field = validatedField(error.validation);
     } else if (!(error instanceof DomainError) && error.statusCode && error.statusCode < 500) {
       // Fastify's own refusals (body too large, bad JSON, unsupported media type).
       code = CODE_BY_STATUS.get(error.statusCode) ?? 'bad_request';
@@ -46,6 +48,7 @@ export function registerProblemHandler(app: FastifyInstance): void {
       const mapped = mapError(error, request.log as Logger, { route: request.routeOptions.url });
       code = mapped.code;
       detail = mapped.message;
+      field = mapped.field;
       status = STATUS_BY_CODE[code];
       // A 503 always says when to come back (RFC 9110 §10.2.3): a database that is away, a
       // node shutting down or a failed write are all worth a retry shortly.
@@ -55,7 +58,14 @@ export function registerProblemHandler(app: FastifyInstance): void {
     reply
       .status(status)
       .type('application/problem+json')
-      .send({ type: 'about:blank', title: code.replace('_', ' '), status, code, detail });
+      .send({
+        type: 'about:blank',
+        title: code.replace('_', ' '),
+        status,
+        code,
+        detail,
+        ...(field ? { field } : {}),
+      });
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -70,4 +80,10 @@ export function registerProblemHandler(app: FastifyInstance): void {
         detail: `no route for ${request.method} ${request.url.split('?')[0]}`,
       });
   });
+}
+
+/** The top-level field a schema refusal is about: `/username` → `username`. */
+function validatedField(validation: ReadonlyArray<{ instancePath?: string }>): string | undefined {
+  const first = validation[0]?.instancePath?.split('/')[1];
+  return first ? first : undefined;
 }

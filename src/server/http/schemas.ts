@@ -24,6 +24,8 @@ export const problemSchema = z.object({
   status: z.number(),
   code: z.string(),
   detail: z.string(),
+  /** The request field the refusal is about, when there is one: a form shows the detail there. */
+  field: z.string().optional(),
 });
 
 export const problems = {

@@ -1,5 +1,5 @@
-import type { SystemEvent } from '../../shared/entities.js';
 import { fileUrl, replyExcerpt, thumbUrl } from '../../shared/format.js';
+import { systemLineText } from '../../shared/people.js';
 import type { Attachment, Message, PublicUser, Reaction, ReplyPreview } from '../../shared/protocol.js';
 import { groupReactions } from '../domain/messages.js';
 import type { MessageRow } from '../store/messages.js';
@@ -21,7 +21,10 @@ export function presentMessage(row: MessageRow, related: MessageRelations): Mess
     seq: row.seq,
     kind: row.kind,
     author: related.author,
-    text: row.kind === 'system' ? systemLineText(row.system, related.author) : row.text,
+    // For clients that print `text` and nothing else (bots, bridges, a terminal): "alice joined".
+    // Not stored: built here, where live events and replay both present rows, so they agree.
+    text:
+      row.kind === 'system' ? systemLineText([related.author?.username ?? 'Someone'], row.system) : row.text,
     system: row.system,
     clientMsgId: row.client_msg_id,
     createdAt: row.created_at,
@@ -33,16 +36,6 @@ export function presentMessage(row: MessageRow, related: MessageRelations): Mess
     // A deleted message's files are no longer shown (nor served: services/media.ts).
     attachments: row.deleted_at === null ? related.attachments : [],
   };
-}
-
-/**
- * What a system line says, for clients that print `text` and nothing else (bots, bridges, a
- * terminal client): "alice joined". Not stored: built here, where live events and replay both
- * present their rows, so the two cannot disagree; clients that know `system` render their own.
- */
-export function systemLineText(system: SystemEvent | null, author: PublicUser | null): string {
-  const who = author?.username ?? 'Someone';
-  return system === 'left' ? `${who} left` : `${who} joined`;
 }
 
 /** The quoted message as a reply shows it: an excerpt, or nothing once it was deleted. */

@@ -251,6 +251,9 @@ export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const nameTaken = () => conflict('that username is taken');
+const nameTaken = () => conflict('that username is taken', 'username');
 const nameRecentlyUsed = () =>
-  conflict('that username was used by a guest until recently and is held for a while: pick another');
+  conflict(
+    'that username was used by a guest until recently and is held for a while: pick another',
+    'username',
+  );

@@ -11,7 +11,7 @@ import { type Outcome, outcome } from './effects.js';
 import { insertNewRoom, subscribe, withMembers } from './room-writes.js';
 import { loadMyRoom } from './views/rooms.js';
 
-const channelExists = () => conflict('a channel with that name already exists');
+const channelExists = () => conflict('a channel with that name already exists', 'name');
 
 /** Creating rooms: channels and groups, direct conversations, and rooms joined with a code. */
 export class RoomCreation {
@@ -41,11 +41,15 @@ export class RoomCreation {
     }
     const memberIds = [...new Set([user.id, ...(input.memberIds ?? [])])];
     if (input.maxMembers !== undefined && memberIds.length > input.maxMembers) {
-      throw conflict(`the group would have ${memberIds.length} members but allows ${input.maxMembers}`);
+      throw conflict(
+        `the group would have ${memberIds.length} members but allows ${input.maxMembers}`,
+        'maxMembers',
+      );
     }
     return writes.run(async (trx) => {
       const found = await findUsersByIds(trx, memberIds);
-      if (found.length !== memberIds.length) throw badRequest('some of the chosen members do not exist');
+      if (found.length !== memberIds.length)
+        throw badRequest('some of the chosen members do not exist', 'memberIds');
       const room = await insertNewRoom(trx, now, {
         kind: 'group',
         name: name.display,

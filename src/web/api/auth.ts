@@ -6,6 +6,8 @@ export class AuthError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The request field the server refused, when it named one. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -19,11 +21,16 @@ async function post(path: string, body?: unknown): Promise<unknown> {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 204) return null;
-  const payload = (await response.json().catch(() => null)) as { code?: string; detail?: string } | null;
+  const payload = (await response.json().catch(() => null)) as {
+    code?: string;
+    detail?: string;
+    field?: string;
+  } | null;
   if (!response.ok)
     throw new AuthError(
       payload?.code ?? 'internal',
       payload?.detail ?? `request failed (${response.status})`,
+      payload?.field,
     );
   return payload;
 }

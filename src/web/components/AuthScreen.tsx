@@ -8,9 +8,12 @@ import { asSentence, FormField } from './FormField.js';
 /** A refusal shown under the field it is about. */
 type FieldError = { field: 'username' | 'password'; message: string };
 
-/** The server's message names the password when that is what it refused (or a login failed). */
-const fieldOf = (message: string): FieldError['field'] =>
-  /password/i.test(message) ? 'password' : 'username';
+/**
+ * Under the field the server named; a failed sign-in names none (it must not say which of the
+ * two was wrong) and goes under the password, where the person types again.
+ */
+const fieldOf = (field: string | undefined, mode: Mode): FieldError['field'] =>
+  field === 'password' || (field === undefined && mode === 'login') ? 'password' : 'username';
 
 type Mode = 'guest' | 'login' | 'register';
 
@@ -47,7 +50,10 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: PublicUser): void 
       onSignedIn(result.user);
     } catch (err) {
       const message = err instanceof AuthError ? err.message : 'Could not reach the server';
-      setError({ field: fieldOf(message), message: asSentence(message) });
+      setError({
+        field: fieldOf(err instanceof AuthError ? err.field : undefined, mode),
+        message: asSentence(message),
+      });
     } finally {
       setBusy(false);
     }

@@ -21,12 +21,14 @@ export interface ServerOptions {
 }
 
 /** Where a form wants a refusal's message, instead of a toast. */
-export type Refused = (message: string) => void;
+/** Where a form takes a refusal: the message, and the request field it is about if the server named one. */
+export type Refused = (message: string, field?: string) => void;
 
 export class RequestError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -65,7 +67,7 @@ export class Server {
       emitWithAck(event: string, payload: unknown): Promise<Ack<ResponsePayloads[E]>>;
     };
     const ack = await emitter.emitWithAck(event, payload ?? {});
-    if (!ack.ok) throw new RequestError(ack.error.code, ack.error.message);
+    if (!ack.ok) throw new RequestError(ack.error.code, ack.error.message, ack.error.field);
     return ack as ResponsePayloads[E];
   }
 
@@ -78,7 +80,7 @@ export class Server {
       return await work();
     } catch (error) {
       const message = error instanceof RequestError ? error.message : 'The server did not answer, try again';
-      if (onRefused) onRefused(message);
+      if (onRefused) onRefused(message, error instanceof RequestError ? error.field : undefined);
       else this.store.notify(message, 'error');
       return undefined;
     }

@@ -74,7 +74,9 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
     if (socket.data.session.expiresAt <= Date.now()) throw new DomainError('unauthorized', 'session expired');
     const schema = requestSchemas[event] as unknown as z.ZodType<RequestPayload<E>>;
     const parsed = schema.safeParse(args[0]);
-    if (!parsed.success) throw new DomainError('bad_request', describeIssues(parsed.error));
+    if (!parsed.success) {
+      throw new DomainError('bad_request', describeIssues(parsed.error), undefined, fieldOf(parsed.error));
+    }
     const handler = HANDLERS[event] as Handler<E>;
     response = { ok: true, ...(await handler(caller, parsed.data)) } as Ack<ResponsePayloads[E]>;
   } catch (error) {
@@ -99,7 +101,13 @@ function describeIssues(error: z.ZodError): string {
   return `${where}${issue.message}`;
 }
 
+/** The top-level payload field the first issue is about, if any. */
+function fieldOf(error: z.ZodError): string | undefined {
+  const first = error.issues[0]?.path[0];
+  return typeof first === 'string' ? first : undefined;
+}
+
 function errorBody(error: unknown, ctx: HandlerContext, event: string): ErrorBody {
-  const { code, message, retryAfterMs } = mapError(error, ctx.log, { event });
-  return retryAfterMs ? { code, message, retryAfterMs } : { code, message };
+  const { code, message, retryAfterMs, field } = mapError(error, ctx.log, { event });
+  return { code, message, ...(retryAfterMs ? { retryAfterMs } : {}), ...(field ? { field } : {}) };
 }

@@ -26,9 +26,9 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
     if (nameProblem || limitProblem) {
       return setErrors({ name: nameProblem ? asSentence(nameProblem) : undefined, limit: limitProblem });
     }
-    // The server's refusals name what they are about: the member limit, or else the name.
-    const refused = (message: string) =>
-      setErrors(/member/i.test(message) ? { limit: asSentence(message) } : { name: asSentence(message) });
+    // Under the field the server named: the member limit, or else the name.
+    const refused = (message: string, field?: string) =>
+      setErrors(field === 'maxMembers' ? { limit: asSentence(message) } : { name: asSentence(message) });
     const created = await client.createRoom(
       'group',
       name,

@@ -1,7 +1,7 @@
 import { type MouseEvent, memo, useState } from 'react';
+import { peopleParts, systemVerb } from '../../../shared/people.js';
 import type { Message } from '../../../shared/protocol.js';
 import { renderMarkdown } from '../../lib/markdown.js';
-import { peopleParts } from '../../lib/people.js';
 import { formatExact, formatRelative } from '../../lib/time.js';
 import { EmojiPicker, QUICK_REACTIONS } from '../EmojiPicker.js';
 import { Icon, type IconName } from '../Icon.js';
@@ -57,7 +57,7 @@ export const SystemLine = memo(function SystemLine({ lines, now }: { lines: Mess
           // biome-ignore lint/suspicious/noArrayIndexKey: the parts never reorder
           typeof part === 'string' ? part : <strong key={i}>{part.name}</strong>,
         )}{' '}
-        {lines[0]!.system === 'joined' ? 'joined' : 'left'}
+        {systemVerb(lines[0]!.system)}
       </span>
       <Time at={lines.at(-1)!.createdAt} now={now} />
     </div>

@@ -37,6 +37,9 @@ export function useTapToShowActions(messageId: string) {
     return () => document.removeEventListener('click', onClick, true);
   }, [shown]);
   const onClick = (e: MouseEvent<HTMLElement>) => {
+    // React bubbles clicks from portals (the reaction picker floats in one) through the tree:
+    // only a tap on the message itself counts.
+    if (!e.currentTarget.contains(e.target as Node)) return;
     if ((e.target as Element).closest('a, button, input, textarea, video, audio')) return;
     show(shown ? null : messageId);
   };

@@ -1,3 +1,5 @@
+import type { SystemEvent } from './entities.js';
+
 /** How many names a collapsed line spells out before it counts the rest. */
 const NAMED = 2;
 
@@ -18,10 +20,17 @@ export function peopleParts(names: readonly string[]): PeoplePart[] {
   );
 }
 
-/** The line as text: "alice, bob and 5 others joined". */
-export function peopleSentence(names: readonly string[], verb: string): string {
+/** The verb of a system line; a line from a newer server with an unknown event reads as a join. */
+export const systemVerb = (system: SystemEvent | null): string => (system === 'left' ? 'left' : 'joined');
+
+/**
+ * A system line as text: "alice joined", "alice, bob and 5 others left". The server fills a
+ * system message's `text` with it (one name), the web client renders the same words from
+ * `peopleParts` with the names in bold, so the two cannot disagree.
+ */
+export function systemLineText(names: readonly string[], system: SystemEvent | null): string {
   const list = peopleParts(names)
     .map((part) => (typeof part === 'string' ? part : part.name))
     .join('');
-  return `${list} ${verb}`;
+  return `${list} ${systemVerb(system)}`;
 }
