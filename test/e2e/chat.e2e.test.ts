@@ -275,9 +275,9 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await expect.poll(() => messageList(b).getByText('Waiting to send…').isVisible()).toBe(true);
 
     const quotedOnA = messageList(a).locator('article', { hasText: 'Soon to be deleted' });
-    a.once('dialog', (dialog) => void dialog.accept());
     await quotedOnA.hover();
     await quotedOnA.getByRole('button', { name: 'Delete message' }).click();
+    await a.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => quotedOnA.count()).toBe(0);
 
     await contextB.setOffline(false);

@@ -130,9 +130,9 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     await b.getByRole('combobox', { name: /^Message / }).press('Enter');
     await expect.poll(() => tray.count()).toBe(0);
     const quotedOnA = messages(a).locator('article', { hasText: 'Quote me' });
-    a.once('dialog', (dialog) => void dialog.accept());
     await quotedOnA.hover();
     await quotedOnA.getByRole('button', { name: 'Delete message' }).click();
+    await a.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => quotedOnA.count()).toBe(0);
     await b.context().setOffline(false);
 
