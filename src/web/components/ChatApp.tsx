@@ -1,7 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PublicUser } from '../../shared/protocol.js';
 import { ChatProvider, useChatClient } from '../hooks/ChatContext.js';
 import { useChatSelector } from '../hooks/useChatSelector.js';
+import { useEscapeClosesDrawer } from '../hooks/useEscapeClosesDrawer.js';
+import { useHelpShortcut } from '../hooks/useHelpShortcut.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { showNotification } from '../lib/notifications.js';
 import { isSwitcherShortcut } from '../lib/shortcuts.js';
@@ -13,6 +15,7 @@ import type { DialogKind } from './dialogs/kinds.js';
 import { ProfileBar } from './ProfileBar.js';
 import { RoomView } from './room/RoomView.js';
 import { Sidebar } from './Sidebar.js';
+import { SkipLink } from './SkipLink.js';
 import { useSignOut } from './useSignOut.js';
 
 /** The signed-in app: one client for the session, shared with every component below. */
@@ -100,12 +103,18 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
     if (fallbackRoomId) client.selectRoom(fallbackRoomId);
   }, [client, activeRoomId, fallbackRoomId, isPhone]);
 
+  useHelpShortcut(useCallback(() => setDialog((open) => open ?? 'shortcuts'), []));
+  useEscapeClosesDrawer(
+    drawerOpen,
+    useCallback(() => setDrawerOpen(false), []),
+  );
   const signOut = useSignOut(onSignedOut);
 
   const showSidebar = !isPhone || drawerOpen || !openId;
 
   return (
     <div className={`app${isPhone ? ' phone' : ''}`}>
+      {openId && <SkipLink />}
       {connection !== 'online' && (
         <div className="connection-banner" role="status">
           {connection === 'connecting' ? 'Connecting…' : 'Connection lost — reconnecting…'}

@@ -66,6 +66,7 @@ export const MessageItem = memo(function MessageItem({
   names,
   now,
   actions,
+  tabIndex,
 }: {
   message: Message;
   grouped: boolean;
@@ -77,6 +78,8 @@ export const MessageItem = memo(function MessageItem({
   names: ReadonlyMap<string, string> | undefined;
   now: number;
   actions: MessageActions;
+  /** 0 for the list's one tab stop, -1 for the others (useRovingFocus). */
+  tabIndex: number;
 }) {
   const [picking, setPicking] = useState(false);
   const author = message.author?.username ?? 'Someone';
@@ -86,6 +89,8 @@ export const MessageItem = memo(function MessageItem({
       className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}`}
       aria-label={`${author}, ${formatExact(message.createdAt)}`}
       data-message-id={message.id}
+      data-row-key={message.id}
+      tabIndex={tabIndex}
     >
       {!grouped && (
         <header className="message-header">
