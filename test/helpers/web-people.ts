@@ -1,12 +1,29 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /**
  * Signing in the way a person does: clicking the fields and typing with the keyboard. Shared
  * by the browser suites that start from a fresh page.
  */
-export async function typeInto(page: Page, label: string | RegExp, text: string) {
-  await page.getByLabel(label).click();
-  await page.keyboard.type(text);
+export function typeInto(page: Page, label: string | RegExp, text: string) {
+  return retype(page.getByLabel(label), text);
+}
+
+/** Clicks a box and replaces what it holds by typing, as a person does: select all, type. */
+export async function retype(box: Locator, text: string, delay?: number) {
+  await box.click();
+  const page = box.page();
+  await page.keyboard.press('ControlOrMeta+A');
+  if (text) await typeLines(page, text, delay);
+  else await page.keyboard.press('Backspace');
+}
+
+/** Types into what has the focus; a line break is Shift+Enter, as in the composer (Enter sends). */
+export async function typeLines(page: Page, text: string, delay?: number) {
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await page.keyboard.press('Shift+Enter');
+    if (line) await page.keyboard.type(line, { delay });
+  }
 }
 
 export async function signUpAsGuest(page: Page, url: string, username: string) {
