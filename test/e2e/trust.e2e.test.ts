@@ -146,11 +146,24 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByRole('navigation', { name: 'Rooms' }).isVisible()).toBe(true);
 
+    // Offline the server cannot end the session (an HttpOnly cookie): the app says so and
+    // keeps everything, rather than look signed out while a reload would sign back in.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await dialog.getByRole('button', { name: 'Sign out anyway' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Start chatting' }).isVisible()).toBe(true);
-    expect(await storedKeysOf(page, aliceId)).toEqual([]);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Could not sign out');
+    expect(await page.getByRole('navigation', { name: 'Rooms' }).isVisible()).toBe(true);
+    expect(await storedKeysOf(page, aliceId)).toContain(`parley:outbox:${aliceId}`);
+
+    // Back online the message goes out; signing out now asks nothing (an account, nothing
+    // unsent) and leaves neither the draft nor the outbox behind.
     await context.setOffline(false);
+    await expect.poll(() => page.getByText('Waiting to send…').count(), { timeout: 20_000 }).toBe(0);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Start chatting' }).isVisible()).toBe(true);
+    expect(await dialog.count()).toBe(0);
+    expect(await storedKeysOf(page, aliceId)).toEqual([]);
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Start chatting' }).isVisible()).toBe(true);
   });
 
   it('tells a guest that signing out gives up the name, its DMs and groups, and clears its storage', async () => {

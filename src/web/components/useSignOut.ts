@@ -1,5 +1,5 @@
 import { createElement, type ReactNode } from 'react';
-import { logout } from '../api/auth.js';
+import { AuthError, logout } from '../api/auth.js';
 import { useChatClient } from '../hooks/ChatContext.js';
 import { forgetUserData } from '../state/local-data.js';
 import { useConfirm } from './dialogs/ConfirmContext.js';
@@ -8,7 +8,8 @@ import type { ConfirmRequest } from './dialogs/ConfirmDialog.js';
 /**
  * Signing out on a shared computer: asks first when something would be lost — a guest's name
  * and the rooms only that name could open, messages still in the outbox — then removes the
- * user's drafts and outbox from the browser, so the next person finds nothing of theirs.
+ * user's drafts and outbox from the browser, so the next person finds nothing of theirs. Only
+ * once the server has ended the session: until then nothing is removed.
  */
 export function useSignOut(onSignedOut: () => void): () => Promise<void> {
   const client = useChatClient();
@@ -17,9 +18,22 @@ export function useSignOut(onSignedOut: () => void): () => Promise<void> {
     const { me, outbox } = client.getState();
     const question = signOutQuestion(me.username, me.guest, outbox.length);
     if (question && !(await confirm(question))) return;
+    // The session lives in an HttpOnly cookie only the server can end: offline, the page would
+    // look signed out while the next person at this computer could reload into the account.
+    try {
+      await logout();
+    } catch (error) {
+      if (!(error instanceof AuthError)) {
+        client.notify(
+          'Could not sign out: no connection to the server. Try again once you are back online.',
+          'error',
+        );
+        return;
+      }
+      // Refused (an expired session, say): the server holds no session for this page either.
+    }
     client.stop();
     forgetUserData(window.localStorage, me.id);
-    await logout().catch(() => {});
     onSignedOut();
   };
 }

@@ -5,7 +5,8 @@ import { isHelpShortcut } from '../lib/shortcuts.js';
 export function useHelpShortcut(open: () => void): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || !isHelpShortcut(e)) return;
+      // Not over another dialog (a question waiting for its answer, a form being filled).
+      if (e.defaultPrevented || !isHelpShortcut(e) || document.querySelector('dialog[open]')) return;
       e.preventDefault();
       open();
     };
