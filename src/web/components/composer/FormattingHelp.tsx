@@ -11,7 +11,7 @@ const SYNTAX: [string, string][] = [
   ['*italic* or _italic_', 'italic'],
   ['~~strike~~', 'struck through'],
   ['`code`', 'code in a line'],
-  ['``` on the lines before and after', 'a block of code'],
+  ['```', 'a block of code, on the lines before and after it'],
   ['> quote', 'a quote, at the start of a line'],
   ['https://…', 'a link (http, https and mailto)'],
   ['@name', 'mention someone in the room'],
