@@ -10,6 +10,7 @@ import {
 } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { retype, typeInto } from '../helpers/web-people.js';
 
 /**
  * Two people in two separate browser contexts use the real web app against a real server,
@@ -51,8 +52,8 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
   const composer = (page: Page) => page.getByRole('combobox', { name: /^Message / });
   const messageList = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const say = async (page: Page, text: string) => {
-    await composer(page).fill(text);
-    await composer(page).press('Enter');
+    await retype(composer(page), text);
+    await page.keyboard.press('Enter');
   };
   const openRoom = (page: Page, name: string) =>
     page
@@ -63,16 +64,16 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
   it('signs up with an account and as a guest, and lands in #general', async () => {
     await a.goto(server.url);
     await a.getByRole('tab', { name: 'Register' }).click();
-    await a.getByLabel('Username').fill(alice);
-    await a.getByLabel('Password').fill('a long password');
+    await typeInto(a, 'Username', alice);
+    await typeInto(a, 'Password', 'a long password');
     await a.getByRole('button', { name: 'Create an account' }).click();
     await expect.poll(() => a.getByRole('heading', { name: '#general' }).isVisible()).toBe(true);
 
     await b.goto(server.url);
-    await b.getByLabel('Username').fill(alice.toLowerCase());
+    await typeInto(b, 'Username', alice.toLowerCase());
     await b.getByRole('button', { name: 'Start chatting' }).click();
     await expect.poll(() => b.getByRole('alert').textContent()).toContain('taken');
-    await b.getByLabel('Username').fill(bob);
+    await typeInto(b, 'Username', bob);
     await b.getByRole('button', { name: 'Start chatting' }).click();
     await expect.poll(() => b.getByRole('heading', { name: '#general' }).isVisible()).toBe(true);
   });
@@ -81,9 +82,8 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await say(a, 'Hello from Alice');
     await expect.poll(() => messageList(b).getByText('Hello from Alice').count()).toBe(1);
 
-    await composer(b).pressSequentially('Hi Ali', { delay: 20 });
+    await retype(composer(b), 'Hi Ali', 20);
     await expect.poll(() => a.locator('.typing-indicator').textContent()).toContain(`${bob} is typing`);
-    await composer(b).press('Control+A');
     await say(b, 'Hi Alice, **bold** and `code` https://example.com');
     const reply = messageList(a).locator('article', { hasText: 'Hi Alice' });
     await expect.poll(() => reply.locator('strong').textContent()).toBe('bold');
@@ -107,16 +107,16 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await expect.poll(() => own.getByRole('button', { name: /👍 1/ }).isVisible()).toBe(true);
 
     // Something half-written waits while Alice edits a sent message, and comes back after.
-    await composer(a).fill('Half a thought');
+    await retype(composer(a), 'Half a thought');
     await own.hover();
     await own.getByRole('button', { name: 'Edit message' }).click();
     await expect.poll(() => composer(a).inputValue()).toBe('Hello from Alice');
-    await composer(a).fill('Hello from Alice, edited');
-    await composer(a).press('Enter');
+    await retype(composer(a), 'Hello from Alice, edited');
+    await a.keyboard.press('Enter');
     await expect.poll(() => onB.textContent()).toContain('Hello from Alice, edited');
     await expect.poll(() => onB.getByText('(edited)').isVisible()).toBe(true);
     await expect.poll(() => composer(a).inputValue()).toBe('Half a thought');
-    await composer(a).fill('');
+    await retype(composer(a), '');
   });
 
   it('inserts emoji from the searchable picker, with data served by Parley itself', async () => {
@@ -124,37 +124,37 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     const picker = a.getByRole('dialog', { name: 'Emoji picker' });
     await expect.poll(() => picker.locator('.emoji-button').count()).toBeGreaterThan(20);
     await a.screenshot({ path: await screenshotPath('desktop-emoji-picker') });
-    await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('party popper');
+    await retype(picker.getByRole('searchbox', { name: 'Search emoji' }), 'party popper');
     await picker.getByRole('gridcell', { name: 'Party popper' }).click();
     await expect.poll(() => composer(a).inputValue()).toBe('🎉');
     const total = await a.evaluate(
       async () => (await (await fetch('/emojibase/en/data.json')).json()).length,
     );
     expect(total).toBeGreaterThan(1000);
-    await composer(a).fill('');
+    await retype(composer(a), '');
 
     // :shortcode: autocomplete: type, pick with the keyboard.
-    await composer(a).pressSequentially('Party :tad', { delay: 15 });
+    await retype(composer(a), 'Party :tad', 15);
     const suggestions = a.getByRole('listbox', { name: 'Emoji suggestions' });
     await expect.poll(() => suggestions.getByRole('option').first().textContent()).toContain(':tada:');
-    await composer(a).press('Enter');
+    await a.keyboard.press('Enter');
     await expect.poll(() => composer(a).inputValue()).toBe('Party 🎉 ');
-    await composer(a).fill('');
+    await retype(composer(a), '');
   });
 
   it('mentions someone picked from the @ list, and they see it highlighted', async () => {
-    await composer(a).pressSequentially(`Thanks @${bob.slice(0, 3)}`, { delay: 15 });
+    await retype(composer(a), `Thanks @${bob.slice(0, 3)}`, 15);
     const people = a.getByRole('listbox', { name: 'People to mention' });
     await expect.poll(() => people.getByRole('option').first().textContent()).toContain(bob);
     await a.screenshot({ path: await screenshotPath('desktop-mention-suggestions') });
     // The list follows the caret: away from the name it closes, back at it it returns.
-    await composer(a).press('Home');
+    await a.keyboard.press('Home');
     await expect.poll(() => people.count()).toBe(0);
-    await composer(a).press('End');
+    await a.keyboard.press('End');
     await expect.poll(() => people.getByRole('option').count()).toBe(1);
-    await composer(a).press('Enter');
+    await a.keyboard.press('Enter');
     await expect.poll(() => composer(a).inputValue()).toBe(`Thanks @${bob} `);
-    await composer(a).press('Enter');
+    await a.keyboard.press('Enter');
     const onB = messageList(b).locator('article', { hasText: 'Thanks @' });
     await expect.poll(() => onB.locator('mark.mention').textContent()).toBe(`@${bob}`);
   });
@@ -187,14 +187,14 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
 
   it('creates a code room that the other person joins by code', async () => {
     await a.getByRole('button', { name: 'New code room' }).click();
-    await a.getByLabel('Room name (optional)').fill('Study group');
+    await typeInto(a, 'Room name (optional)', 'Study group');
     await a.getByRole('button', { name: 'Create room' }).click();
     const code = (await a.locator('.big-code').textContent())!.trim();
     expect(code).toMatch(/^[A-Z2-9]{6}$/);
     await a.getByRole('button', { name: 'Go to the room' }).click();
 
     await b.getByRole('button', { name: 'Join with a code' }).click();
-    await b.getByLabel('Room code').fill(code.toLowerCase());
+    await typeInto(b, 'Room code', code.toLowerCase());
     await b.getByRole('button', { name: 'Join room' }).click();
     await expect.poll(() => b.getByRole('heading', { name: 'Study group' }).isVisible()).toBe(true);
     await say(b, 'Joined by code');
@@ -231,10 +231,10 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     const general = await options.filter({ hasText: 'general' }).getAttribute('id');
     const names = await options.allTextContents();
     for (let i = 0; i < names.findIndex((n) => n.includes('general')); i++) {
-      await switcher.getByRole('combobox').press('ArrowDown');
+      await a.keyboard.press('ArrowDown');
     }
     expect(await switcher.getByRole('combobox').getAttribute('aria-activedescendant')).toBe(general);
-    await switcher.getByRole('combobox').press('Enter');
+    await a.keyboard.press('Enter');
     await expect.poll(() => a.getByRole('heading', { name: '#general' }).isVisible()).toBe(true);
   });
 
@@ -275,9 +275,9 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await expect.poll(() => messageList(b).getByText('Waiting to send…').isVisible()).toBe(true);
 
     const quotedOnA = messageList(a).locator('article', { hasText: 'Soon to be deleted' });
-    a.once('dialog', (dialog) => void dialog.accept());
     await quotedOnA.hover();
     await quotedOnA.getByRole('button', { name: 'Delete message' }).click();
+    await a.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => quotedOnA.count()).toBe(0);
 
     await contextB.setOffline(false);
@@ -289,8 +289,8 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await expect.poll(() => composer(b).inputValue()).toBe('A reply to nothing');
     expect(await refused.count()).toBe(0);
 
-    await composer(b).fill('No longer a reply');
-    await composer(b).press('Enter');
+    await retype(composer(b), 'No longer a reply');
+    await b.keyboard.press('Enter');
     await expect
       .poll(() => messageList(a).getByText('No longer a reply').count(), { timeout: 10_000 })
       .toBe(1);
@@ -304,12 +304,12 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     const quoted = messageList(b).locator('article', { hasText: 'No longer a reply' });
     await quoted.hover();
     await quoted.getByRole('button', { name: 'Reply' }).click();
-    await composer(b).fill('Draft for general');
+    await retype(composer(b), 'Draft for general');
     await attachTextFile(b, 'plan.txt');
     const tray = b.getByRole('list', { name: 'Attachments' });
     await openRoom(b, alice);
     await expect.poll(() => composer(b).inputValue()).toBe('');
-    await composer(b).fill('Draft for the DM');
+    await retype(composer(b), 'Draft for the DM');
     await openRoom(b, 'general');
     await expect.poll(() => composer(b).inputValue()).toBe('Draft for general');
     expect(await b.getByText('Replying to').textContent()).toContain(bob);
@@ -325,11 +325,11 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await own.hover();
     await own.getByRole('button', { name: 'Edit message' }).click();
     await expect.poll(() => composer(b).inputValue()).toBe('Written while offline');
-    await composer(b).press('Escape');
+    await b.keyboard.press('Escape');
     await expect.poll(() => composer(b).inputValue()).toBe('Draft for general');
     expect(await b.getByText('Replying to').textContent()).toContain(bob);
 
-    await composer(b).press('Enter');
+    await b.keyboard.press('Enter');
     const reply = messageList(a).locator('article', { hasText: 'Draft for general' });
     await expect.poll(() => reply.locator('.reply-quote').textContent()).toContain('No longer a reply');
     expect(await reply.getByText('plan.txt').count()).toBe(1);
@@ -343,7 +343,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     expect(await tray.count()).toBe(0);
     await openRoom(b, alice);
     await expect.poll(() => composer(b).inputValue()).toBe('Draft for the DM');
-    await composer(b).fill('');
+    await retype(composer(b), '');
     await openRoom(b, 'general');
   });
 
@@ -369,7 +369,7 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     await watchCsp(phone, cspViolations);
     const page = await phone.newPage();
     await page.goto(server.url);
-    await page.getByLabel('Username').fill(uniqueName('phone'));
+    await typeInto(page, 'Username', uniqueName('phone'));
     await page.getByRole('button', { name: 'Start chatting' }).click();
     await expect.poll(() => page.getByRole('navigation', { name: 'Rooms' }).isVisible()).toBe(true);
     await page.screenshot({ path: await screenshotPath('phone-rooms') });

@@ -13,6 +13,7 @@ import {
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { startSlowProxy } from '../helpers/slow-proxy.js';
+import { retype, typeInto } from '../helpers/web-people.js';
 
 /**
  * Media the way users share it: files dropped on the room, the other person sees the
@@ -27,9 +28,15 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
   let b: Page;
   const cspViolations: string[] = [];
 
+  // Into the box, then Enter, as a person does after dropping files on the room.
+  const sendWithEnter = async (page: Page) => {
+    await page.getByRole('combobox', { name: /^Message / }).click();
+    await page.keyboard.press('Enter');
+  };
+
   const signIn = async (page: Page) => {
     await page.goto(server.url);
-    await page.getByLabel('Username').fill(uniqueName('media'));
+    await typeInto(page, 'Username', uniqueName('media'));
     await page.getByRole('button', { name: 'Start chatting' }).click();
     await page.getByRole('heading', { name: '#general' }).waitFor();
   };
@@ -66,7 +73,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     const tray = a.getByRole('list', { name: 'Attachments' });
     await expect.poll(() => tray.getByRole('listitem').count()).toBe(2);
     await expect.poll(() => a.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
-    await a.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await sendWithEnter(a);
     await expect.poll(() => tray.count()).toBe(0);
 
     const thumb = b.locator('.image-tile img');
@@ -102,7 +109,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     await dropRecordedMedia(a, ['clip.mp4']);
     const tray = a.getByRole('list', { name: 'Attachments' });
     await expect.poll(() => a.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
-    await a.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await sendWithEnter(a);
     await expect.poll(() => tray.count()).toBe(0);
     const video = b.getByRole('log', { name: 'Messages' }).locator('video[aria-label="clip.mp4"]');
     await video.waitFor();
@@ -111,8 +118,8 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
 
   it('brings a refused message back with its files in the tray, and sends them', async () => {
     const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });
-    await a.getByRole('combobox', { name: /^Message / }).fill('Quote me');
-    await a.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await retype(a.getByRole('combobox', { name: /^Message / }), 'Quote me');
+    await a.keyboard.press('Enter');
     // Bob never scrolls: the list kept him at the bottom while the video above took its size.
     const quotedOnB = messages(b).locator('article', { hasText: 'Quote me' });
     await expect.poll(() => isInView(quotedOnB)).toBe(true);
@@ -127,12 +134,12 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     await expect
       .poll(() => b.getByRole('status').filter({ hasText: 'reconnecting' }).isVisible(), { timeout: 30_000 })
       .toBe(true);
-    await b.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await sendWithEnter(b);
     await expect.poll(() => tray.count()).toBe(0);
     const quotedOnA = messages(a).locator('article', { hasText: 'Quote me' });
-    a.once('dialog', (dialog) => void dialog.accept());
     await quotedOnA.hover();
     await quotedOnA.getByRole('button', { name: 'Delete message' }).click();
+    await a.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => quotedOnA.count()).toBe(0);
     await b.context().setOffline(false);
 
@@ -143,7 +150,7 @@ describe.skipIf(!chromiumPath)('media in a real browser', () => {
     await refused.getByRole('button', { name: 'Edit', exact: true }).click();
     await expect.poll(() => tray.getByRole('listitem').filter({ hasText: 'notes.txt' }).count()).toBe(1);
     expect(await refused.count()).toBe(0);
-    await b.getByRole('combobox', { name: /^Message / }).press('Enter');
+    await sendWithEnter(b);
     await expect.poll(() => messages(a).getByText('notes.txt').count(), { timeout: 10_000 }).toBe(1);
     await allDelivered(b, a);
     expect(await messages(a).getByText('notes.txt').count()).toBe(1);

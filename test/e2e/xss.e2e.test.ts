@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchBrowser, watchCsp } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { retype, typeInto } from '../helpers/web-people.js';
 
 /** Hostile text sent as messages and tried as names must render inert, as plain text. */
 const CORPUS = [
@@ -35,7 +36,7 @@ describe.skipIf(!chromiumPath)('XSS corpus in a real browser', () => {
 
   const signIn = async (page: Page, name: string) => {
     await page.goto(server.url);
-    await page.getByLabel('Username').fill(name);
+    await typeInto(page, 'Username', name);
     await page.getByRole('button', { name: 'Start chatting' }).click();
     await page.getByRole('heading', { name: '#general' }).waitFor();
   };
@@ -74,7 +75,7 @@ describe.skipIf(!chromiumPath)('XSS corpus in a real browser', () => {
   it('refuses markup in names with a clear error', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(server.url);
-    await page.getByLabel('Username').fill('<img src=x onerror=alert(1)>');
+    await typeInto(page, 'Username', '<img src=x onerror=alert(1)>');
     await page.getByRole('button', { name: 'Start chatting' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/username may contain/i);
     expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
@@ -83,8 +84,8 @@ describe.skipIf(!chromiumPath)('XSS corpus in a real browser', () => {
   it('renders every payload as inert text for the sender and the reader', async () => {
     const composer = sender.getByRole('combobox', { name: /^Message / });
     for (const payload of CORPUS) {
-      await composer.fill(payload);
-      await composer.press('Enter');
+      await retype(composer, payload);
+      await sender.keyboard.press('Enter');
     }
     const lastLine = CORPUS.at(-1)!;
     for (const page of [sender, reader]) {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { retype } from './web-people.js';
 
 /**
  * Debian's Chromium, driven by playwright-core (browser downloads are not possible here).
@@ -109,9 +110,8 @@ let markers = 0;
  */
 export async function allDelivered(from: Page, to: Page) {
   const marker = `Got it (${++markers})`;
-  const composer = from.getByRole('combobox', { name: /^Message / });
-  await composer.fill(marker);
-  await composer.press('Enter');
+  await retype(from.getByRole('combobox', { name: /^Message / }), marker);
+  await from.keyboard.press('Enter');
   const arrived = to.getByRole('log', { name: 'Messages' }).getByText(marker);
   await expect.poll(() => arrived.count(), { timeout: 10_000 }).toBe(1);
 }

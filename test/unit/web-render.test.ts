@@ -6,6 +6,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Member, PublicUser } from '../../src/shared/protocol.js';
+import { ConfirmProvider } from '../../src/web/components/dialogs/ConfirmContext.js';
 import { RoomView } from '../../src/web/components/room/RoomView.js';
 import { ChatProvider } from '../../src/web/hooks/ChatContext.js';
 import { ChatClient } from '../../src/web/state/client.js';
@@ -90,7 +91,11 @@ async function renderRoom() {
     createElement(
       ChatProvider,
       { client },
-      createElement(RoomView, { roomId: general.id, onOpenSidebar: undefined }),
+      createElement(
+        ConfirmProvider,
+        null,
+        createElement(RoomView, { roomId: general.id, onOpenSidebar: undefined }),
+      ),
     ),
   );
   const header = () => container.querySelector('.room-title p')?.textContent ?? '';

@@ -1,20 +1,24 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PublicUser } from '../../shared/protocol.js';
-import { logout } from '../api/auth.js';
 import { ChatProvider, useChatClient } from '../hooks/ChatContext.js';
 import { useChatSelector } from '../hooks/useChatSelector.js';
+import { useEscapeClosesDrawer } from '../hooks/useEscapeClosesDrawer.js';
+import { useHelpShortcut } from '../hooks/useHelpShortcut.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { showNotification } from '../lib/notifications.js';
 import { isSwitcherShortcut } from '../lib/shortcuts.js';
 import { ChatClient } from '../state/client.js';
 import { defaultRoomId, openRoomId, totalUnread } from '../state/selectors.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
+import { ConfirmProvider } from './dialogs/ConfirmContext.js';
 import { DialogHost } from './dialogs/DialogHost.js';
 import type { DialogKind } from './dialogs/kinds.js';
 import { ProfileBar } from './ProfileBar.js';
 import { RoomView } from './room/RoomView.js';
 import { Sidebar } from './Sidebar.js';
+import { SkipLink } from './SkipLink.js';
 import { Toast } from './Toast.js';
+import { useSignOut } from './useSignOut.js';
 
 /** The signed-in app: one client for the session, shared with every component below. */
 export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): void }) {
@@ -35,7 +39,9 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
   }, [client]);
   return (
     <ChatProvider client={client}>
-      <ChatLayout onSignedOut={onSignedOut} />
+      <ConfirmProvider>
+        <ChatLayout onSignedOut={onSignedOut} />
+      </ConfirmProvider>
     </ChatProvider>
   );
 }
@@ -98,16 +104,18 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
     if (fallbackRoomId) client.selectRoom(fallbackRoomId);
   }, [client, activeRoomId, fallbackRoomId, isPhone]);
 
-  const showSidebar = !isPhone || drawerOpen || !openId;
+  useHelpShortcut(useCallback(() => setDialog((open) => open ?? 'shortcuts'), []));
+  useEscapeClosesDrawer(
+    drawerOpen,
+    useCallback(() => setDrawerOpen(false), []),
+  );
+  const signOut = useSignOut(onSignedOut);
 
-  async function signOut() {
-    client.stop();
-    await logout().catch(() => {});
-    onSignedOut();
-  }
+  const showSidebar = !isPhone || drawerOpen || !openId;
 
   return (
     <div className={`app${isPhone ? ' phone' : ''}`}>
+      {openId && <SkipLink />}
       <ConnectionBanner />
       {showSidebar && (
         <>

@@ -1,14 +1,31 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { Icon } from './Icon.js';
 
-/** Where typing goes when a dialog opens: its first field (never the header's Close button). */
+/**
+ * Where the focus goes when a dialog opens: an element marked `data-autofocus` (a question's
+ * safe answer), else the first field — never the header's Close button.
+ */
 const FIELDS = 'input:not([type=hidden]), textarea, select';
+const MARKED = '[data-autofocus]';
 
 /**
  * A modal built on the native <dialog>: the browser traps focus, closes it on Escape and makes
  * the rest of the page inert, which is the accessible behaviour without a library.
  */
-export function Modal({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  role,
+  describedBy,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  /** `alertdialog` for a question that interrupts (screen readers read its description). */
+  role?: 'alertdialog';
+  describedBy?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   // No cleanup: closing in a cleanup would fire `close` (and so onClose) whenever React
@@ -20,9 +37,10 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
     // showModal() focuses the first focusable element — the Close button — after React's
     // autoFocus ran, so what the user types at once would be lost and Enter would close the
     // dialog. The dialog's first field takes the focus instead.
-    [...dialog.querySelectorAll<HTMLElement>(FIELDS)]
-      .find((field) => !field.closest('.modal-header'))
-      ?.focus();
+    const marked = dialog.querySelector<HTMLElement>(MARKED);
+    (
+      marked ?? [...dialog.querySelectorAll<HTMLElement>(FIELDS)].find((f) => !f.closest('.modal-header'))
+    )?.focus();
   }, []);
   return (
     // Clicking the backdrop is a mouse shortcut; keyboard users close with Escape (native).
@@ -30,7 +48,9 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
     <dialog
       ref={ref}
       className="modal"
+      role={role}
       aria-labelledby={titleId}
+      aria-describedby={describedBy}
       onClose={onClose}
       onClick={(e) => {
         if (e.target === ref.current) onClose();

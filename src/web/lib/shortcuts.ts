@@ -11,3 +11,19 @@ export function isSwitcherShortcut(e: KeyboardEvent): boolean {
   const k = e.key.toLowerCase() === 'k' || e.code === 'KeyK';
   return (apple ? e.metaKey : e.ctrlKey) && !e.altKey && !e.shiftKey && k;
 }
+
+/** Where a key is text being typed, not a command. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+}
+
+/** The shortcuts list: `?` when not typing in a field, or Ctrl+/ (⌘/) anywhere. */
+export function isHelpShortcut(e: KeyboardEvent): boolean {
+  if (e.altKey) return false;
+  const slash = e.key === '/' || e.code === 'Slash';
+  if ((apple ? e.metaKey : e.ctrlKey) && slash) return true;
+  return e.key === '?' && !e.ctrlKey && !e.metaKey && !isTypingTarget(e.target);
+}
+
+export const HELP_SHORTCUT = apple ? '⌘/' : 'Ctrl /';

@@ -3,6 +3,7 @@ import { LOG_EVENT_TYPES } from '../../shared/protocol.js';
 import type { HeldAttachment } from '../api/uploads.js';
 import { Drafts } from './drafts.js';
 import { History } from './history.js';
+import { draftsKey, outboxKey } from './local-data.js';
 import { Members } from './members.js';
 import { Membership } from './membership.js';
 import { type KeyValueStorage, Outbox } from './outbox.js';
@@ -51,13 +52,13 @@ export class ChatClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ChatClientOptions) {
-    const outboxKey = `parley:outbox:${options.me.id}`;
-    const outbox = new Outbox(options.storage, outboxKey);
-    this.drafts = new Drafts(options.storage, `parley:drafts:${options.me.id}`);
+    const outboxName = outboxKey(options.me.id);
+    const outbox = new Outbox(options.storage, outboxName);
+    this.drafts = new Drafts(options.storage, draftsKey(options.me.id));
     this.store = new ChatStore(options.me, outbox.list());
     this.socket = createSocket(options);
     const server = new Server(this.socket, options, this.store);
-    this.sends = new Sends(this.store, server, outbox, outboxKey);
+    this.sends = new Sends(this.store, server, outbox, outboxName);
     this.members = new Members(this.store, server);
     this.typing = new TypingNotices(this.store);
     this.history = new History(this.store, server, () => this.sync.resync());

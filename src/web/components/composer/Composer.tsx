@@ -6,6 +6,7 @@ import { lastOwnMessage as selectLastOwnMessage } from '../../state/selectors.js
 import { EmojiPicker } from '../EmojiPicker.js';
 import { Icon } from '../Icon.js';
 import { useCompose } from './ComposeContext.js';
+import { FormattingHelp } from './FormattingHelp.js';
 import { ReplyOrEditBar } from './ReplyOrEditBar.js';
 import { SuggestionList } from './SuggestionList.js';
 import { UploadTray } from './UploadTray.js';
@@ -143,6 +144,7 @@ export function Composer() {
           }}
           aria-invalid={tooLong}
         />
+        <FormattingHelp />
         <button
           type="submit"
           className="primary send"

@@ -1,4 +1,5 @@
 import { type RefObject, useEffect, useRef, useState } from 'react';
+import { hasInteracted } from '../../lib/focus.js';
 import type { ComposeState } from './useComposeState.js';
 
 const MAX_BOX_HEIGHT_PX = 200;
@@ -29,15 +30,17 @@ export function useComposerText(input: RefObject<HTMLTextAreaElement | null>, co
         beforeEditing.current ??= current;
         return editing.text;
       });
+      input.current?.focus();
     } else if (beforeEditing.current !== null) {
       setText(beforeEditing.current);
       beforeEditing.current = null;
+      input.current?.focus();
     }
-    input.current?.focus();
   }, [editing, input]);
 
+  // A reply just picked is for writing (not one restored with a draft as a fresh page opens).
   useEffect(() => {
-    if (replyTo) input.current?.focus();
+    if (replyTo && hasInteracted()) input.current?.focus();
   }, [replyTo, input]);
   // A room just opened — from the sidebar, a dialog that closed, a match — is for writing in:
   // the box takes the focus unless the user is typing somewhere else (the sidebar's search, a
@@ -45,6 +48,9 @@ export function useComposerText(input: RefObject<HTMLTextAreaElement | null>, co
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the room changes
   useEffect(() => {
     if (!window.matchMedia?.('(pointer: fine)').matches) return;
+    // Not the room a fresh page opens by itself: until the person does something, the focus
+    // stays at the top of the page, where the first Tab reaches the skip link.
+    if (!hasInteracted()) return;
     // Once no dialog is open: a dialog that opened the room makes the page inert until it has
     // closed (and handed its focus back), so focusing before that would do nothing.
     let frame = 0;

@@ -6,6 +6,7 @@ import { NewCodeRoomDialog } from './NewCodeRoomDialog.js';
 import { NewDirectMessageDialog } from './NewDirectMessageDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
 
 /** Shows the one dialog that is open. */
 export function DialogHost({
@@ -33,5 +34,7 @@ export function DialogHost({
       return <JoinWithCodeDialog onClose={onClose} />;
     case 'code':
       return <NewCodeRoomDialog onClose={onClose} />;
+    case 'shortcuts':
+      return <ShortcutsDialog onClose={onClose} />;
   }
 }

@@ -74,6 +74,7 @@ export const MessageItem = memo(function MessageItem({
   names,
   now,
   actions,
+  tabIndex,
 }: {
   message: Message;
   grouped: boolean;
@@ -85,6 +86,8 @@ export const MessageItem = memo(function MessageItem({
   names: ReadonlyMap<string, string> | undefined;
   now: number;
   actions: MessageActions;
+  /** 0 for the list's one tab stop, -1 for the others (useRovingFocus). */
+  tabIndex: number;
 }) {
   // The "Add reaction" button the picker opened from: the picker is placed next to it.
   const [pickerAnchor, setPickerAnchor] = useState<HTMLElement | null>(null);
@@ -98,6 +101,8 @@ export const MessageItem = memo(function MessageItem({
       className={`message${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}${pickerAnchor ? ' picking' : ''}${tap.shown ? ' actions-shown' : ''}`}
       aria-label={`${author}, ${formatExact(message.createdAt)}`}
       data-message-id={message.id}
+      data-row-key={message.id}
+      tabIndex={tabIndex}
     >
       {!grouped && (
         <header className="message-header">

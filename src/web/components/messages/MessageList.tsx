@@ -16,6 +16,7 @@ import { memberNames, messagesIn, pendingIn } from '../../state/selectors.js';
 import { type MessageActions, MessageItem, SystemLine } from './MessageItem.js';
 import { type PendingActions, PendingItem } from './PendingItem.js';
 import { buildRows } from './rows.js';
+import { useRovingFocus } from './useRovingFocus.js';
 
 // Virtuoso keeps the scroll position when older rows are prepended if the index of the first
 // row goes down by the number of rows added; starting high leaves room for that.
@@ -61,6 +62,7 @@ export const MessageList = memo(function MessageList({
   );
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
+  const roving = useRovingFocus(rows, virtuoso);
   const [unseen, setUnseen] = useState(0);
 
   // Keep the first rendered message anchored when older history is prepended.
@@ -86,9 +88,12 @@ export const MessageList = memo(function MessageList({
 
   const highlight = meName.toLowerCase();
   return (
-    <div className="message-list">
+    // Keys and focus bubble up from the rows: the list is one tab stop (useRovingFocus).
+    // biome-ignore lint/a11y/noStaticElementInteractions: the rows are the interactive elements
+    <div className="message-list" onKeyDown={roving.onKeyDown} onFocus={roving.onFocus}>
       <Virtuoso
         ref={virtuoso}
+        scrollerRef={roving.scrollerRef}
         data={rows}
         firstItemIndex={anchor.current.firstItemIndex}
         initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
@@ -139,7 +144,14 @@ export const MessageList = memo(function MessageList({
                 </div>
               );
             case 'pending':
-              return <PendingItem item={row.item} me={meName} actions={pendingActions} />;
+              return (
+                <PendingItem
+                  item={row.item}
+                  me={meName}
+                  actions={pendingActions}
+                  tabIndex={row.key === roving.activeKey ? 0 : -1}
+                />
+              );
             case 'people':
               return <SystemLine lines={row.lines} now={now} />;
             case 'message':
@@ -154,6 +166,7 @@ export const MessageList = memo(function MessageList({
                   names={names}
                   now={now}
                   actions={actions}
+                  tabIndex={row.key === roving.activeKey ? 0 : -1}
                 />
               );
           }

@@ -14,15 +14,20 @@ export function PendingItem({
   item,
   me,
   actions,
+  tabIndex,
 }: {
   item: OutboxItem;
   me: string;
   actions: PendingActions;
+  /** 0 for the list's one tab stop, -1 for the others (useRovingFocus). */
+  tabIndex: number;
 }) {
   return (
     <article
       className={`message mine pending ${item.status}`}
       aria-label={`${me}, ${item.status === 'failed' ? 'not sent' : 'sending'}`}
+      data-row-key={item.clientMsgId}
+      tabIndex={tabIndex}
     >
       <header className="message-header">
         <span className="author">{me}</span>

@@ -1,7 +1,9 @@
 import { useChatClient } from '../../hooks/ChatContext.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
+import { leaveQuestion } from '../../lib/leave-question.js';
 import { roomTitle } from '../../lib/rooms.js';
 import { formatLastSeen } from '../../lib/time.js';
+import { useConfirm } from '../dialogs/ConfirmContext.js';
 import { Icon } from '../Icon.js';
 
 const KIND_LABEL = {
@@ -25,6 +27,7 @@ export function RoomHeader({
   onOpenSidebar: (() => void) | undefined;
 }) {
   const client = useChatClient();
+  const confirm = useConfirm();
   const room = useChatSelector((s) => s.rooms[roomId]?.room);
   const online = useChatSelector((s) => s.members[roomId]?.filter((m) => m.online).length);
   const peerPresence = useChatSelector((s) => {
@@ -35,7 +38,13 @@ export function RoomHeader({
   return (
     <header className="room-header">
       {onOpenSidebar && (
-        <button type="button" className="icon-button" aria-label="Open sidebar" onClick={onOpenSidebar}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Open sidebar"
+          data-drawer-toggle
+          onClick={onOpenSidebar}
+        >
           <Icon name="menu" />
         </button>
       )}
@@ -76,8 +85,9 @@ export function RoomHeader({
           <button
             type="button"
             className="ghost small"
-            onClick={() => {
-              if (room.kind !== 'match' || window.confirm('End this chat?')) void client.leave(room.id);
+            onClick={async () => {
+              const question = leaveQuestion(room);
+              if (question && (await confirm(question))) void client.leave(room.id);
             }}
           >
             {room.kind === 'match' ? 'End chat' : 'Leave'}

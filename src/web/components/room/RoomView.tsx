@@ -5,6 +5,7 @@ import { roomTitle } from '../../lib/rooms.js';
 import { ComposeContext } from '../composer/ComposeContext.js';
 import { Composer } from '../composer/Composer.js';
 import { useComposeState } from '../composer/useComposeState.js';
+import { useConfirm } from '../dialogs/ConfirmContext.js';
 import { LightboxProvider } from '../messages/Attachments.js';
 import type { MessageActions } from '../messages/MessageItem.js';
 import { MessageList } from '../messages/MessageList.js';
@@ -29,6 +30,7 @@ export function RoomView({
   onOpenSidebar: (() => void) | undefined;
 }) {
   const client = useChatClient();
+  const confirm = useConfirm();
   const title = useChatSelector((s) => {
     const room = s.rooms[roomId]?.room;
     return room ? roomTitle(room) : '';
@@ -52,12 +54,17 @@ export function RoomView({
     () => ({
       reply: (message) => latest.current.startReply(message),
       edit: (message) => latest.current.startEdit(message),
-      remove: (message) => {
-        if (window.confirm('Delete this message for everyone?')) void client.remove(message.id);
+      remove: async (message) => {
+        const question = {
+          title: 'Delete this message for everyone?',
+          body: 'It disappears for everyone in the room. This cannot be undone.',
+          confirmLabel: 'Delete',
+        };
+        if (await confirm(question)) void client.remove(message.id);
       },
       react: (message, emoji) => void client.react(message.id, emoji),
     }),
-    [client],
+    [client, confirm],
   );
   const pendingActions: PendingActions = useMemo(
     () => ({

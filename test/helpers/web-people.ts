@@ -1,0 +1,58 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * Signing in the way a person does: clicking the fields and typing with the keyboard. Shared
+ * by the browser suites that start from a fresh page.
+ */
+export function typeInto(page: Page, label: string | RegExp, text: string) {
+  return retype(page.getByLabel(label), text);
+}
+
+/** Clicks a box and replaces what it holds by typing, as a person does: select all, type. */
+export async function retype(box: Locator, text: string, delay?: number) {
+  await box.click();
+  const page = box.page();
+  await page.keyboard.press('ControlOrMeta+A');
+  if (text) await typeLines(page, text, delay);
+  else await page.keyboard.press('Backspace');
+}
+
+/** Types into what has the focus; a line break is Shift+Enter, as in the composer (Enter sends). */
+export async function typeLines(page: Page, text: string, delay?: number) {
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await page.keyboard.press('Shift+Enter');
+    if (line) await page.keyboard.type(line, { delay });
+  }
+}
+
+export async function signUpAsGuest(page: Page, url: string, username: string) {
+  await page.goto(url);
+  await typeInto(page, 'Username', username);
+  await page.getByRole('button', { name: 'Start chatting' }).click();
+  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
+  return myId(page);
+}
+
+export async function signUpWithAccount(page: Page, url: string, username: string) {
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Register' }).click();
+  await typeInto(page, 'Username', username);
+  await typeInto(page, 'Password', 'a long password');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
+  return myId(page);
+}
+
+/** The signed-in user's id, as the page's own session reports it. */
+export function myId(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const response = await fetch('/api/me', { credentials: 'include' });
+    return ((await response.json()) as { user: { id: string } }).user.id;
+  });
+}
+
+/** The browser storage keys that belong to one user (drafts, outbox). */
+export function storedKeysOf(page: Page, userId: string): Promise<string[]> {
+  return page.evaluate((id) => Object.keys(localStorage).filter((key) => key.endsWith(`:${id}`)), userId);
+}
