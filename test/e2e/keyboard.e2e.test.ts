@@ -270,10 +270,15 @@ describe.skipIf(!chromiumPath)('keyboard and screen readers, in a real browser',
     await p.getByRole('button', { name: 'Open sidebar' }).click();
     const drawer = p.getByRole('complementary', { name: 'Sidebar' });
     await expect.poll(() => drawer.isVisible()).toBe(true);
+    // Into the drawer first, so that the focus really has somewhere to come back from.
+    await p.keyboard.press('Tab');
+    await expect.poll(() => p.evaluate(() => Boolean(document.activeElement?.closest('aside')))).toBe(true);
     await p.keyboard.press('Escape');
     await expect.poll(() => drawer.count()).toBe(0);
     // The focus goes back to what opened the drawer.
-    expect(await p.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Open sidebar');
+    await expect
+      .poll(() => p.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Open sidebar');
     await phone.close();
   });
 });

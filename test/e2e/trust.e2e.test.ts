@@ -46,6 +46,24 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
   const rooms = (p: Page) => p.getByRole('navigation', { name: 'Rooms' });
   const composer = (p: Page) => p.getByRole('combobox', { name: /^Message / });
   const confirmDialog = (p: Page) => p.getByRole('alertdialog');
+  /**
+   * Says something in the open room and waits until it is on screen: whatever was asked of the
+   * server before (a leave, a delete that Cancel should not have sent) has been answered by then.
+   */
+  const roundTrip = async (p: Page, text: string) => {
+    await composer(p).click();
+    await p.keyboard.type(text);
+    await p.keyboard.press('Enter');
+    await expect
+      .poll(() =>
+        p
+          .getByRole('log', { name: 'Messages' })
+          .locator('article', { hasText: text })
+          .locator('.status.sent')
+          .count(),
+      )
+      .toBe(1);
+  };
 
   it('asks before leaving a channel, says it can be rejoined, and Cancel or Escape keeps you in', async () => {
     await expect.poll(() => page.getByRole('heading', { name: '#general' }).isVisible()).toBe(true);
@@ -62,12 +80,14 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
+    await roundTrip(page, 'still here after Cancel');
     expect(await page.getByRole('heading', { name: '#general' }).isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Leave', exact: true }).click();
     await expect.poll(() => dialog.isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
+    await roundTrip(page, 'still here after Escape');
     expect(
       await rooms(page)
         .getByRole('button', { name: /general/ })
@@ -112,6 +132,7 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
     await expect.poll(() => dialog.isVisible()).toBe(true);
     expect(await dialog.getByRole('heading').textContent()).toBe('Delete this message for everyone?');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await roundTrip(page, 'after keeping the message');
     expect(await own.count()).toBe(1);
 
     await own.hover();

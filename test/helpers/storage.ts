@@ -9,4 +9,7 @@ export class MemoryStorage implements KeyValueStorage {
   setItem(key: string, value: string) {
     this.data.set(key, value);
   }
+  removeItem(key: string) {
+    this.data.delete(key);
+  }
 }

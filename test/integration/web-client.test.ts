@@ -96,6 +96,22 @@ describe('web client engine', () => {
     expect(storage.data.size).toBe(1);
   });
 
+  it('forgets the outbox and drafts at sign-out, even for a send still in flight', async () => {
+    const { client, storage, auth } = await startClient();
+    const bob = await signedIn(server.url);
+    const general = await channelId(bob.socket, 'general');
+    client.selectRoom(general);
+    client.drafts.set(general, { text: 'half written' });
+    // Sent and not yet acknowledged when the user signs out: the disconnect fails the request,
+    // and the failure must not put the message back into storage.
+    client.send(general, 'in flight at sign-out');
+    expect(client.getState().outbox).toHaveLength(1);
+    client.forgetLocalData();
+    client.drafts.set(general, { text: 'saved by a composer unmounting' });
+    await settle(500);
+    expect([...storage.data.keys()].filter((key) => key.includes(auth.user.id))).toEqual([]);
+  });
+
   it('catches up on everything missed while disconnected, in order, once', async () => {
     const { client } = await startClient();
     const bob = await signedIn(server.url);

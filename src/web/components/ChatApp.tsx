@@ -76,7 +76,9 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
     const onKey = (e: KeyboardEvent) => {
       if (!isSwitcherShortcut(e)) return;
       e.preventDefault();
-      // Not over another dialog: what was typed there would be lost.
+      // Not over another dialog: what was typed there would be lost, and a question (Leave?
+      // Delete?) must be answered in the room it was asked in, not after switching away.
+      if (document.querySelector('dialog[open]')) return;
       setDialog((open) => open ?? 'switch');
     };
     window.addEventListener('keydown', onKey);

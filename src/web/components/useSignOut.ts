@@ -1,7 +1,6 @@
-import { createElement, type ReactNode } from 'react';
+import { createElement, type ReactNode, useRef } from 'react';
 import { AuthError, logout } from '../api/auth.js';
 import { useChatClient } from '../hooks/ChatContext.js';
-import { forgetUserData } from '../state/local-data.js';
 import { useConfirm } from './dialogs/ConfirmContext.js';
 import type { ConfirmRequest } from './dialogs/ConfirmDialog.js';
 
@@ -14,7 +13,19 @@ import type { ConfirmRequest } from './dialogs/ConfirmDialog.js';
 export function useSignOut(onSignedOut: () => void): () => Promise<void> {
   const client = useChatClient();
   const confirm = useConfirm();
+  // One sign-out at a time: a double click would ask twice and log out twice.
+  const inProgress = useRef(false);
   return async () => {
+    if (inProgress.current) return;
+    inProgress.current = true;
+    try {
+      await signOut();
+    } finally {
+      inProgress.current = false;
+    }
+  };
+
+  async function signOut() {
     const { me, outbox } = client.getState();
     const question = signOutQuestion(me.username, me.guest, outbox.length);
     if (question && !(await confirm(question))) return;
@@ -23,19 +34,21 @@ export function useSignOut(onSignedOut: () => void): () => Promise<void> {
     try {
       await logout();
     } catch (error) {
-      if (!(error instanceof AuthError)) {
+      // Logout answers 204 with or without a session: a refusal other than `unauthorized` (the
+      // server failing, throttling) leaves the session valid, so nothing may be removed yet.
+      if (!(error instanceof AuthError && error.code === 'unauthorized')) {
         client.notify(
-          'Could not sign out: no connection to the server. Try again once you are back online.',
+          error instanceof AuthError
+            ? 'Could not sign out: the server did not end the session. Try again in a moment.'
+            : 'Could not sign out: no connection to the server. Try again once you are back online.',
           'error',
         );
         return;
       }
-      // Refused (an expired session, say): the server holds no session for this page either.
     }
-    client.stop();
-    forgetUserData(window.localStorage, me.id);
+    client.forgetLocalData();
     onSignedOut();
-  };
+  }
 }
 
 function signOutQuestion(name: string, guest: boolean, unsent: number): ConfirmRequest | null {

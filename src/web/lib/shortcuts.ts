@@ -12,16 +12,23 @@ export function isSwitcherShortcut(e: KeyboardEvent): boolean {
   return (apple ? e.metaKey : e.ctrlKey) && !e.altKey && !e.shiftKey && k;
 }
 
-/** Where a key is text being typed, not a command. */
+/** Where a key is text being typed, or belongs to a popup of its own (the emoji picker). */
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  return (
+    target.isContentEditable ||
+    /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
+    target.closest('[role="dialog"], [role="alertdialog"], [role="menu"]') !== null
+  );
 }
 
 /** The shortcuts list: `?` when not typing in a field, or Ctrl+/ (⌘/) anywhere. */
 export function isHelpShortcut(e: KeyboardEvent): boolean {
   if (e.altKey) return false;
-  const slash = e.key === '/' || e.code === 'Slash';
+  // The key position only where the key types no character of its own (a layout whose key
+  // there is not printable): on German or Nordic layouts the Slash position is `-`, and
+  // Ctrl+- is the browser's zoom out.
+  const slash = e.key === '/' || (e.code === 'Slash' && e.key.length !== 1);
   if ((apple ? e.metaKey : e.ctrlKey) && slash) return true;
   return e.key === '?' && !e.ctrlKey && !e.metaKey && !isTypingTarget(e.target);
 }

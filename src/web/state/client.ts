@@ -3,7 +3,7 @@ import { LOG_EVENT_TYPES } from '../../shared/protocol.js';
 import type { HeldAttachment } from '../api/uploads.js';
 import { Drafts } from './drafts.js';
 import { History } from './history.js';
-import { draftsKey, outboxKey } from './local-data.js';
+import { draftsKey, forgetUserData, outboxKey } from './local-data.js';
 import { Members } from './members.js';
 import { Membership } from './membership.js';
 import { type KeyValueStorage, Outbox } from './outbox.js';
@@ -49,6 +49,7 @@ export class ChatClient {
   private readonly members: Members;
   private readonly typing: TypingNotices;
   private readonly membership: Membership;
+  private readonly outbox: Outbox;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ChatClientOptions) {
@@ -58,6 +59,7 @@ export class ChatClient {
     this.store = new ChatStore(options.me, outbox.list());
     this.socket = createSocket(options);
     const server = new Server(this.socket, options, this.store);
+    this.outbox = outbox;
     this.sends = new Sends(this.store, server, outbox, outboxName);
     this.members = new Members(this.store, server);
     this.typing = new TypingNotices(this.store);
@@ -100,6 +102,18 @@ export class ChatClient {
 
   start(): void {
     this.socket.connect();
+  }
+
+  /**
+   * Signing out: stops, and removes this user's drafts and outbox from the browser's storage
+   * for good — closed first, so that a send failing on the disconnect or a composer saving as
+   * it unmounts cannot write them back for the next person at this computer.
+   */
+  forgetLocalData(): void {
+    this.stop();
+    this.outbox.close();
+    this.drafts.close();
+    forgetUserData(this.options.storage, this.options.me.id);
   }
 
   stop(): void {

@@ -19,10 +19,18 @@ export interface ComposerDraft {
 const DRAFT_MAX_AGE_MS = 30 * 24 * 60 * 60_000;
 
 export class Drafts {
+  /** Once the user's data is forgotten (signed out), nothing is written back. */
+  private closed = false;
+
   constructor(
     private readonly storage: KeyValueStorage,
     private readonly key: string,
   ) {}
+
+  /** Stops writing to storage: a composer that unmounts after sign-out must not save again. */
+  close(): void {
+    this.closed = true;
+  }
 
   get(roomId: string, now = Date.now()): ComposerDraft | null {
     return this.load(now)[roomId] ?? null;
@@ -30,6 +38,7 @@ export class Drafts {
 
   /** Saves what the composer holds now; an empty composer removes the room's draft. */
   set(roomId: string, draft: Omit<ComposerDraft, 'savedAt'>, now = Date.now()): void {
+    if (this.closed) return;
     const all = this.load(now);
     const empty = !draft.text.trim() && !draft.replyTo && !draft.attachments?.length;
     if (empty && !(roomId in all)) return;

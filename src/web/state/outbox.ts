@@ -21,10 +21,13 @@ export interface OutboxItem {
 export interface KeyValueStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
+  removeItem(key: string): void;
 }
 
 export class Outbox {
   private items: OutboxItem[];
+  /** Once the user's data is forgotten (signed out), nothing is written back. */
+  private closed = false;
 
   constructor(
     private readonly storage: KeyValueStorage,
@@ -108,7 +111,13 @@ export class Outbox {
     }
   }
 
+  /** Stops writing to storage: a send that settles after sign-out must not store it again. */
+  close(): void {
+    this.closed = true;
+  }
+
   private save(): void {
+    if (this.closed) return;
     try {
       this.storage.setItem(this.key, JSON.stringify(this.items));
     } catch {

@@ -14,6 +14,7 @@ const RETRYABLE_CODES = ['rate_limited', 'unavailable', 'internal'];
  */
 export class Sends {
   private flushing = false;
+  private stopped = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -91,6 +92,8 @@ export class Sends {
           this.showOutbox();
         } catch (error) {
           const retryable = !(error instanceof RequestError) || RETRYABLE_CODES.includes(error.code);
+          // Stopped meanwhile (signed out): the socket's disconnect is what failed this send.
+          if (this.stopped) return;
           if (retryable) {
             this.outbox.mark(item.clientMsgId, 'pending');
             this.showOutbox();
@@ -123,6 +126,7 @@ export class Sends {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.flushTimer);
   }
 

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useRef, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog.js';
 
 type Confirm = (request: ConfirmRequest) => Promise<boolean>;
@@ -32,6 +32,11 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
       });
     });
   }, []);
+  // Unmounted with a question open (signed out elsewhere): whoever asked gets "no", not a
+  // promise that never settles.
+  const pending = useRef(open);
+  pending.current = open;
+  useEffect(() => () => pending.current?.resolve(false), []);
   return (
     <ConfirmContext.Provider value={confirm}>
       {children}

@@ -29,7 +29,7 @@ const GROUPS: { title: string; keys: [string, string][] }[] = [
       ['Home End', 'Oldest loaded, newest message'],
       ['Enter', 'Reach the message’s links and actions (reply, react, edit, delete)'],
       ['Escape', 'Back to the message'],
-      ['Tab', 'On to the composer'],
+      ['Tab', 'Leave the list, on towards the composer'],
     ],
   },
 ];
