@@ -11,6 +11,23 @@ import type { VirtuosoHandle } from 'react-virtuoso';
 import { focusAfter, focusBefore, tabbables } from '../../lib/focus.js';
 import type { Row } from './rows.js';
 
+/**
+ * When Tab was last pressed: only a Tab that brings the focus into the list is sent to the
+ * active message. Focus given back by a closing dialog or lightbox (also `:focus-visible`,
+ * also from outside) stays on the button it returns to.
+ */
+let tabPressedAt = Number.NEGATIVE_INFINITY;
+if (typeof window !== 'undefined') {
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key === 'Tab') tabPressedAt = performance.now();
+    },
+    true,
+  );
+}
+const justTabbed = () => performance.now() - tabPressedAt < 200;
+
 const ITEM = '[data-row-key]';
 const isItem = (row: Row) =>
   row.kind === 'pending' || (row.kind === 'message' && row.message.kind === 'user');
@@ -118,7 +135,7 @@ export function useRovingFocus(rows: readonly Row[], virtuoso: RefObject<Virtuos
       const from = e.relatedTarget as Node | null;
       const item = target.closest<HTMLElement>(ITEM);
       const { activeKey } = latest.current;
-      const byKeyboard = target.matches(':focus-visible');
+      const byKeyboard = target.matches(':focus-visible') && justTabbed();
       const cameIn = !from || !list.contains(from);
       if (byKeyboard && cameIn && activeKey && !(target === item && item.dataset.rowKey === activeKey)) {
         focusItem(activeKey);
