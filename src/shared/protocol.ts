@@ -137,6 +137,8 @@ export interface HistoryPage {
   messages: Message[];
   /** Pass as `before` to fetch the next older page; null when the start of the room is reached. */
   nextBefore: number | null;
+  /** Pass as `after` to fetch the next newer page; null when the page reaches the newest message. */
+  nextAfter: number | null;
   /**
    * The room's log position when the page was read: the page reflects every change up to it.
    * A client whose cursor is already past it replays from here, so the page cannot undo a
