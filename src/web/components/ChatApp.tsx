@@ -4,10 +4,11 @@ import { logout } from '../api/auth.js';
 import { ChatProvider, useChatClient } from '../hooks/ChatContext.js';
 import { useChatSelector } from '../hooks/useChatSelector.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
+import { useRoomRoute } from '../hooks/useRoomRoute.js';
 import { showNotification } from '../lib/notifications.js';
 import { isSwitcherShortcut } from '../lib/shortcuts.js';
 import { ChatClient } from '../state/client.js';
-import { defaultRoomId, hasUnsent, openRoomId, totalUnread } from '../state/selectors.js';
+import { hasUnsent, openRoomId, totalUnread } from '../state/selectors.js';
 import { DialogHost } from './dialogs/DialogHost.js';
 import type { DialogKind } from './dialogs/kinds.js';
 import { ProfileBar } from './ProfileBar.js';
@@ -44,7 +45,6 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
   const unsent = useChatSelector(hasUnsent);
   const activeRoomId = useChatSelector((s) => s.activeRoomId);
   const openId = useChatSelector(openRoomId);
-  const fallbackRoomId = useChatSelector(defaultRoomId);
   const unread = useChatSelector(totalUnread);
   const notice = useChatSelector((s) => s.notice);
   const [dialog, setDialog] = useState<DialogKind | null>(null);
@@ -91,11 +91,8 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [client]);
 
-  // Open #general (or the first room) when nothing is selected.
-  useEffect(() => {
-    if (activeRoomId || isPhone) return;
-    if (fallbackRoomId) client.selectRoom(fallbackRoomId);
-  }, [client, activeRoomId, fallbackRoomId, isPhone]);
+  // The address bar follows the open room, and opens the room it names (#general otherwise).
+  useRoomRoute(isPhone);
 
   const showSidebar = !isPhone || drawerOpen || !openId;
 
