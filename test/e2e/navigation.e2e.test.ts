@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, watchCsp } from '../helpers/browser.js';
-import { channelId, connect, ok, uniqueName } from '../helpers/clients.js';
+import { chromiumPath, isInView, launchBrowser, watchCsp } from '../helpers/browser.js';
+import { channelId, connect, ok, send, uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -12,7 +12,9 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
   let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;
+  let contextB: BrowserContext;
   let a: Page;
+  let b: Page;
   const cspViolations: string[] = [];
   const alice = { name: uniqueName('alice'), token: '', id: '' };
   const bob = { name: uniqueName('bob'), token: '', id: '' };
@@ -34,14 +36,11 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     await watchCsp(context, cspViolations);
+    contextB = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    await watchCsp(contextB, cspViolations);
     await signUp(context, alice);
-    const bobAuth = await fetch(`${server.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: bob.name, password: 'a long password' }),
-    }).then((r) => r.json());
-    bob.token = bobAuth.token;
-    bob.id = bobAuth.user.id;
+    await signUp(contextB, bob);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const socket = await connect(server.url, alice.token);
     rooms.general = await channelId(socket, 'general');
     rooms.tech = await channelId(socket, 'tech');
@@ -51,7 +50,8 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
     ).room.id;
     socket.disconnect();
     a = await context.newPage();
-    a.setDefaultTimeout(10_000);
+    b = await contextB.newPage();
+    for (const page of [a, b]) page.setDefaultTimeout(10_000);
   });
 
   afterAll(async () => {
@@ -135,5 +135,123 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
     await roomIs(a, 'standup', `#/r/${room.id}`);
     await a.reload();
     await roomIs(a, 'standup', `#/r/${room.id}`);
+  });
+
+  describe('links to messages', () => {
+    let roomId = '';
+    const ids: string[] = [];
+    const article = (page: Page, id: string) => page.locator(`article[data-message-id="${id}"]`);
+    const listBox = (page: Page) => page.getByRole('log', { name: 'Messages' });
+    /** In view and near the middle of the list, not just somewhere on screen. */
+    const centred = async (page: Page, id: string) => {
+      const box = await article(page, id).boundingBox();
+      const list = await page.locator('.message-list').boundingBox();
+      if (!box || !list) return false;
+      const middle = box.y + box.height / 2;
+      return middle > list.y + list.height * 0.2 && middle < list.y + list.height * 0.8;
+    };
+    const flashing = (page: Page, id: string) =>
+      article(page, id).evaluate((el) => el.closest('.message-flash') !== null);
+
+    beforeAll(async () => {
+      const alicesSocket = await connect(server.url, alice.token);
+      roomId = (
+        await ok(alicesSocket, 'room:create', { kind: 'group', name: 'archive', memberIds: [bob.id] })
+      ).room.id;
+      const bobsSocket = await connect(server.url, bob.token);
+      for (let i = 0; i < 400; i++)
+        ids.push((await send(bobsSocket, roomId, `Archived note ${i}`)).message.id);
+      alicesSocket.disconnect();
+      bobsSocket.disconnect();
+    });
+
+    it('opens a link typed into the address bar at its message, 300 back, loading the history around it', async () => {
+      await a.goto(`${server.url}/#/r/${roomId}/m/${ids[100]}`);
+      await expect.poll(() => heading(a).textContent()).toBe('archive');
+      await expect.poll(() => article(a, ids[100]!).count()).toBe(1);
+      await expect.poll(() => isInView(article(a, ids[100]!))).toBe(true);
+      await expect.poll(() => centred(a, ids[100]!)).toBe(true);
+      expect(await flashing(a, ids[100]!)).toBe(true);
+      // The highlight is for a moment.
+      await expect.poll(() => flashing(a, ids[100]!), { timeout: 5_000 }).toBe(false);
+      // The link stays in the address bar, so a reload comes back to the same message.
+      expect(await hash(a)).toBe(`#/r/${roomId}/m/${ids[100]}`);
+    });
+
+    it('copies a link from the ⋯ menu, by mouse and by keyboard', async () => {
+      const target = article(a, ids[100]!);
+      await target.hover();
+      const more = target.getByRole('button', { name: 'More actions' });
+      await more.click();
+      const menu = target.getByRole('menu', { name: 'More actions' });
+      await expect.poll(() => menu.isVisible()).toBe(true);
+      expect(await more.getAttribute('aria-expanded')).toBe('true');
+      // Focus is on the first item; Escape closes and gives it back to the button.
+      expect(await a.evaluate(() => document.activeElement?.textContent)).toBe('Copy link');
+      await a.keyboard.press('Escape');
+      await expect.poll(() => menu.count()).toBe(0);
+      expect(await a.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('More actions');
+      await a.evaluate(() => navigator.clipboard.writeText('nothing yet'));
+      await a.keyboard.press('Enter');
+      await expect.poll(() => menu.isVisible()).toBe(true);
+      await a.keyboard.press('Enter');
+      await expect.poll(() => menu.count()).toBe(0);
+      const link = `${server.url}/#/r/${roomId}/m/${ids[100]}`;
+      await expect.poll(() => a.evaluate(() => navigator.clipboard.readText())).toBe(link);
+      await expect
+        .poll(() => a.getByRole('status').filter({ hasText: 'Link copied' }).isVisible())
+        .toBe(true);
+
+      // And by mouse, on a newer message.
+      await a.goto(`${server.url}/#/r/${roomId}/m/${ids[390]}`);
+      await expect.poll(() => isInView(article(a, ids[390]!))).toBe(true);
+      await article(a, ids[390]!).hover();
+      await article(a, ids[390]!).getByRole('button', { name: 'More actions' }).click();
+      await a.getByRole('menuitem', { name: 'Copy link' }).click();
+      await expect
+        .poll(() => a.evaluate(() => navigator.clipboard.readText()))
+        .toBe(`${server.url}/#/r/${roomId}/m/${ids[390]}`);
+    });
+
+    it('takes another member to the message, then pages forward to the newest with nothing lost or out of order', async () => {
+      await b.goto(`${server.url}/#/r/${roomId}/m/${ids[100]}`);
+      await expect.poll(() => isInView(article(b, ids[100]!))).toBe(true);
+      expect(await flashing(b, ids[100]!)).toBe(true);
+      // Messages from after the window arrive while bob reads the old stretch.
+      const socket = await connect(server.url, alice.token);
+      await send(socket, roomId, 'Live while reading the past');
+      socket.disconnect();
+      // Nothing newer than the window is shown yet: no hole between the old stretch and it.
+      expect(await article(b, ids[399]!).count()).toBe(0);
+
+      await listBox(b).hover();
+      const live = listBox(b).getByText('Live while reading the past');
+      const deadline = Date.now() + 30_000;
+      while (!(await live.isVisible()) && Date.now() < deadline) await b.mouse.wheel(0, 2000);
+      expect(await live.isVisible()).toBe(true);
+      // The newest stored message sits right above the live one, and each shows once.
+      // (Bob's own messages end with a hidden "sent".)
+      const texts = (await listBox(b).locator('article .message-text').allTextContents()).map((t) =>
+        t.replace(/sent$/, ''),
+      );
+      expect(texts.slice(-2)).toEqual(['Archived note 399', 'Live while reading the past']);
+      expect(texts.filter((t) => t === 'Archived note 399')).toHaveLength(1);
+      // Rendered in order all the way (what Virtuoso has in the DOM).
+      const numbers = texts.filter((t) => t.startsWith('Archived')).map((t) => Number(t.split(' ').at(-1)));
+      expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+    });
+
+    it('says so when the linked message was deleted', async () => {
+      const socket = await connect(server.url, bob.token);
+      await ok(socket, 'message:delete', { messageId: ids[50]! });
+      socket.disconnect();
+      await a.goto(`${server.url}/#/r/${roomId}/m/${ids[50]}`);
+      await expect
+        .poll(() => a.getByRole('status').filter({ hasText: 'no longer there' }).isVisible())
+        .toBe(true);
+      await expect.poll(() => heading(a).textContent()).toBe('archive');
+      // Its neighbours are there: the list opened where it was.
+      await expect.poll(() => article(a, ids[51]!).count()).toBe(1);
+    });
   });
 });

@@ -36,7 +36,8 @@ export function useRoomRoute(isPhone: boolean): void {
       const rooms = Object.values(state.rooms).map((v) => v.room);
       const roomId = routeRoomId(route, rooms);
       if (roomId) {
-        client.selectRoom(roomId);
+        if (route.kind === 'room' && route.messageId) void client.openMessage(roomId, route.messageId);
+        else client.selectRoom(roomId);
         return;
       }
       if (route.kind !== 'none') {

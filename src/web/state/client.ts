@@ -165,8 +165,30 @@ export class ChatClient {
     return this.history.loadOlder(roomId);
   }
 
+  /** The next newer page, for a window opened around an old message (the list's end reached). */
+  loadNewer(roomId: string): Promise<void> {
+    return this.history.loadNewer(roomId);
+  }
+
   loadMembers(roomId: string): Promise<void> {
     return this.members.load(roomId);
+  }
+
+  /**
+   * Opens a room at one message, for a link: loads the history around it unless it is loaded,
+   * then asks the list to scroll to it and highlight it.
+   */
+  async openMessage(roomId: string, messageId: string): Promise<void> {
+    this.reads.selectRoom(roomId);
+    let shown: string | undefined = messageId;
+    if (!(await this.history.loadAround(roomId, messageId))) {
+      this.store.notify('That message is no longer there: it may have been deleted.');
+      // A deleted message's page is still around where it was: show the middle of it.
+      const messages = this.store.getState().rooms[roomId]?.messages ?? [];
+      shown = messages[Math.floor(messages.length / 2)]?.id;
+      if (!shown) return;
+    }
+    this.store.update((s) => ({ target: { id: (s.target?.id ?? 0) + 1, roomId, messageId: shown } }));
   }
 
   // --- reading ----------------------------------------------------------------------------
@@ -184,6 +206,8 @@ export class ChatClient {
 
   send(roomId: string, text: string, replyTo?: string, attachments: HeldAttachment[] = []): void {
     this.sends.send(roomId, text, replyTo, attachments);
+    // Reading an old stretch and writing: show the newest, where the message goes.
+    if (this.store.getState().rooms[roomId]?.hasNewer) void this.history.loadNewest(roomId);
   }
 
   retry(clientMsgId: string): void {

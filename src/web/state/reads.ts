@@ -30,6 +30,8 @@ export class Reads {
     const view = roomId ? state.rooms[roomId] : undefined;
     this.store.update((s) => ({
       activeRoomId: roomId,
+      // A link's message is one room's: opening another forgets it.
+      target: null,
       dividerSeq: view && view.room.unread > 0 ? view.room.lastReadSeq : null,
       ...(view
         ? { rooms: { ...s.rooms, [view.room.id]: { ...view, room: { ...view.room, unread: 0 } } } }

@@ -18,6 +18,8 @@ export interface ChatState {
   /** Read position of the active room when it was opened: the unread divider goes after it. */
   dividerSeq: number | null;
   notice: { id: number; text: string; tone: 'info' | 'error' } | null;
+  /** A message a link asked for: the list scrolls to it and highlights it (a new id each time). */
+  target: { id: number; roomId: string; messageId: string } | null;
 }
 
 const NOTICE_MS = 5_000;
@@ -45,6 +47,7 @@ export class ChatStore {
       match: 'idle',
       dividerSeq: null,
       notice: null,
+      target: null,
     };
   }
 

@@ -5,6 +5,7 @@ import { formatExact, formatRelative } from '../../lib/time.js';
 import { EmojiPicker, QUICK_REACTIONS } from '../EmojiPicker.js';
 import { Icon, type IconName } from '../Icon.js';
 import { Attachments } from './Attachments.js';
+import { MessageMenu } from './MessageMenu.js';
 
 export interface MessageActions {
   reply(message: Message): void;
@@ -155,6 +156,7 @@ export const MessageItem = memo(function MessageItem({
         {canDelete && (
           <ToolButton icon="trash" label="Delete message" danger onClick={() => actions.remove(message)} />
         )}
+        <MessageMenu message={message} />
       </div>
       {picking && (
         <EmojiPicker

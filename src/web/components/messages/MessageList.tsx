@@ -16,6 +16,7 @@ import { memberNames, messagesIn, pendingIn } from '../../state/selectors.js';
 import { type MessageActions, MessageItem, SystemLine } from './MessageItem.js';
 import { type PendingActions, PendingItem } from './PendingItem.js';
 import { buildRows } from './rows.js';
+import { useMessageTarget } from './useMessageTarget.js';
 
 // Virtuoso keeps the scroll position when older rows are prepended if the index of the first
 // row goes down by the number of rows added; starting high leaves room for that.
@@ -54,12 +55,15 @@ export const MessageList = memo(function MessageList({
     Boolean(s.rooms[roomId]?.hasOlder && s.rooms[roomId].historyLoaded),
   );
   const onLoadOlder = useCallback(() => void client.loadOlder(roomId), [client, roomId]);
+  // A window opened around an old message (a link) pages forward as the reader scrolls down.
+  const hasNewer = useChatSelector((s) => Boolean(s.rooms[roomId]?.hasNewer));
   const now = useNow();
   const rows = useMemo(
     () => buildRows(messages, pending, meId, dividerSeq, now),
     [messages, pending, meId, dividerSeq, now],
   );
   const virtuoso = useRef<VirtuosoHandle>(null);
+  const { flashId, initialIndex } = useMessageTarget(roomId, rows, virtuoso);
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
 
@@ -91,10 +95,13 @@ export const MessageList = memo(function MessageList({
         ref={virtuoso}
         data={rows}
         firstItemIndex={anchor.current.firstItemIndex}
-        initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
+        initialTopMostItemIndex={
+          initialIndex === null ? { index: 'LAST', align: 'end' } : { index: initialIndex, align: 'center' }
+        }
         computeItemKey={(_, row) => row.key}
         alignToBottom
         followOutput={(isAtBottom) => {
+          if (hasNewer) return false;
           const last = rows.at(-1);
           const mineLast =
             last?.kind === 'pending' || (last?.kind === 'message' && last.message.author?.id === meId);
@@ -105,7 +112,8 @@ export const MessageList = memo(function MessageList({
         // above. atBottomRef still holds the state from before the growth — Virtuoso reports the
         // height first and its "no longer at bottom" to React only afterwards.
         totalListHeightChanged={() => {
-          if (atBottomRef.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+          if (atBottomRef.current && !hasNewer)
+            virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
         }}
         atBottomThreshold={80}
         atBottomStateChange={(bottom) => {
@@ -115,6 +123,9 @@ export const MessageList = memo(function MessageList({
         startReached={() => {
           if (hasOlder) onLoadOlder();
         }}
+        endReached={() => {
+          if (hasNewer) void client.loadNewer(roomId);
+        }}
         components={{
           List: LogList,
           Header: () =>
@@ -123,6 +134,8 @@ export const MessageList = memo(function MessageList({
             ) : (
               <div className="list-edge muted small">This is the beginning of the room.</div>
             ),
+          Footer: () =>
+            hasNewer ? <div className="list-edge muted small">Loading newer messages…</div> : null,
         }}
         itemContent={(_, row) => {
           switch (row.kind) {
@@ -140,22 +153,26 @@ export const MessageList = memo(function MessageList({
               );
             case 'pending':
               return <PendingItem item={row.item} me={meName} actions={pendingActions} />;
-            case 'message':
-              return row.message.kind === 'system' ? (
-                <SystemLine message={row.message} now={now} />
-              ) : (
-                <MessageItem
-                  message={row.message}
-                  grouped={row.grouped}
-                  mine={row.message.author?.id === meId}
-                  canDelete={row.message.author?.id === meId || isOwner}
-                  meId={meId}
-                  highlight={highlight}
-                  names={names}
-                  now={now}
-                  actions={actions}
-                />
-              );
+            case 'message': {
+              const item =
+                row.message.kind === 'system' ? (
+                  <SystemLine message={row.message} now={now} />
+                ) : (
+                  <MessageItem
+                    message={row.message}
+                    grouped={row.grouped}
+                    mine={row.message.author?.id === meId}
+                    canDelete={row.message.author?.id === meId || isOwner}
+                    meId={meId}
+                    highlight={highlight}
+                    names={names}
+                    now={now}
+                    actions={actions}
+                  />
+                );
+              // A message a link opened is marked for a moment (useMessageTarget).
+              return row.message.id === flashId ? <div className="message-flash">{item}</div> : item;
+            }
           }
         }}
       />
