@@ -254,4 +254,70 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
       await expect.poll(() => article(a, ids[51]!).count()).toBe(1);
     });
   });
+
+  describe('busy rooms open at the first unread', () => {
+    let roomId = '';
+    const ids: string[] = [];
+    const unreadOnServer = async () => {
+      const response = await context.request.get(`${server.url}/api/rooms`);
+      const { rooms: mine } = (await response.json()) as { rooms: { id: string; unread: number }[] };
+      return mine.find((r) => r.id === roomId)?.unread;
+    };
+    const badge = (page: Page) =>
+      page.getByRole('navigation', { name: 'Rooms' }).getByRole('button', { name: /busy/ }).locator('.badge');
+
+    beforeAll(async () => {
+      const alicesSocket = await connect(server.url, alice.token);
+      roomId = (await ok(alicesSocket, 'room:create', { kind: 'group', name: 'busy', memberIds: [bob.id] }))
+        .room.id;
+      // Alice is away while the room fills up; she comes back to #general.
+      await a.goto('about:blank');
+      const bobsSocket = await connect(server.url, bob.token);
+      for (let i = 0; i < 30; i++) await send(bobsSocket, roomId, `Old news ${i}`);
+      await ok(alicesSocket, 'room:read', { roomId, seq: Number.MAX_SAFE_INTEGER });
+      for (let i = 0; i < 60; i++) ids.push((await send(bobsSocket, roomId, `Fresh news ${i}`)).message.id);
+      alicesSocket.disconnect();
+      bobsSocket.disconnect();
+      await a.goto(`${server.url}/#/c/general`);
+      await heading(a).filter({ hasText: '#general' }).waitFor();
+      await badge(a).filter({ hasText: '60' }).waitFor();
+    });
+
+    it('lands at the divider, marks read only what was on screen, and the rest once scrolled to', async () => {
+      await openRoom(a, 'busy');
+      const divider = a.locator('.unread-divider');
+      await expect.poll(() => divider.count()).toBe(1);
+      await expect.poll(() => isInView(divider)).toBe(true);
+      const first = a.locator(`article[data-message-id="${ids[0]}"]`);
+      await expect.poll(() => isInView(first)).toBe(true);
+      // Near the top of the list, not somewhere at the bottom of it.
+      const list = await a.locator('.message-list').boundingBox();
+      const line = await divider.boundingBox();
+      expect(line!.y - list!.y).toBeLessThan(list!.height / 3);
+
+      // What was on screen is read; what is below it is not, on the server and in the sidebar.
+      await expect.poll(() => unreadOnServer(), { timeout: 6_000 }).toBeLessThan(60);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const left = await unreadOnServer();
+      expect(left).toBeGreaterThan(0);
+      await expect.poll(() => badge(a).textContent()).toContain(String(left));
+
+      // Scrolled past the divider: a bar offers the way back.
+      await a.locator('.message-list').hover();
+      await a.mouse.wheel(0, 400);
+      const jump = a.getByRole('button', { name: /Jump to first unread \(60\)/ });
+      await expect.poll(() => jump.isVisible()).toBe(true);
+      await jump.click();
+      await expect.poll(() => isInView(divider)).toBe(true);
+
+      // To the bottom with the mouse wheel: everything is read.
+      const last = a.locator(`article[data-message-id="${ids[59]}"]`);
+      const deadline = Date.now() + 20_000;
+      while (!(await last.isVisible().catch(() => false)) && Date.now() < deadline)
+        await a.mouse.wheel(0, 1500);
+      await a.mouse.wheel(0, 3000);
+      await expect.poll(() => unreadOnServer(), { timeout: 6_000 }).toBe(0);
+      await expect.poll(() => badge(a).count()).toBe(0);
+    });
+  });
 });

@@ -24,6 +24,7 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
         storage: window.localStorage,
         onUnauthorized: onSignedOut,
         isVisible: () => document.visibilityState === 'visible',
+        listReportsReads: true,
         onIncoming: (message, room) => showNotification(me, message, room),
       }),
     [me, onSignedOut],

@@ -27,6 +27,11 @@ export interface ChatClientOptions {
   /** Called for a new message from someone else while the user is not looking at it. */
   onIncoming?(message: Message, room: MyRoom): void;
   isVisible?(): boolean;
+  /**
+   * The message list reports what the reader saw (`seen`), so a room opened with unread
+   * messages is read only as far as that; without it, opening a room reads it all.
+   */
+  listReportsReads?: boolean;
 }
 
 /**
@@ -61,12 +66,18 @@ export class ChatClient {
     this.members = new Members(this.store, server);
     this.typing = new TypingNotices(this.store);
     this.history = new History(this.store, server, () => this.sync.resync());
-    this.reads = new Reads(this.store, server, {
-      loadNewest: (roomId) => this.history.loadNewest(roomId),
-      loadMembers: (roomId) => this.members.load(roomId),
-    });
+    this.reads = new Reads(
+      this.store,
+      server,
+      {
+        loadNewest: (roomId) => this.history.loadNewest(roomId),
+        loadAroundSeq: (roomId, seq) => this.history.loadAroundSeq(roomId, seq),
+        loadMembers: (roomId) => this.members.load(roomId),
+      },
+      options.listReportsReads,
+    );
     this.sync = new Sync(this.store, server, {
-      scheduleRead: (roomId, seq) => this.reads.schedule(roomId, seq),
+      scheduleRead: (roomId, seq) => this.reads.arrived(roomId, seq),
       clearTyping: (roomId, userId) => this.typing.clear(roomId, userId),
       ...(options.onIncoming ? { onIncoming: options.onIncoming } : {}),
       ...(options.isVisible ? { isVisible: options.isVisible } : {}),
@@ -200,6 +211,11 @@ export class ChatClient {
   /** Marks the active room read up to its cursor, at most a few times a second. */
   markVisibleRead(): void {
     this.reads.markVisibleRead();
+  }
+
+  /** The list showed the reader the open room's messages up to `seq`. */
+  seen(roomId: string, seq: number): void {
+    this.reads.seen(roomId, seq);
   }
 
   // --- sending ----------------------------------------------------------------------------

@@ -64,6 +64,11 @@ export class History {
     return has();
   }
 
+  /** The page around a seq: opening a room at its first unread message. */
+  loadAroundSeq(roomId: string, seq: number): Promise<void> {
+    return this.replace(roomId, `limit=${PAGE_SIZE}&around=${seq}`);
+  }
+
   private async replace(roomId: string, query: string): Promise<void> {
     const load = ++this.loads;
     this.windowLoads.set(roomId, load);

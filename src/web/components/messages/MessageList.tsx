@@ -17,6 +17,7 @@ import { type MessageActions, MessageItem, SystemLine } from './MessageItem.js';
 import { type PendingActions, PendingItem } from './PendingItem.js';
 import { buildRows } from './rows.js';
 import { useMessageTarget } from './useMessageTarget.js';
+import { useReadingPosition } from './useReadingPosition.js';
 
 // Virtuoso keeps the scroll position when older rows are prepended if the index of the first
 // row goes down by the number of rows added; starting high leaves room for that.
@@ -64,6 +65,7 @@ export const MessageList = memo(function MessageList({
   );
   const virtuoso = useRef<VirtuosoHandle>(null);
   const { flashId, initialIndex } = useMessageTarget(roomId, rows, virtuoso);
+  const reading = useReadingPosition(roomId, rows, virtuoso);
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
 
@@ -96,8 +98,13 @@ export const MessageList = memo(function MessageList({
         data={rows}
         firstItemIndex={anchor.current.firstItemIndex}
         initialTopMostItemIndex={
-          initialIndex === null ? { index: 'LAST', align: 'end' } : { index: initialIndex, align: 'center' }
+          initialIndex !== null
+            ? { index: initialIndex, align: 'center' }
+            : reading.initialIndex !== null
+              ? { index: reading.initialIndex, align: 'start' }
+              : { index: 'LAST', align: 'end' }
         }
+        scrollerRef={reading.scrollerRef}
         computeItemKey={(_, row) => row.key}
         alignToBottom
         followOutput={(isAtBottom) => {
@@ -176,6 +183,11 @@ export const MessageList = memo(function MessageList({
           }
         }}
       />
+      {reading.jumpToUnread && (
+        <button type="button" className="jump-to-unread" onClick={reading.jumpToUnread.jump}>
+          Jump to first unread ({reading.jumpToUnread.count}) ↑
+        </button>
+      )}
       {!atBottom && unseen > 0 && (
         <button
           type="button"

@@ -1,6 +1,7 @@
 import { type RefObject, useEffect, useRef, useState } from 'react';
 import type { VirtuosoHandle } from 'react-virtuoso';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
+import { aimAt } from './aim.js';
 import type { Row } from './rows.js';
 
 const FLASH_MS = 2_500;
@@ -34,24 +35,7 @@ export function useMessageTarget(
     const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === target.messageId);
     if (index < 0) return;
     followed.current = target.id;
-    // Until the list has measured the rows above it, a scroll lands short: aim again every
-    // tick until the message is on screen (or a couple of seconds have passed).
-    const messageId = target.messageId;
-    let tries = 0;
-    const aim = () => {
-      const handle = virtuoso.current;
-      if (!handle || tries++ > 20) return;
-      const element = document.querySelector(`[data-message-id="${CSS.escape(messageId)}"]`);
-      const scroller = element?.closest('[data-virtuoso-scroller]');
-      if (element && scroller) {
-        const box = element.getBoundingClientRect();
-        const view = scroller.getBoundingClientRect();
-        if (box.top >= view.top && box.bottom <= view.bottom && tries > 3) return;
-      }
-      handle.scrollToIndex({ index, align: 'center' });
-      setTimeout(aim, 100);
-    };
-    aim();
+    aimAt(virtuoso, index, `[data-message-id="${CSS.escape(target.messageId)}"]`, 'center');
     setFlash(target.messageId);
   }, [target, rows, virtuoso]);
 
