@@ -98,6 +98,8 @@ export interface ResponsePayloads {
   'room:add-member': { room: Room };
   'room:remove-member': { room: Room };
   'room:read': { lastReadSeq: number };
+  /** The read position set back to just before `seq`, and the unread count that leaves. */
+  'room:unread': { lastReadSeq: number; unread: number };
   'dm:open': { room: MyRoom };
   'code:create': { room: MyRoom; code: string };
   'code:join': { room: MyRoom };

@@ -316,8 +316,32 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
       while (!(await last.isVisible().catch(() => false)) && Date.now() < deadline)
         await a.mouse.wheel(0, 1500);
       await a.mouse.wheel(0, 3000);
+      await new Promise((r) => setTimeout(r, 1500));
       await expect.poll(() => unreadOnServer(), { timeout: 6_000 }).toBe(0);
       await expect.poll(() => badge(a).count()).toBe(0);
+    });
+
+    it('marks a message unread from its ⋯ menu: badge back, divider above it, and it stays so', async () => {
+      const message = a.locator(`article[data-message-id="${ids[57]}"]`);
+      await a.locator('.message-list').hover();
+      await a.mouse.wheel(0, 3000);
+      await expect.poll(() => isInView(message)).toBe(true);
+      await message.hover();
+      await message.getByRole('button', { name: 'More actions' }).click();
+      await a.getByRole('menuitem', { name: 'Mark as unread' }).click();
+      // Fresh news 57 to 59.
+      await expect.poll(() => badge(a).textContent()).toContain('3');
+      await expect.poll(() => unreadOnServer()).toBe(3);
+      const divider = a.locator('.unread-divider');
+      await expect.poll(() => isInView(divider)).toBe(true);
+      const line = (await divider.boundingBox())!;
+      const box = (await message.boundingBox())!;
+      expect(box.y - (line.y + line.height)).toBeGreaterThanOrEqual(-1);
+      expect(box.y - (line.y + line.height)).toBeLessThan(40);
+      // Staying in the room without scrolling does not read it again.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await unreadOnServer()).toBe(3);
+      expect(await badge(a).textContent()).toContain('3');
     });
   });
 });

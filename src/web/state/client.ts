@@ -213,9 +213,14 @@ export class ChatClient {
     this.reads.markVisibleRead();
   }
 
-  /** The list showed the reader the open room's messages up to `seq`. */
-  seen(roomId: string, seq: number): void {
-    this.reads.seen(roomId, seq);
+  /** The list showed the reader the open room's messages up to `seq`; they last scrolled at `readerMovedAt`. */
+  seen(roomId: string, seq: number, readerMovedAt = 0): void {
+    this.reads.seen(roomId, seq, readerMovedAt);
+  }
+
+  /** "Mark as unread" from a message: the read position goes back to just before it. */
+  markUnread(roomId: string, seq: number): Promise<void> {
+    return this.reads.markUnread(roomId, seq);
   }
 
   // --- sending ----------------------------------------------------------------------------

@@ -26,6 +26,8 @@ export class Reads {
    * as messages arrive, until the reader reaches its newest message.
    */
   private backlog: string | null = null;
+  /** Marked unread by hand: what is on screen is not read again until the reader scrolls. */
+  private untilScroll: { roomId: string; since: number } | null = null;
 
   constructor(
     private readonly store: ChatStore,
@@ -41,6 +43,7 @@ export class Reads {
     const view = roomId ? state.rooms[roomId] : undefined;
     const atUnread = Boolean(view && this.listReports && view.room.unread > 0);
     this.backlog = atUnread && view ? view.room.id : null;
+    this.untilScroll = null;
     this.store.update((s) => ({
       activeRoomId: roomId,
       // A link's message is one room's: opening another forgets it.
@@ -75,13 +78,16 @@ export class Reads {
   }
 
   /**
-   * The list showed the reader messages up to `seq` in the open room. Reaching the newest
+   * The list showed the reader messages up to `seq` in the open room; `readerMovedAt` is when
+   * the reader last scrolled it themselves (wheel, touch, keys). Reaching the newest
    * message ends the catching up: the rest of the log (reactions, edits) is read too, and from
    * then on what arrives counts as seen.
    */
-  seen(roomId: string, seq: number): void {
+  seen(roomId: string, seq: number, readerMovedAt = 0): void {
     const view = this.store.getState().rooms[roomId];
     if (!view || this.store.getState().activeRoomId !== roomId) return;
+    if (this.untilScroll?.roomId === roomId && readerMovedAt < this.untilScroll.since) return;
+    this.untilScroll = null;
     const newest = newestSeq(view);
     if (!view.hasNewer && newest !== undefined && seq >= newest) {
       if (this.backlog === roomId) this.backlog = null;
@@ -124,6 +130,33 @@ export class Reads {
         .catch(() => {});
     }, READ_BATCH_MS);
     this.pending.set(roomId, { seq: upTo, timer });
+  }
+
+  /**
+   * "Mark as unread" from a message: the read position goes back to just before it, the
+   * divider moves above it, and the open room stays unread while the reader stays put — not
+   * read again by what is on screen nor by what arrives, until they scroll or open it again.
+   */
+  async markUnread(roomId: string, seq: number): Promise<void> {
+    // Before the request: what is on screen while it is on its way must not be read again.
+    if (this.store.getState().activeRoomId === roomId) {
+      this.backlog = roomId;
+      this.untilScroll = { roomId, since: Date.now() };
+    }
+    const pending = this.pending.get(roomId);
+    clearTimeout(pending?.timer);
+    this.pending.delete(roomId);
+    const marked = await this.server.attempt(() => this.server.request('room:unread', { roomId, seq }));
+    if (!marked) return;
+    const { lastReadSeq, unread } = marked;
+    this.store.update((s) => {
+      const view = s.rooms[roomId];
+      if (!view) return {};
+      return {
+        rooms: { ...s.rooms, [roomId]: { ...view, room: { ...view.room, lastReadSeq, unread } } },
+        ...(s.activeRoomId === roomId ? { dividerSeq: lastReadSeq, dividerUnread: unread } : {}),
+      };
+    });
   }
 
   stop(): void {

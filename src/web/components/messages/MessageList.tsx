@@ -8,7 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { type IndexLocationWithAlign, Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { useChatClient } from '../../hooks/ChatContext.js';
 import { sameEntries, sameItems, useChatSelector } from '../../hooks/useChatSelector.js';
 import { useNow } from '../../hooks/useNow.js';
@@ -66,6 +66,15 @@ export const MessageList = memo(function MessageList({
   const virtuoso = useRef<VirtuosoHandle>(null);
   const { flashId, initialIndex } = useMessageTarget(roomId, rows, virtuoso);
   const reading = useReadingPosition(roomId, rows, virtuoso);
+  // Where the list opens: a linked message, else the unread divider, else the bottom. Taken
+  // once — the list must not be sent back there when it re-renders.
+  const initialTop = useRef<IndexLocationWithAlign>(
+    initialIndex !== null
+      ? { index: initialIndex, align: 'center' }
+      : reading.initialIndex !== null
+        ? { index: reading.initialIndex, align: 'start' }
+        : { index: 'LAST', align: 'end' },
+  );
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
 
@@ -97,13 +106,7 @@ export const MessageList = memo(function MessageList({
         ref={virtuoso}
         data={rows}
         firstItemIndex={anchor.current.firstItemIndex}
-        initialTopMostItemIndex={
-          initialIndex !== null
-            ? { index: initialIndex, align: 'center' }
-            : reading.initialIndex !== null
-              ? { index: reading.initialIndex, align: 'start' }
-              : { index: 'LAST', align: 'end' }
-        }
+        initialTopMostItemIndex={initialTop.current}
         scrollerRef={reading.scrollerRef}
         computeItemKey={(_, row) => row.key}
         alignToBottom

@@ -34,6 +34,10 @@ export function MessageMenu({ message }: { message: Message }) {
         }
       },
     },
+    {
+      label: 'Mark as unread',
+      run: () => client.markUnread(message.roomId, message.seq),
+    },
   ];
 
   useEffect(() => {

@@ -5,6 +5,8 @@ import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { aimAt } from './aim.js';
 import type { Row } from './rows.js';
 
+const INTENT = ['wheel', 'touchmove', 'keydown'] as const;
+
 /** How long after landing the list keeps its place instead of following the bottom. */
 const HOLD_MS = 2_500;
 
@@ -56,6 +58,7 @@ export function useReadingPosition(
   }, [holding]);
 
   const frame = useRef(0);
+  const readerMovedAt = useRef(0);
   const check = useCallback(() => {
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => {
@@ -72,7 +75,7 @@ export function useReadingPosition(
         if (box.bottom <= view.bottom + 1) newestSeen = Math.max(newestSeen ?? 0, seq);
       }
       if (newestSeen !== undefined && !settling.current && document.visibilityState === 'visible') {
-        client.seen(roomId, newestSeen);
+        client.seen(roomId, newestSeen, readerMovedAt.current);
       }
       const divider = element.querySelector('.unread-divider');
       const above = divider
@@ -83,17 +86,25 @@ export function useReadingPosition(
   }, [client, roomId, dividerSeq]);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
+  // The reader scrolling (wheel, touch, keys) is what "seen" waits for after a "mark as
+  // unread"; the list moving by itself as rows are added or measured is not.
+  const byReader = useCallback(() => {
+    readerMovedAt.current = Date.now();
+    check();
+  }, [check]);
   const scrollerRef = useCallback(
     (element: HTMLElement | Window | null) => {
       scroller.current?.removeEventListener('scroll', check);
+      for (const type of INTENT) scroller.current?.removeEventListener(type, byReader);
       scroller.current = element instanceof HTMLElement ? element : null;
       scroller.current?.addEventListener('scroll', check, { passive: true });
+      for (const type of INTENT) scroller.current?.addEventListener(type, byReader, { passive: true });
     },
-    [check],
+    [check, byReader],
   );
   // Rows loading or arriving change what is on screen without a scroll.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the rows change, and once landed
-  useEffect(check, [rows, check, holding]);
+  useEffect(() => check(), [rows, check, holding]);
 
   const jumpToUnread =
     dividerAbove && dividerIndex >= 0
