@@ -14,6 +14,7 @@ export class History {
   /** Per room, the latest load that replaces the window: an earlier one answering late loses. */
   private readonly windowLoads = new Map<string, number>();
   private loads = 0;
+  private readonly loadingNewer = new Set<string>();
 
   constructor(
     private readonly store: ChatStore,
@@ -41,8 +42,12 @@ export class History {
   async loadNewer(roomId: string): Promise<void> {
     const view = this.store.getState().rooms[roomId];
     const after = view && newestSeq(view);
-    if (!view?.hasNewer || after === undefined) return;
-    const page = await this.fetch(roomId, `limit=${PAGE_SIZE}&after=${after}`);
+    // One at a time: the list asks whenever its end is in view.
+    if (!view?.hasNewer || after === undefined || this.loadingNewer.has(roomId)) return;
+    this.loadingNewer.add(roomId);
+    const page = await this.fetch(roomId, `limit=${PAGE_SIZE}&after=${after}`).finally(() =>
+      this.loadingNewer.delete(roomId),
+    );
     // Reaching the newest message, the window joins the live end: from here on, new messages
     // are added as they come (and merge's replay brings any that came while this loaded).
     if (page)

@@ -122,12 +122,16 @@ export const MessageList = memo(function MessageList({
         // above. atBottomRef still holds the state from before the growth — Virtuoso reports the
         // height first and its "no longer at bottom" to React only afterwards.
         totalListHeightChanged={() => {
-          if (atBottomRef.current && !hasNewer)
+          // Nor one just taken to a linked message or to the unread divider: the list reports
+          // leaving the bottom only after the rows above are measured.
+          if (atBottomRef.current && !hasNewer && !flashId && !reading.holding)
             virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
         }}
         atBottomThreshold={80}
         atBottomStateChange={(bottom) => {
           setAtBottom(bottom);
+          // endReached alone misses the end when the last index did not change.
+          if (bottom && hasNewer) void client.loadNewer(roomId);
           if (bottom) setUnseen(0);
         }}
         startReached={() => {
