@@ -100,6 +100,8 @@ export interface ResponsePayloads {
   'room:add-member': { room: Room };
   'room:remove-member': { room: Room };
   'room:read': { lastReadSeq: number };
+  /** The read position set back to just before `seq`, and the unread count that leaves. */
+  'room:unread': { lastReadSeq: number; unread: number };
   'dm:open': { room: MyRoom };
   'code:create': { room: MyRoom; code: string };
   'code:join': { room: MyRoom };
@@ -139,6 +141,8 @@ export interface HistoryPage {
   messages: Message[];
   /** Pass as `before` to fetch the next older page; null when the start of the room is reached. */
   nextBefore: number | null;
+  /** Pass as `after` to fetch the next newer page; null when the page reaches the newest message. */
+  nextAfter: number | null;
   /**
    * The room's log position when the page was read: the page reflects every change up to it.
    * A client whose cursor is already past it replays from here, so the page cannot undo a

@@ -41,6 +41,7 @@ export const requestSchemas = {
   'room:add-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
   'room:remove-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
   'room:read': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
+  'room:unread': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
   'dm:open': z.object({ userId: idSchema }).strict(),
   'code:create': z
     .object({ name: roomNameSchema.optional(), maxMembers: maxMembersSchema.optional() })

@@ -123,7 +123,14 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       for (let i = 1; i <= 30; i++) await say(bob.socket, room.roomId, `Line ${i} of a long talk`);
       await openRoom(page, room.name);
       const last = messages(page).locator('article', { hasText: 'Line 30 of' });
-      await expect.poll(() => isInView(last)).toBe(true);
+      // Thirty unread: the room opens at its first unread; the reader scrolls down to the end.
+      await messages(page).hover();
+      await expect
+        .poll(async () => {
+          await page.mouse.wheel(0, 5000);
+          return isInView(last);
+        })
+        .toBe(true);
 
       const pickFrom = async (message: typeof last, where: string) => {
         const addReaction = message.getByRole('button', { name: 'Add reaction' });

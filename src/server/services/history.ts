@@ -5,12 +5,24 @@ import { LIMITS } from '../../shared/protocol.js';
 import { notFound } from '../domain/errors.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { lastSeqForMember, lastSeqsOfUser } from '../store/memberships.js';
-import { messagesBefore } from '../store/messages.js';
+import { findMessageInRoom, type MessageRow, messagesAfter, messagesBefore } from '../store/messages.js';
 import { logAfter } from '../store/room-log.js';
 import type { Schema } from '../store/schema.js';
 import { enforceRead } from './deps.js';
 import { loadLogEvents } from './views/log.js';
 import { loadMessages } from './views/messages.js';
+
+/**
+ * Where a history page is taken: the newest messages (nothing given), those before or after a
+ * seq, or those around a seq or a message (a link names a message). A bare number is `before`.
+ */
+export type HistoryPoint =
+  | number
+  | undefined
+  | { before: number }
+  | { after: number }
+  | { around: number }
+  | { aroundMessage: string };
 
 /** What one sync page may hold, roughly, in bytes of JSON. */
 export const SYNC_PAGE_MAX_BYTES = 1_000_000;
@@ -41,20 +53,77 @@ export class HistoryService {
     private readonly limiter: RateLimiter,
   ) {}
 
-  async history(
-    userId: string,
-    roomId: string,
-    before: number | undefined,
-    limit: number,
-  ): Promise<HistoryPage> {
+  async history(userId: string, roomId: string, point: HistoryPoint, limit: number): Promise<HistoryPage> {
     await enforceRead(this.limiter, userId);
     // Read first: every change up to this seq is committed, so the page below includes it.
     const lastSeq = await lastSeqForMember(this.db, roomId, userId);
     if (lastSeq === undefined) throw notFound('room not found');
-    const rows = await messagesBefore(this.db, roomId, before ?? Number.MAX_SAFE_INTEGER, limit);
+    const { older, newer, hasOlder, hasNewer } = await this.window(roomId, point, limit);
+    // Newest first in every variant, as the plain page always was.
+    const rows = [...newer.slice().reverse(), ...older];
     const messages = await loadMessages(this.db, rows);
-    const last = rows.at(-1);
-    return { messages, nextBefore: rows.length === limit && last ? last.seq : null, lastSeq };
+    const newest = rows[0];
+    const oldest = rows.at(-1);
+    return {
+      messages,
+      nextBefore: hasOlder && oldest ? oldest.seq : null,
+      nextAfter: hasNewer && newest ? newest.seq : null,
+      lastSeq,
+    };
+  }
+
+  /**
+   * The rows of a page: `older` newest first (at or before the point), `newer` oldest first
+   * (after it). Each side is read one row past its share, which says whether more lie beyond
+   * without a count; a side the variant does not read is checked with a one-row query.
+   */
+  private async window(roomId: string, point: HistoryPoint, limit: number) {
+    const take = (rows: MessageRow[], share: number) => ({
+      rows: rows.slice(0, share),
+      more: rows.length > share,
+    });
+    const anyBefore = async (seq: number) => (await messagesBefore(this.db, roomId, seq, 1)).length > 0;
+    const anyAfter = async (seq: number) => (await messagesAfter(this.db, roomId, seq, 1)).length > 0;
+    if (typeof point === 'object' && 'after' in point) {
+      const newer = take(await messagesAfter(this.db, roomId, point.after, limit + 1), limit);
+      const oldest = newer.rows[0];
+      return {
+        older: [],
+        newer: newer.rows,
+        hasOlder: oldest ? await anyBefore(oldest.seq) : false,
+        hasNewer: newer.more,
+      };
+    }
+    if (typeof point === 'object' && ('around' in point || 'aroundMessage' in point)) {
+      let seq: number;
+      if ('around' in point) seq = point.around;
+      else {
+        // A deleted message keeps its place: the page is around where it was.
+        const target = await findMessageInRoom(this.db, roomId, point.aroundMessage);
+        if (!target) throw notFound('message not found');
+        seq = target.seq;
+      }
+      const olderShare = Math.ceil(limit / 2);
+      const older = take(await messagesBefore(this.db, roomId, seq + 1, olderShare + 1), olderShare);
+      const newer = take(
+        await messagesAfter(this.db, roomId, seq, limit - olderShare + 1),
+        limit - olderShare,
+      );
+      return { older: older.rows, newer: newer.rows, hasOlder: older.more, hasNewer: newer.more };
+    }
+    const before = typeof point === 'object' ? point.before : point;
+    const older = take(
+      await messagesBefore(this.db, roomId, before ?? Number.MAX_SAFE_INTEGER, limit + 1),
+      limit,
+    );
+    const newest = older.rows[0];
+    return {
+      older: older.rows,
+      newer: [],
+      hasOlder: older.more,
+      // The newest page has nothing after it by definition; an older one asks.
+      hasNewer: before !== undefined && newest ? await anyAfter(newest.seq) : false,
+    };
   }
 
   /**

@@ -180,14 +180,20 @@ export async function peersOf(db: Executor, userId: string, roomIds: readonly st
     .execute();
 }
 
-export async function setLastRead(db: Executor, roomId: string, userId: string, seq: number) {
-  await db
+const lastReadUpdate = (db: Executor, roomId: string, userId: string, seq: number) =>
+  db
     .updateTable('room_members')
     .set({ last_read_seq: seq })
     .where('room_id', '=', roomId)
-    .where('user_id', '=', userId)
-    .where('last_read_seq', '<', seq)
-    .execute();
+    .where('user_id', '=', userId);
+
+export async function setLastRead(db: Executor, roomId: string, userId: string, seq: number) {
+  await lastReadUpdate(db, roomId, userId, seq).where('last_read_seq', '<', seq).execute();
+}
+
+/** Sets the read position wherever it is, back included ("mark as unread"). */
+export async function resetLastRead(db: Executor, roomId: string, userId: string, seq: number) {
+  await lastReadUpdate(db, roomId, userId, seq).execute();
 }
 
 /**

@@ -73,20 +73,40 @@ export async function tombstoneMessage(db: Executor, id: string, at: number) {
   await db.deleteFrom('reactions').where('message_id', '=', id).execute();
 }
 
-/** Newest first, before a sequence number; deleted messages are left out of history. */
-const messagesBeforeQuery = preparedQuery((db, p: { roomId: string; beforeSeq: number; limit: number }) =>
-  db
-    .selectFrom('messages')
-    .selectAll()
-    .where('room_id', '=', p.roomId)
-    .where('seq', '<', p.beforeSeq)
-    .where('deleted_at', 'is', null)
-    .orderBy('seq', 'desc')
-    .limit(p.limit),
-);
+/**
+ * One side of a history page, deleted messages left out: newest first before a seq (scrolling
+ * back), oldest first after one (catching up forward), each nearest the seq first.
+ */
+const messagesBesideQuery = (side: 'before' | 'after') =>
+  preparedQuery((db, p: { roomId: string; seq: number; limit: number }) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('room_id', '=', p.roomId)
+      .where('seq', side === 'before' ? '<' : '>', p.seq)
+      .where('deleted_at', 'is', null)
+      .orderBy('seq', side === 'before' ? 'desc' : 'asc')
+      .limit(p.limit),
+  );
+const messagesBeforeQuery = messagesBesideQuery('before');
+const messagesAfterQuery = messagesBesideQuery('after');
 
 export async function messagesBefore(db: Executor, roomId: string, beforeSeq: number, limit: number) {
-  return (await messagesBeforeQuery(db, { roomId, beforeSeq, limit })).rows;
+  return (await messagesBeforeQuery(db, { roomId, seq: beforeSeq, limit })).rows;
+}
+
+export async function messagesAfter(db: Executor, roomId: string, afterSeq: number, limit: number) {
+  return (await messagesAfterQuery(db, { roomId, seq: afterSeq, limit })).rows;
+}
+
+/** A message of one room by id, deleted or not (a link to a deleted message still has a place). */
+export function findMessageInRoom(db: Executor, roomId: string, id: string) {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'seq'])
+    .where('id', '=', id)
+    .where('room_id', '=', roomId)
+    .executeTakeFirst();
 }
 
 export function messagesByIds(db: Executor, ids: readonly string[]) {

@@ -5,10 +5,11 @@ import { useChatSelector } from '../hooks/useChatSelector.js';
 import { useEscapeClosesDrawer } from '../hooks/useEscapeClosesDrawer.js';
 import { useHelpShortcut } from '../hooks/useHelpShortcut.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
+import { useRoomRoute } from '../hooks/useRoomRoute.js';
 import { showNotification } from '../lib/notifications.js';
 import { isSwitcherShortcut } from '../lib/shortcuts.js';
 import { ChatClient } from '../state/client.js';
-import { defaultRoomId, openRoomId, totalUnread } from '../state/selectors.js';
+import { openRoomId, totalUnread } from '../state/selectors.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { ConfirmProvider } from './dialogs/ConfirmContext.js';
 import { DialogHost } from './dialogs/DialogHost.js';
@@ -29,6 +30,7 @@ export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): vo
         storage: window.localStorage,
         onUnauthorized: onSignedOut,
         isVisible: () => document.visibilityState === 'visible',
+        listReportsReads: true,
         onIncoming: (message, room) => showNotification(me, message, room),
       }),
     [me, onSignedOut],
@@ -51,7 +53,6 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
   const connection = useChatSelector((s) => s.connection);
   const activeRoomId = useChatSelector((s) => s.activeRoomId);
   const openId = useChatSelector(openRoomId);
-  const fallbackRoomId = useChatSelector(defaultRoomId);
   const unread = useChatSelector(totalUnread);
   const notice = useChatSelector((s) => s.notice);
   const [dialog, setDialog] = useState<DialogKind | null>(null);
@@ -100,11 +101,8 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [client]);
 
-  // Open #general (or the first room) when nothing is selected.
-  useEffect(() => {
-    if (activeRoomId || isPhone) return;
-    if (fallbackRoomId) client.selectRoom(fallbackRoomId);
-  }, [client, activeRoomId, fallbackRoomId, isPhone]);
+  // The address bar follows the open room, and opens the room it names (#general otherwise).
+  useRoomRoute(isPhone);
 
   useHelpShortcut(useCallback(() => setDialog((open) => open ?? 'shortcuts'), []));
   useEscapeClosesDrawer(

@@ -28,6 +28,11 @@ export interface ChatClientOptions {
   /** Called for a new message from someone else while the user is not looking at it. */
   onIncoming?(message: Message, room: MyRoom): void;
   isVisible?(): boolean;
+  /**
+   * The message list reports what the reader saw (`seen`), so a room opened with unread
+   * messages is read only as far as that; without it, opening a room reads it all.
+   */
+  listReportsReads?: boolean;
 }
 
 /**
@@ -64,12 +69,18 @@ export class ChatClient {
     this.members = new Members(this.store, server);
     this.typing = new TypingNotices(this.store);
     this.history = new History(this.store, server, () => this.sync.resync());
-    this.reads = new Reads(this.store, server, {
-      loadNewest: (roomId) => this.history.loadNewest(roomId),
-      loadMembers: (roomId) => this.members.load(roomId),
-    });
+    this.reads = new Reads(
+      this.store,
+      server,
+      {
+        loadNewest: (roomId) => this.history.loadNewest(roomId),
+        loadAroundSeq: (roomId, seq) => this.history.loadAroundSeq(roomId, seq),
+        loadMembers: (roomId) => this.members.load(roomId),
+      },
+      options.listReportsReads,
+    );
     this.sync = new Sync(this.store, server, {
-      scheduleRead: (roomId, seq) => this.reads.schedule(roomId, seq),
+      scheduleRead: (roomId, seq) => this.reads.arrived(roomId, seq),
       clearTyping: (roomId, userId) => this.typing.clear(roomId, userId),
       ...(options.onIncoming ? { onIncoming: options.onIncoming } : {}),
       ...(options.isVisible ? { isVisible: options.isVisible } : {}),
@@ -180,8 +191,30 @@ export class ChatClient {
     return this.history.loadOlder(roomId);
   }
 
+  /** The next newer page, for a window opened around an old message (the list's end reached). */
+  loadNewer(roomId: string): Promise<void> {
+    return this.history.loadNewer(roomId);
+  }
+
   loadMembers(roomId: string): Promise<void> {
     return this.members.load(roomId);
+  }
+
+  /**
+   * Opens a room at one message, for a link: loads the history around it unless it is loaded,
+   * then asks the list to scroll to it and highlight it.
+   */
+  async openMessage(roomId: string, messageId: string): Promise<void> {
+    this.reads.selectRoom(roomId);
+    let shown: string | undefined = messageId;
+    if (!(await this.history.loadAround(roomId, messageId))) {
+      this.store.notify('That message is no longer there: it may have been deleted.');
+      // A deleted message's page is still around where it was: show the middle of it.
+      const messages = this.store.getState().rooms[roomId]?.messages ?? [];
+      shown = messages[Math.floor(messages.length / 2)]?.id;
+      if (!shown) return;
+    }
+    this.store.update((s) => ({ target: { id: (s.target?.id ?? 0) + 1, roomId, messageId: shown } }));
   }
 
   // --- reading ----------------------------------------------------------------------------
@@ -195,10 +228,22 @@ export class ChatClient {
     this.reads.markVisibleRead();
   }
 
+  /** The list showed the reader the open room's messages up to `seq`; they last scrolled at `readerMovedAt`. */
+  seen(roomId: string, seq: number, readerMovedAt = 0): void {
+    this.reads.seen(roomId, seq, readerMovedAt);
+  }
+
+  /** "Mark as unread" from a message: the read position goes back to just before it. */
+  markUnread(roomId: string, seq: number): Promise<void> {
+    return this.reads.markUnread(roomId, seq);
+  }
+
   // --- sending ----------------------------------------------------------------------------
 
   send(roomId: string, text: string, replyTo?: string, attachments: HeldAttachment[] = []): void {
     this.sends.send(roomId, text, replyTo, attachments);
+    // Reading an old stretch and writing: show the newest, where the message goes.
+    if (this.store.getState().rooms[roomId]?.hasNewer) void this.history.loadNewest(roomId);
   }
 
   retry(clientMsgId: string): void {

@@ -16,6 +16,12 @@ export interface RoomView {
   historyLoaded: boolean;
   /** Older history remains on the server (as far as we know). */
   hasOlder: boolean;
+  /**
+   * The loaded messages are a window that stops short of the newest (opened around an old
+   * message): new messages are not added to it but fetched by paging forward, so what shows
+   * never has a hole. False whenever the window reaches the live end, as it does normally.
+   */
+  hasNewer: boolean;
   /** `room.unread` already counts messages up to this seq (the server's snapshot). */
   unreadCountedTo: number;
 }
@@ -29,6 +35,7 @@ export function newRoomView(room: MyRoom): RoomView {
     cursor: room.lastSeq,
     historyLoaded: false,
     hasOlder: true,
+    hasNewer: false,
     unreadCountedTo: room.lastSeq,
   };
 }
@@ -88,7 +95,10 @@ export function applyLogEvent(view: RoomView, event: LogEvent): { view: RoomView
           messages.filter((m) => m.id !== event.message.id),
           event.message.id,
         );
-      } else if (event.type === 'message:new' || messages.some((m) => m.id === event.message.id)) {
+      } else if (
+        (event.type === 'message:new' && !view.hasNewer) ||
+        messages.some((m) => m.id === event.message.id)
+      ) {
         // An update to a message older than what is loaded needs no placeholder: history
         // pages always carry current state.
         messages = upsertMessage(messages, event.message);
@@ -108,11 +118,11 @@ export function applyLogEvent(view: RoomView, event: LogEvent): { view: RoomView
       messages = updateMessage(messages, event.messageId, (m) => ({ ...m, reactions: event.reactions }));
       break;
     case 'room:member-joined':
-      messages = upsertMessage(messages, event.message);
+      if (!view.hasNewer) messages = upsertMessage(messages, event.message);
       room = { ...room, memberCount: room.memberCount + 1 };
       break;
     case 'room:member-left':
-      messages = upsertMessage(messages, event.message);
+      if (!view.hasNewer) messages = upsertMessage(messages, event.message);
       room = { ...room, memberCount: Math.max(0, room.memberCount - 1) };
       break;
     case 'room:updated':
@@ -142,6 +152,20 @@ export function mergeHistory(view: RoomView, page: readonly Message[], hasOlder:
   return { ...view, messages, historyLoaded: true, hasOlder };
 }
 
+/**
+ * Replaces the loaded messages with a window that need not touch them (history around a
+ * message): keeping both would leave a hole between them. Everything but the messages — the
+ * cursor, the read position — stays; the cursor is the log's, not the window's.
+ */
+export function replaceWindow(
+  view: RoomView,
+  page: readonly Message[],
+  edges: { hasOlder: boolean; hasNewer: boolean },
+): RoomView {
+  const cleared = { ...view, messages: [] as Message[], ...edges };
+  return { ...mergeHistory(cleared, page, edges.hasOlder), hasNewer: edges.hasNewer };
+}
+
 /** Whether a new message should count as unread for this user. */
 export function countsAsUnread(message: Message, meId: string): boolean {
   return message.kind === 'user' && message.author?.id !== meId && message.deletedAt === null;
@@ -168,6 +192,11 @@ export function unreadChange(before: RoomView, event: LogEvent, meId: string): n
   if (deletedId === undefined || event.seq <= before.unreadCountedTo) return 0;
   const deleted = before.messages.find((m) => m.id === deletedId);
   return deleted && countsAsUnread(deleted, meId) && deleted.seq > before.room.lastReadSeq ? -1 : 0;
+}
+
+/** The newest loaded message seq, to ask for the page after it. */
+export function newestSeq(view: RoomView): number | undefined {
+  return view.messages.at(-1)?.seq;
 }
 
 /** The oldest loaded message seq, to ask for the page before it. */

@@ -88,7 +88,10 @@ export class Sends {
           });
           this.outbox.remove(item.clientMsgId);
           // Shown at once; the broadcast that follows advances the cursor without a duplicate.
-          this.store.setRoom(item.roomId, (v) => ({ ...v, messages: upsertMessage(v.messages, message) }));
+          // Not in a window short of the newest: it belongs after messages not loaded yet.
+          this.store.setRoom(item.roomId, (v) =>
+            v.hasNewer ? v : { ...v, messages: upsertMessage(v.messages, message) },
+          );
           this.showOutbox();
         } catch (error) {
           const retryable = !(error instanceof RequestError) || RETRYABLE_CODES.includes(error.code);

@@ -17,7 +17,11 @@ export interface ChatState {
   match: 'idle' | 'waiting';
   /** Read position of the active room when it was opened: the unread divider goes after it. */
   dividerSeq: number | null;
+  /** How many were unread when the active room was opened ("Jump to first unread (N)"). */
+  dividerUnread: number;
   notice: { id: number; text: string; tone: 'info' | 'error' } | null;
+  /** A message a link asked for: the list scrolls to it and highlights it (a new id each time). */
+  target: { id: number; roomId: string; messageId: string } | null;
 }
 
 const NOTICE_MS = 5_000;
@@ -44,7 +48,9 @@ export class ChatStore {
       members: {},
       match: 'idle',
       dividerSeq: null,
+      dividerUnread: 0,
       notice: null,
+      target: null,
     };
   }
 

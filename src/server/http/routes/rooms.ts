@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LIMITS } from '../../../shared/protocol.js';
 import { idSchema } from '../../../shared/schemas.js';
-import type { HistoryService } from '../../services/history.js';
+import { badRequest } from '../../domain/errors.js';
+import type { HistoryPoint, HistoryService } from '../../services/history.js';
 import type { People } from '../../services/people.js';
 import type { RoomReads } from '../../services/room-reads.js';
 import {
@@ -57,29 +58,35 @@ export async function roomRoutes(app: FastifyInstance, opts: RoomRoutesOptions):
       schema: {
         tags,
         description:
-          'History, newest first. Pass the returned `nextBefore` as `before` to page further back. Members only.',
+          'History, newest first in every variant. Without a cursor, the newest messages. `before` pages back, `after` pages forward; `around` (a seq) or `aroundMessage` (a message id, as a link carries it) returns the messages on both sides of that point, the one at it included. Pass `nextBefore` as `before` and `nextAfter` as `after` to page on; each is null at its end. One of `before`, `after`, `around`, `aroundMessage` at most. Members only.',
         params: z.object({ roomId: idSchema }),
         querystring: z.object({
           before: z.coerce.number().int().min(1).optional(),
+          after: z.coerce.number().int().min(0).optional(),
+          around: z.coerce.number().int().min(1).optional(),
+          aroundMessage: idSchema.optional(),
           limit: z.coerce.number().int().min(1).max(LIMITS.historyPageMax).default(50),
         }),
         response: {
           200: z.object({
             messages: z.array(messageSchema),
             nextBefore: z.number().nullable(),
+            nextAfter: z.number().nullable(),
             lastSeq: z.number(),
           }),
           ...problems,
         },
       },
     },
-    async (request) =>
-      opts.history.history(
+    async (request) => {
+      const { limit, ...cursors } = request.query;
+      return opts.history.history(
         requireSession(request).user.id,
         request.params.roomId,
-        request.query.before,
-        request.query.limit,
-      ),
+        historyPoint(cursors),
+        limit,
+      );
+    },
   );
 
   api.get(
@@ -116,4 +123,24 @@ export async function roomRoutes(app: FastifyInstance, opts: RoomRoutesOptions):
       users: await opts.people.search(requireSession(request).user.id, request.query.query),
     }),
   );
+}
+
+/** The one cursor a history request may carry: two would ask for two different pages. */
+function historyPoint(query: {
+  before?: number | undefined;
+  after?: number | undefined;
+  around?: number | undefined;
+  aroundMessage?: string | undefined;
+}): HistoryPoint {
+  const given = Object.entries(query).filter(([, value]) => value !== undefined);
+  if (given.length > 1) {
+    throw badRequest(
+      `give one of before, after, around and aroundMessage, not ${given.map(([k]) => k).join(' and ')}`,
+    );
+  }
+  const { before, after, around, aroundMessage } = query;
+  if (after !== undefined) return { after };
+  if (around !== undefined) return { around };
+  if (aroundMessage !== undefined) return { aroundMessage };
+  return before;
 }

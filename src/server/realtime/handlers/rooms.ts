@@ -11,6 +11,7 @@ export const roomHandlers: HandlerTable<
   | 'room:add-member'
   | 'room:remove-member'
   | 'room:read'
+  | 'room:unread'
   | 'dm:open'
   | 'code:create'
   | 'code:join'
@@ -39,6 +40,8 @@ export const roomHandlers: HandlerTable<
   'room:read': async ({ ctx, user }, { roomId, seq }) => ({
     lastReadSeq: await ctx.services.readMarks.mark(user.id, roomId, seq),
   }),
+  'room:unread': async ({ ctx, user }, { roomId, seq }) =>
+    ctx.services.readMarks.markUnread(user.id, roomId, seq),
   'dm:open': async ({ ctx, user }, { userId }) => ({
     room: (await ctx.services.roomCreation.openDm(user, userId)).value,
   }),

@@ -6,6 +6,7 @@ import { formatExact, formatRelative } from '../../lib/time.js';
 import { EmojiPicker, QUICK_REACTIONS } from '../EmojiPicker.js';
 import { Icon, type IconName } from '../Icon.js';
 import { Attachments } from './Attachments.js';
+import { MessageMenu } from './MessageMenu.js';
 import { useTapToShowActions } from './useTapToShowActions.js';
 
 export interface MessageActions {
@@ -51,7 +52,8 @@ export const SystemLine = memo(function SystemLine({ lines, now }: { lines: Mess
   const names = [...new Set(lines.map((line) => line.author?.username ?? 'Someone'))];
   const parts = peopleParts(names);
   return (
-    <div className="system-line">
+    // Its newest line's id: the reading position counts the line as seen like any message.
+    <div className="system-line" data-message-id={lines.at(-1)!.id}>
       <span title={names.length > 3 ? names.join(', ') : undefined}>
         {parts.map((part, i) =>
           // biome-ignore lint/suspicious/noArrayIndexKey: the parts never reorder
@@ -172,6 +174,7 @@ export const MessageItem = memo(function MessageItem({
         {canDelete && (
           <ToolButton icon="trash" label="Delete message" danger onClick={() => actions.remove(message)} />
         )}
+        <MessageMenu message={message} />
       </div>
       {pickerAnchor && (
         <EmojiPicker

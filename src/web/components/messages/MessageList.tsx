@@ -8,14 +8,16 @@ import {
   useRef,
   useState,
 } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { type IndexLocationWithAlign, Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { useChatClient } from '../../hooks/ChatContext.js';
 import { sameEntries, sameItems, useChatSelector } from '../../hooks/useChatSelector.js';
 import { useNow } from '../../hooks/useNow.js';
 import { memberNames, messagesIn, pendingIn } from '../../state/selectors.js';
 import { type MessageActions, MessageItem, SystemLine } from './MessageItem.js';
 import { type PendingActions, PendingItem } from './PendingItem.js';
-import { buildRows } from './rows.js';
+import { buildRows, type Row } from './rows.js';
+import { useMessageTarget } from './useMessageTarget.js';
+import { useReadingPosition } from './useReadingPosition.js';
 import { useRovingFocus } from './useRovingFocus.js';
 
 // Virtuoso keeps the scroll position when older rows are prepended if the index of the first
@@ -55,12 +57,25 @@ export const MessageList = memo(function MessageList({
     Boolean(s.rooms[roomId]?.hasOlder && s.rooms[roomId].historyLoaded),
   );
   const onLoadOlder = useCallback(() => void client.loadOlder(roomId), [client, roomId]);
+  // A window opened around an old message (a link) pages forward as the reader scrolls down.
+  const hasNewer = useChatSelector((s) => Boolean(s.rooms[roomId]?.hasNewer));
   const now = useNow();
   const rows = useMemo(
     () => buildRows(messages, pending, meId, dividerSeq, now),
     [messages, pending, meId, dividerSeq, now],
   );
   const virtuoso = useRef<VirtuosoHandle>(null);
+  const { flashId, initialIndex } = useMessageTarget(roomId, rows, virtuoso);
+  const reading = useReadingPosition(roomId, rows, virtuoso);
+  // Where the list opens: a linked message, else the unread divider, else the bottom. Taken
+  // once — the list must not be sent back there when it re-renders.
+  const initialTop = useRef<IndexLocationWithAlign>(
+    initialIndex !== null
+      ? { index: initialIndex, align: 'center' }
+      : reading.initialIndex !== null
+        ? { index: reading.initialIndex, align: 'start' }
+        : { index: 'LAST', align: 'end' },
+  );
   const [atBottom, setAtBottom] = useState(true);
   const roving = useRovingFocus(rows, virtuoso);
   const [unseen, setUnseen] = useState(0);
@@ -71,10 +86,14 @@ export const MessageList = memo(function MessageList({
     index: 0,
     firstItemIndex: FIRST_INDEX,
   });
-  const anchorIndex = anchor.current.key ? rows.findIndex((r) => r.key === anchor.current.key) : -1;
+  // The anchor is the first message or run of joins, by a message id: a run is found again by
+  // its newest line, which stays in it when older joins are prepended to the run (its key, the
+  // first line's id, does not). Joins-only stretches (the top of a busy #general) stay put too.
+  const anchorIndex = anchor.current.key ? rows.findIndex((r) => holds(r, anchor.current.key!)) : -1;
   if (anchorIndex > anchor.current.index) anchor.current.firstItemIndex -= anchorIndex - anchor.current.index;
-  const firstMessage = rows.findIndex((r) => r.kind === 'message');
-  anchor.current.key = firstMessage >= 0 ? rows[firstMessage]!.key : null;
+  const firstMessage = rows.findIndex((r) => r.kind === 'message' || r.kind === 'people');
+  const first = rows[firstMessage];
+  anchor.current.key = first?.kind === 'people' ? first.lines.at(-1)!.id : (first?.key ?? null);
   anchor.current.index = Math.max(0, firstMessage);
 
   // Count messages that arrive while the reader is scrolled up, for the "new messages" pill.
@@ -87,19 +106,31 @@ export const MessageList = memo(function MessageList({
   }, [lastFromOther]);
 
   const highlight = meName.toLowerCase();
+  // Both need the scroller: the roving focus to tell the list from outside, the reading
+  // position to measure what is on screen.
+  const { scrollerRef: rovingScroller } = roving;
+  const { scrollerRef: readingScroller } = reading;
+  const scrollerRef = useCallback(
+    (el: HTMLElement | Window | null) => {
+      rovingScroller(el);
+      readingScroller(el);
+    },
+    [rovingScroller, readingScroller],
+  );
   return (
     // Keys and focus bubble up from the rows: the list is one tab stop (useRovingFocus).
     // biome-ignore lint/a11y/noStaticElementInteractions: the rows are the interactive elements
     <div className="message-list" onKeyDown={roving.onKeyDown} onFocus={roving.onFocus}>
       <Virtuoso
         ref={virtuoso}
-        scrollerRef={roving.scrollerRef}
+        scrollerRef={scrollerRef}
         data={rows}
         firstItemIndex={anchor.current.firstItemIndex}
-        initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
+        initialTopMostItemIndex={initialTop.current}
         computeItemKey={(_, row) => row.key}
         alignToBottom
         followOutput={(isAtBottom) => {
+          if (hasNewer) return false;
           const last = rows.at(-1);
           const mineLast =
             last?.kind === 'pending' || (last?.kind === 'message' && last.message.author?.id === meId);
@@ -110,15 +141,23 @@ export const MessageList = memo(function MessageList({
         // above. atBottomRef still holds the state from before the growth — Virtuoso reports the
         // height first and its "no longer at bottom" to React only afterwards.
         totalListHeightChanged={() => {
-          if (atBottomRef.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+          // Nor one just taken to a linked message or to the unread divider: the list reports
+          // leaving the bottom only after the rows above are measured.
+          if (atBottomRef.current && !hasNewer && !flashId && !reading.holding)
+            virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
         }}
         atBottomThreshold={80}
         atBottomStateChange={(bottom) => {
           setAtBottom(bottom);
+          // endReached alone misses the end when the last index did not change.
+          if (bottom && hasNewer) void client.loadNewer(roomId);
           if (bottom) setUnseen(0);
         }}
         startReached={() => {
           if (hasOlder) onLoadOlder();
+        }}
+        endReached={() => {
+          if (hasNewer) void client.loadNewer(roomId);
         }}
         components={{
           List: LogList,
@@ -128,6 +167,8 @@ export const MessageList = memo(function MessageList({
             ) : (
               <div className="list-edge muted small">This is the beginning of the room.</div>
             ),
+          Footer: () =>
+            hasNewer ? <div className="list-edge muted small">Loading newer messages…</div> : null,
         }}
         itemContent={(_, row) => {
           switch (row.kind) {
@@ -154,8 +195,8 @@ export const MessageList = memo(function MessageList({
               );
             case 'people':
               return <SystemLine lines={row.lines} now={now} />;
-            case 'message':
-              return (
+            case 'message': {
+              const item = (
                 <MessageItem
                   message={row.message}
                   grouped={row.grouped}
@@ -169,9 +210,17 @@ export const MessageList = memo(function MessageList({
                   tabIndex={row.key === roving.activeKey ? 0 : -1}
                 />
               );
+              // A message a link opened is marked for a moment (useMessageTarget).
+              return row.message.id === flashId ? <div className="message-flash">{item}</div> : item;
+            }
           }
         }}
       />
+      {reading.jumpToUnread && (
+        <button type="button" className="jump-to-unread" onClick={reading.jumpToUnread.jump}>
+          Jump to first unread ({reading.jumpToUnread.count}) ↑
+        </button>
+      )}
       {!atBottom && unseen > 0 && (
         <button
           type="button"
@@ -184,3 +233,8 @@ export const MessageList = memo(function MessageList({
     </div>
   );
 });
+
+/** Whether the row shows the message with this id: a message row by its key, a run by any line. */
+function holds(row: Row, messageId: string): boolean {
+  return row.kind === 'people' ? row.lines.some((line) => line.id === messageId) : row.key === messageId;
+}

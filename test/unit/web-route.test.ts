@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { messageHash, parseRoute, roomHash, routeRoomId } from '../../src/web/lib/route.js';
+
+describe('web client routes', () => {
+  it('parses every address the app writes, and gives nothing for the rest', () => {
+    expect(parseRoute('')).toEqual({ kind: 'none' });
+    expect(parseRoute('#/')).toEqual({ kind: 'none' });
+    expect(parseRoute('#/c/general')).toEqual({ kind: 'channel', name: 'general' });
+    expect(parseRoute('#/c/caf%C3%A9%20talk')).toEqual({ kind: 'channel', name: 'café talk' });
+    expect(parseRoute('#/r/abc-123')).toEqual({ kind: 'room', roomId: 'abc-123' });
+    expect(parseRoute('#/r/abc/m/def')).toEqual({ kind: 'room', roomId: 'abc', messageId: 'def' });
+    expect(parseRoute('#/code/ABC123')).toEqual({ kind: 'code', code: 'ABC123' });
+    for (const junk of ['#/r/', '#/c/', '#/r/a/m/', '#/r/a/x/b', '#/c/%E0%A4%A', '#general', '#/x/y']) {
+      expect({ junk, route: parseRoute(junk) }).toEqual({ junk, route: { kind: 'none' } });
+    }
+  });
+
+  it('formats channels by name and other rooms and messages by id, and reads them back', () => {
+    const channel = { id: 'c1', kind: 'channel' as const, name: 'café talk' };
+    const group = { id: 'g 1', kind: 'group' as const, name: 'friends' };
+    expect(roomHash(channel)).toBe('#/c/caf%C3%A9%20talk');
+    expect(roomHash(group)).toBe('#/r/g%201');
+    expect(messageHash('g 1', 'm/2')).toBe('#/r/g%201/m/m%2F2');
+    const rooms = [channel, group];
+    expect(routeRoomId(parseRoute(roomHash(channel)), rooms)).toBe('c1');
+    expect(routeRoomId(parseRoute('#/c/CAFÉ%20TALK'), rooms)).toBe('c1');
+    expect(routeRoomId(parseRoute(roomHash(group)), rooms)).toBe('g 1');
+    expect(parseRoute(messageHash('g 1', 'm/2'))).toEqual({ kind: 'room', roomId: 'g 1', messageId: 'm/2' });
+    // Not the user's: a group's name is no address, an unknown id names nothing.
+    expect(routeRoomId(parseRoute('#/c/friends'), rooms)).toBeNull();
+    expect(routeRoomId(parseRoute('#/r/elsewhere'), rooms)).toBeNull();
+  });
+});
