@@ -9,6 +9,7 @@ import {
   send,
   settle,
   signedIn,
+  uniqueName,
   until,
 } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
@@ -110,6 +111,48 @@ describe('web client engine', () => {
     client.drafts.set(general, { text: 'saved by a composer unmounting' });
     await settle(500);
     expect([...storage.data.keys()].filter((key) => key.includes(auth.user.id))).toEqual([]);
+  });
+
+  it('leaves no hole when a link replaces the window while a newer page is loading', async () => {
+    const first = await startClient();
+    const bob = await signedIn(server.url);
+    const { room } = await ok(bob.socket, 'room:create', {
+      kind: 'group',
+      name: uniqueName('archive'),
+      memberIds: [first.auth.user.id],
+    });
+    // Written while the reader was away: the history is paged in, not received live.
+    first.client.stop();
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) ids.push((await send(bob.socket, room.id, `note ${i}`)).message.id);
+    const client = first.restart();
+    await until(() => Boolean(client.getState().rooms[room.id]));
+    await client.openMessage(room.id, ids[120]!);
+    expect(client.getState().rooms[room.id]!.hasNewer).toBe(true);
+    // A second link, and the list asking for newer messages of the window it still shows —
+    // answered after the link's page (a slower request; the delay only orders the answers).
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async (input, init) => {
+      const response = await realFetch(input, init);
+      if (String(input).includes('after=')) await settle(300);
+      return response;
+    };
+    try {
+      const jump = client.openMessage(room.id, ids[30]!);
+      const newer = client.loadNewer(room.id);
+      await Promise.all([jump, newer]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    // Then the reader scrolls down to the newest, a page at a time.
+    for (let tries = 0; client.getState().rooms[room.id]!.hasNewer && tries < 100; tries++) {
+      await client.loadNewer(room.id);
+      await settle(20);
+    }
+    const seqs = client.getState().rooms[room.id]!.messages.map((m) => m.seq);
+    const holes = seqs.filter((seq, i) => i > 0 && seq !== seqs[i - 1]! + 1);
+    expect(holes).toEqual([]);
+    expect(client.getState().rooms[room.id]!.messages.at(-1)!.id).toBe(ids[199]);
   });
 
   it('catches up on everything missed while disconnected, in order, once', async () => {

@@ -35,7 +35,10 @@ export class History {
     const before = view && oldestSeq(view);
     if (!view?.hasOlder || before === undefined) return;
     const page = await this.fetch(roomId, `limit=${PAGE_SIZE}&before=${before}`);
-    if (page) this.merge(roomId, page, (v) => mergeHistory(v, page.messages, page.nextBefore !== null));
+    // Only onto the window it was asked for: one replaced since would get a hole.
+    if (page && this.oldestNow(roomId) === before) {
+      this.merge(roomId, page, (v) => mergeHistory(v, page.messages, page.nextBefore !== null));
+    }
   }
 
   /** The next page towards the newest, for a window opened around an old message. */
@@ -48,13 +51,28 @@ export class History {
     const page = await this.fetch(roomId, `limit=${PAGE_SIZE}&after=${after}`).finally(() =>
       this.loadingNewer.delete(roomId),
     );
+    if (!page) return;
+    // Only onto the window it was asked for. A link or the first unread may have replaced the
+    // window while this loaded (the replacement is tagged before it answers, so `fetch` cannot
+    // tell): merged there, this page would leave a hole after the new window's newest message,
+    // and with it the live end — every live message then lands right after that hole.
+    const now = this.store.getState().rooms[roomId];
+    if (!now?.hasNewer || newestSeq(now) !== after) {
+      // Asked again from the window as it is now: the list would not ask, its end in view.
+      if (now?.hasNewer) void this.loadNewer(roomId);
+      return;
+    }
     // Reaching the newest message, the window joins the live end: from here on, new messages
     // are added as they come (and merge's replay brings any that came while this loaded).
-    if (page)
-      this.merge(roomId, page, (v) => ({
-        ...mergeHistory(v, page.messages, v.hasOlder),
-        hasNewer: v.hasNewer && page.nextAfter !== null,
-      }));
+    this.merge(roomId, page, (v) => ({
+      ...mergeHistory(v, page.messages, v.hasOlder),
+      hasNewer: v.hasNewer && page.nextAfter !== null,
+    }));
+  }
+
+  private oldestNow(roomId: string): number | undefined {
+    const view = this.store.getState().rooms[roomId];
+    return view && oldestSeq(view);
   }
 
   /**

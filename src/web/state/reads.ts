@@ -58,7 +58,9 @@ export class Reads {
     const firstUnread = view.room.lastReadSeq + 1;
     const oldest = oldestSeq(view);
     // Opening at the first unread: the history must reach back to it.
-    if (atUnread && (!view.historyLoaded || oldest === undefined || oldest > firstUnread)) {
+    // A window left short of the newest (a link) may also end before it.
+    const endsBefore = view.hasNewer && (newestSeq(view) ?? 0) < firstUnread;
+    if (atUnread && (!view.historyLoaded || oldest === undefined || oldest > firstUnread || endsBefore)) {
       void this.hooks.loadAroundSeq(roomId, firstUnread);
     } else if (!view.historyLoaded) void this.hooks.loadNewest(roomId);
     void this.hooks.loadMembers(roomId);
@@ -69,12 +71,15 @@ export class Reads {
   markVisibleRead(): void {
     const state = this.store.getState();
     const view = state.activeRoomId ? state.rooms[state.activeRoomId] : undefined;
-    if (view && this.backlog !== view.room.id) this.schedule(view.room.id, view.cursor);
+    // Not a window short of the newest (a link to an old message): what it leaves out is unseen.
+    if (view && !view.hasNewer && this.backlog !== view.room.id) this.schedule(view.room.id, view.cursor);
   }
 
   /** A message arrived in the open, visible room: seen, unless the reader is still catching up. */
   arrived(roomId: string, seq: number): void {
-    if (this.backlog !== roomId) this.schedule(roomId, seq);
+    // A window short of the newest does not show what arrives: only `seen` reads there.
+    if (this.backlog === roomId || this.store.getState().rooms[roomId]?.hasNewer) return;
+    this.schedule(roomId, seq);
   }
 
   /**
