@@ -108,6 +108,21 @@ describe.each(BACKENDS)('history around a point, on $name', (backend) => {
     expect(newest.nextAfter).toBeNull();
   });
 
+  it('still points onward from an empty page: back from past the newest, forward from before the first', async () => {
+    const pastNewest = (await page(`after=${seqs[39]}&limit=10`)).body;
+    expect(pastNewest.messages).toEqual([]);
+    expect(pastNewest.nextAfter).toBeNull();
+    // `before` is exclusive: one past the point reaches back to the newest message itself.
+    expect(pastNewest.nextBefore).toBe(seqs[39]! + 1);
+    expect(texts((await page(`before=${pastNewest.nextBefore}&limit=2`)).body)).toEqual(range(39, 38));
+
+    const beforeFirst = (await page(`before=${seqs[0]}&limit=10`)).body;
+    expect(beforeFirst.messages).toEqual([]);
+    expect(beforeFirst.nextBefore).toBeNull();
+    expect(beforeFirst.nextAfter).toBe(seqs[0]! - 1);
+    expect(texts((await page(`after=${beforeFirst.nextAfter}&limit=2`)).body)).toEqual(range(0, 1).reverse());
+  });
+
   it('centres on the nearest messages when the seq is not a message (a reaction, a deletion)', async () => {
     await ok(alice.socket, 'message:delete', { messageId: ids[30]! });
     const { body } = await page(`around=${seqs[30]}&limit=4`);

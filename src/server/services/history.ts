@@ -58,7 +58,7 @@ export class HistoryService {
     // Read first: every change up to this seq is committed, so the page below includes it.
     const lastSeq = await lastSeqForMember(this.db, roomId, userId);
     if (lastSeq === undefined) throw notFound('room not found');
-    const { older, newer, hasOlder, hasNewer } = await this.window(roomId, point, limit);
+    const { older, newer, hasOlder, hasNewer, edge } = await this.window(roomId, point, limit);
     // Newest first in every variant, as the plain page always was.
     const rows = [...newer.slice().reverse(), ...older];
     const messages = await loadMessages(this.db, rows);
@@ -66,8 +66,9 @@ export class HistoryService {
     const oldest = rows.at(-1);
     return {
       messages,
-      nextBefore: hasOlder && oldest ? oldest.seq : null,
-      nextAfter: hasNewer && newest ? newest.seq : null,
+      // An empty page still says where to go on: from the point it was asked at.
+      nextBefore: hasOlder ? (oldest?.seq ?? edge) : null,
+      nextAfter: hasNewer ? (newest?.seq ?? edge) : null,
       lastSeq,
     };
   }
@@ -90,8 +91,10 @@ export class HistoryService {
       return {
         older: [],
         newer: newer.rows,
-        hasOlder: oldest ? await anyBefore(oldest.seq) : false,
+        hasOlder: await anyBefore(oldest ? oldest.seq : point.after + 1),
         hasNewer: newer.more,
+        // `before=after+1` pages back from where this empty page was asked.
+        edge: point.after + 1,
       };
     }
     if (typeof point === 'object' && ('around' in point || 'aroundMessage' in point)) {
@@ -109,7 +112,7 @@ export class HistoryService {
         await messagesAfter(this.db, roomId, seq, limit - olderShare + 1),
         limit - olderShare,
       );
-      return { older: older.rows, newer: newer.rows, hasOlder: older.more, hasNewer: newer.more };
+      return { older: older.rows, newer: newer.rows, hasOlder: older.more, hasNewer: newer.more, edge: seq };
     }
     const before = typeof point === 'object' ? point.before : point;
     const older = take(
@@ -122,7 +125,9 @@ export class HistoryService {
       newer: [],
       hasOlder: older.more,
       // The newest page has nothing after it by definition; an older one asks.
-      hasNewer: before !== undefined && newest ? await anyAfter(newest.seq) : false,
+      hasNewer: before !== undefined ? await anyAfter(newest ? newest.seq : before - 1) : false,
+      // `after=before-1` pages forward from where this empty page was asked.
+      edge: (before ?? 1) - 1,
     };
   }
 
