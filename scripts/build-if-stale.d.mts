@@ -6,4 +6,6 @@ export function buildIfStale(options: {
   root: string;
   commands?: Partial<Record<BuildName, string[]>>;
   log?: (line: string) => void;
+  /** Build everything, stale or not (`npm run build`), and record it. */
+  force?: boolean;
 }): BuildName[];

@@ -73,10 +73,11 @@ export function staleReason(root, name) {
  * Runs the builds that are stale, in order, each recorded only when its command succeeded.
  * `commands` replaces the build commands (tests). Returns the names built; throws if one failed.
  */
-export function buildIfStale({ root, commands = {}, log = console.log } = {}) {
+export function buildIfStale({ root, commands = {}, log = console.log, force = false } = {}) {
   const built = [];
   for (const name of Object.keys(BUILDS)) {
-    const reason = staleReason(root, name);
+    // `npm run build` builds everything, and records it, so the next start builds nothing.
+    const reason = force ? 'asked to' : staleReason(root, name);
     if (!reason) continue;
     log(`parley: building the ${name} (${reason})`);
     const [command, ...args] = commands[name] ?? BUILDS[name].command;
@@ -101,7 +102,10 @@ export function buildIfStale({ root, commands = {}, log = console.log } = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    buildIfStale({ root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') });
+    buildIfStale({
+      root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+      force: process.argv.includes('--force'),
+    });
   } catch (error) {
     console.error(`parley: ${error.message}`);
     process.exit(1);

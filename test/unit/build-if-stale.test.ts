@@ -124,5 +124,14 @@ describe('npm start builds only what is stale', () => {
   it('is what `npm start` runs before the server, instead of a full build', () => {
     const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
     expect(pkg.scripts.start).toBe('node scripts/build-if-stale.mjs && node dist/server/main.js');
+    expect(pkg.scripts.build).toBe('node scripts/build-if-stale.mjs --force');
+  });
+
+  it('builds everything when forced (`npm run build`), and records it, so a start after builds nothing', () => {
+    const root = freshClone();
+    buildIfStale({ root, commands: builders(), ...quiet });
+    expect(buildIfStale({ root, commands: builders(), ...quiet, force: true })).toEqual(['server', 'web']);
+    expect(buildIfStale({ root, commands: builders(), ...quiet })).toEqual([]);
+    expect(runs(root)).toEqual(['server', 'web', 'server', 'web']);
   });
 });
