@@ -5,6 +5,7 @@ import {
   channelId,
   closeAllSockets,
   ok,
+  postJson,
   register,
   send,
   settle,
@@ -153,6 +154,31 @@ describe('web client engine', () => {
     const holes = seqs.filter((seq, i) => i > 0 && seq !== seqs[i - 1]! + 1);
     expect(holes).toEqual([]);
     expect(client.getState().rooms[room.id]!.messages.at(-1)!.id).toBe(ids[199]);
+  });
+
+  it('shows the sign-in screen when the session is ended elsewhere, instead of reconnecting forever', async () => {
+    const auth = await register(server.url);
+    let signedOut = false;
+    const client = new ChatClient({
+      me: auth.user,
+      baseUrl: server.url,
+      token: auth.token,
+      storage: new MemoryStorage(),
+      onUnauthorized: () => {
+        signedOut = true;
+      },
+    });
+    clients.push(client);
+    client.start();
+    await until(() => client.getState().connection === 'online');
+    // Signed out from another tab: the server revokes the session and closes its sockets.
+    const logout = await postJson(
+      `${server.url}/api/auth/logout`,
+      {},
+      { authorization: `Bearer ${auth.token}` },
+    );
+    expect(logout.status).toBe(204);
+    await until(() => signedOut);
   });
 
   it('catches up on everything missed while disconnected, in order, once', async () => {

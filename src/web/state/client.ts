@@ -140,8 +140,15 @@ export class ChatClient {
       store.update(() => ({ connection: 'online' }));
       void this.sync.catchUp();
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       store.update(() => ({ connection: 'reconnecting', typing: {} }));
+      // Closed by the server (the session was revoked — signed out or a password changed
+      // elsewhere — or the node is going away): Socket.IO does not come back by itself. The
+      // next handshake tells which: `unauthorized` shows the sign-in screen, else it goes on.
+      if (reason === 'io server disconnect') {
+        clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = setTimeout(() => socket.connect(), 500 + Math.random() * 500);
+      }
     });
     socket.on('connect_error', (error) => {
       if (error.message === 'unauthorized') {
