@@ -43,6 +43,23 @@ describe('refusals name the field they are about', () => {
     expect(wrongType.body.field).toBe('username');
   });
 
+  it('changing a password: a wrong current one, a new one too short', async () => {
+    const alice = await signedIn(server.url);
+    const auth = { authorization: `Bearer ${alice.token}` };
+    const wrong = await postJson(
+      `${server.url}/api/auth/password`,
+      { currentPassword: 'not the password', newPassword: 'long enough pw 2' },
+      auth,
+    );
+    expect([wrong.status, wrong.body.field]).toEqual([401, 'currentPassword']);
+    const short = await postJson(
+      `${server.url}/api/auth/password`,
+      { currentPassword: 'correct horse battery', newPassword: 'short' },
+      auth,
+    );
+    expect([short.status, short.body.field]).toEqual([400, 'newPassword']);
+  });
+
   it('and a failed sign-in names none: it must not tell which of the two was wrong', async () => {
     const failed = await postJson(`${server.url}/api/auth/login`, {
       username: uniqueName('nobody'),

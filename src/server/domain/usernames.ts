@@ -66,7 +66,8 @@ export function usernameSkeleton(name: string): string {
   return key.replace(GENERIC_DIACRITICS, '');
 }
 
-export function validatePassword(password: string): void {
+/** `field`: the request field the password came in (`newPassword` when changing it). */
+export function validatePassword(password: string, field = 'password'): void {
   const problem = passwordProblem(password);
-  if (problem) throw badRequest(problem, 'password');
+  if (problem) throw badRequest(problem, field);
 }

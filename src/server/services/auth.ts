@@ -164,9 +164,9 @@ export class AuthService {
     const user = await findUserById(this.deps.db, session.user.id);
     if (!user?.password_hash) throw new DomainError('bad_request', 'guests have no password to change');
     if (!(await verify(user.password_hash, current))) {
-      throw new DomainError('unauthorized', 'the current password is wrong');
+      throw new DomainError('unauthorized', 'the current password is wrong', undefined, 'currentPassword');
     }
-    validatePassword(next);
+    validatePassword(next, 'newPassword');
     const passwordHash = await hash(next, ARGON2_OPTIONS);
     return this.deps.writes.run(async (trx) => {
       await setPasswordHash(trx, user.id, passwordHash);

@@ -41,6 +41,9 @@ export const login = (username: string, password: string) =>
   post('/api/auth/login', { username, password }) as Promise<AuthResponse>;
 export const guest = (username: string) => post('/api/auth/guest', { username }) as Promise<AuthResponse>;
 export const logout = () => post('/api/auth/logout');
+/** Ends every other session of the user; this one stays. */
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  post('/api/auth/password', { currentPassword, newPassword });
 
 export async function currentUser(): Promise<PublicUser | null> {
   const response = await fetch('/api/me', { credentials: 'include' });

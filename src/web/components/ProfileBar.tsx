@@ -5,7 +5,7 @@ import { Icon } from './Icon.js';
 import { NotificationToggle } from './NotificationToggle.js';
 
 /** The top of the sidebar: who is signed in, whether they are online, and the app's toggles. */
-export function ProfileBar({ onSignOut }: { onSignOut(): void }) {
+export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void; onChangePassword(): void }) {
   const me = useChatSelector((s) => s.me);
   const online = useChatSelector((s) => s.connection === 'online');
   const [theme, setThemeState] = useState<Theme>(currentTheme);
@@ -17,6 +17,18 @@ export function ProfileBar({ onSignOut }: { onSignOut(): void }) {
         <span className="muted small">{me.guest ? 'guest' : online ? 'online' : 'offline'}</span>
       </div>
       <NotificationToggle />
+      {/* Guests have no password: they cannot sign back in at all. */}
+      {!me.guest && (
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Change password"
+          title="Change password"
+          onClick={onChangePassword}
+        >
+          <Icon name="key" />
+        </button>
+      )}
       <button
         type="button"
         className="icon-button"

@@ -1,4 +1,5 @@
 import { BrowseChannelsDialog } from './BrowseChannelsDialog.js';
+import { ChangePasswordDialog } from './ChangePasswordDialog.js';
 import { JoinWithCodeDialog } from './JoinWithCodeDialog.js';
 import type { DialogKind } from './kinds.js';
 import { NewChannelDialog } from './NewChannelDialog.js';
@@ -36,5 +37,7 @@ export function DialogHost({
       return <NewCodeRoomDialog onClose={onClose} />;
     case 'shortcuts':
       return <ShortcutsDialog onClose={onClose} />;
+    case 'password':
+      return <ChangePasswordDialog onClose={onClose} />;
   }
 }

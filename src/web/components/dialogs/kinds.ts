@@ -10,4 +10,5 @@ export type DialogKind =
   | 'group'
   | 'join-code'
   | 'code'
-  | 'shortcuts';
+  | 'shortcuts'
+  | 'password';
