@@ -15,6 +15,13 @@ export class History {
   private readonly windowLoads = new Map<string, number>();
   private loads = 0;
   private readonly loadingNewer = new Set<string>();
+  /**
+   * Rooms whose window is being replaced, by the load doing it. No older or newer page is
+   * asked for meanwhile: it would be computed from the window on its way out and tagged with
+   * the one coming in, and merged there it would leave a hole (and cut the window off from
+   * the live end, so that every live message lands after the hole).
+   */
+  private readonly replacing = new Map<string, number>();
 
   constructor(
     private readonly store: ChatStore,
@@ -33,12 +40,9 @@ export class History {
   async loadOlder(roomId: string): Promise<void> {
     const view = this.store.getState().rooms[roomId];
     const before = view && oldestSeq(view);
-    if (!view?.hasOlder || before === undefined) return;
+    if (!view?.hasOlder || before === undefined || this.replacing.has(roomId)) return;
     const page = await this.fetch(roomId, `limit=${PAGE_SIZE}&before=${before}`);
-    // Only onto the window it was asked for: one replaced since would get a hole.
-    if (page && this.oldestNow(roomId) === before) {
-      this.merge(roomId, page, (v) => mergeHistory(v, page.messages, page.nextBefore !== null));
-    }
+    if (page) this.merge(roomId, page, (v) => mergeHistory(v, page.messages, page.nextBefore !== null));
   }
 
   /** The next page towards the newest, for a window opened around an old message. */
@@ -46,33 +50,25 @@ export class History {
     const view = this.store.getState().rooms[roomId];
     const after = view && newestSeq(view);
     // One at a time: the list asks whenever its end is in view.
-    if (!view?.hasNewer || after === undefined || this.loadingNewer.has(roomId)) return;
+    if (
+      !view?.hasNewer ||
+      after === undefined ||
+      this.loadingNewer.has(roomId) ||
+      this.replacing.has(roomId)
+    ) {
+      return;
+    }
     this.loadingNewer.add(roomId);
     const page = await this.fetch(roomId, `limit=${PAGE_SIZE}&after=${after}`).finally(() =>
       this.loadingNewer.delete(roomId),
     );
-    if (!page) return;
-    // Only onto the window it was asked for. A link or the first unread may have replaced the
-    // window while this loaded (the replacement is tagged before it answers, so `fetch` cannot
-    // tell): merged there, this page would leave a hole after the new window's newest message,
-    // and with it the live end — every live message then lands right after that hole.
-    const now = this.store.getState().rooms[roomId];
-    if (!now?.hasNewer || newestSeq(now) !== after) {
-      // Asked again from the window as it is now: the list would not ask, its end in view.
-      if (now?.hasNewer) void this.loadNewer(roomId);
-      return;
-    }
     // Reaching the newest message, the window joins the live end: from here on, new messages
     // are added as they come (and merge's replay brings any that came while this loaded).
-    this.merge(roomId, page, (v) => ({
-      ...mergeHistory(v, page.messages, v.hasOlder),
-      hasNewer: v.hasNewer && page.nextAfter !== null,
-    }));
-  }
-
-  private oldestNow(roomId: string): number | undefined {
-    const view = this.store.getState().rooms[roomId];
-    return view && oldestSeq(view);
+    if (page)
+      this.merge(roomId, page, (v) => ({
+        ...mergeHistory(v, page.messages, v.hasOlder),
+        hasNewer: v.hasNewer && page.nextAfter !== null,
+      }));
   }
 
   /**
@@ -95,7 +91,10 @@ export class History {
   private async replace(roomId: string, query: string): Promise<void> {
     const load = ++this.loads;
     this.windowLoads.set(roomId, load);
-    const page = await this.request(roomId, query);
+    this.replacing.set(roomId, load);
+    const page = await this.request(roomId, query).finally(() => {
+      if (this.replacing.get(roomId) === load) this.replacing.delete(roomId);
+    });
     if (!page || this.windowLoads.get(roomId) !== load) return;
     this.merge(roomId, page, (v) =>
       replaceWindow(v, page.messages, {
