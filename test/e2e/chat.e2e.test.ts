@@ -10,7 +10,7 @@ import {
 } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
-import { retype, typeInto } from '../helpers/web-people.js';
+import { composer, messageList, retype, typeInto } from '../helpers/web-people.js';
 
 /**
  * Two people in two separate browser contexts use the real web app against a real server,
@@ -49,8 +49,6 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
     expect(cspViolations).toEqual([]);
   });
 
-  const composer = (page: Page) => page.getByRole('combobox', { name: /^Message / });
-  const messageList = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const say = async (page: Page, text: string) => {
     await retype(composer(page), text);
     await page.keyboard.press('Enter');

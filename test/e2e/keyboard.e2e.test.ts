@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, isInView, launchBrowser, screenshotPath, watchCsp } from '../helpers/browser.js';
 import { channelId, send, signedIn, uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
-import { signUpAsGuest, signUpWithAccount } from '../helpers/web-people.js';
+import { composer, messageList, signUpAsGuest, signUpWithAccount } from '../helpers/web-people.js';
 
 /**
  * The app with the keyboard alone, as a person who does not use a mouse does: a skip link,
@@ -44,8 +44,6 @@ describe.skipIf(!chromiumPath)('keyboard and screen readers, in a real browser',
     expect(cspViolations).toEqual([]);
   });
 
-  const composer = (p: Page) => p.getByRole('combobox', { name: /^Message / });
-  const messageList = (p: Page) => p.getByRole('log', { name: 'Messages' });
   const focused = (p: Page) =>
     p.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;

@@ -16,6 +16,7 @@ import {
 } from '../helpers/layout.js';
 import { image, uploadFile } from '../helpers/media.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { messageList } from '../helpers/web-people.js';
 
 /**
  * Layout that never covers what you read (issue #16), at 1280×800 and on a 360 px phone:
@@ -63,8 +64,6 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
 
   const say = (socket: ClientSocket, roomId: string, text: string, attachmentIds?: string[]) =>
     ok(socket, 'message:send', { roomId, clientMsgId: randomUUID(), text, attachmentIds });
-
-  const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });
 
   describe('the lightbox keeps every photo’s aspect ratio', () => {
     it.each([
@@ -122,9 +121,9 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       const room = await groupWith([name]);
       for (let i = 1; i <= 30; i++) await say(bob.socket, room.roomId, `Line ${i} of a long talk`);
       await openRoom(page, room.name);
-      const last = messages(page).locator('article', { hasText: 'Line 30 of' });
+      const last = messageList(page).locator('article', { hasText: 'Line 30 of' });
       // Thirty unread: the room opens at its first unread; the reader scrolls down to the end.
-      await messages(page).hover();
+      await messageList(page).hover();
       await expect
         .poll(async () => {
           await page.mouse.wheel(0, 5000);
@@ -153,12 +152,12 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       await pickFrom(last, 'bottom');
 
       // The topmost message wholly in view.
-      const topText = await messages(page).evaluate((log) => {
+      const topText = await messageList(page).evaluate((log) => {
         const top = log.closest('[data-virtuoso-scroller]')!.getBoundingClientRect().top;
         const first = [...log.querySelectorAll('article')].find((a) => a.getBoundingClientRect().top >= top);
         return first!.querySelector('.message-text')!.textContent!;
       });
-      await pickFrom(messages(page).locator('article', { hasText: topText }), 'top');
+      await pickFrom(messageList(page).locator('article', { hasText: topText }), 'top');
       await context.close();
     });
   });
@@ -319,7 +318,7 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
     await say(bob.socket, room.roomId, 'First words on the phone');
     await say(bob.socket, room.roomId, 'A line whose text must stay readable when its actions show');
     await openRoom(page, room.name);
-    const message = messages(page).locator('article', { hasText: 'must stay readable' });
+    const message = messageList(page).locator('article', { hasText: 'must stay readable' });
     await message.locator('.message-text').tap();
     const toolbar = message.getByRole('toolbar', { name: 'Message actions' });
     await expect
@@ -328,7 +327,7 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
     await expect.poll(() => isInView(toolbar)).toBe(true);
     const toolbarBox = await boxOf(toolbar);
     // Neither this message's text nor any other line of the conversation is under the actions.
-    const texts = messages(page).locator('.message-text, .message-header');
+    const texts = messageList(page).locator('.message-text, .message-header');
     expect(await texts.count()).toBeGreaterThanOrEqual(3);
     for (const text of await texts.all()) {
       expect(intersects(toolbarBox, await boxOf(text)), 'the actions cover the message').toBe(false);
@@ -350,13 +349,13 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       await ok(bob.socket, 'room:add-member', { roomId: room.roomId, userId: p.user.id });
     await openRoom(page, room.name);
     const expected = `${people[0]!.user.username}, ${people[1]!.user.username} and 5 others joined`;
-    const lines = messages(page).locator('.system-line');
+    const lines = messageList(page).locator('.system-line');
     await expect.poll(() => lines.filter({ hasText: people[0]!.user.username }).count()).toBe(1);
     const line = lines.filter({ hasText: people[0]!.user.username });
     expect((await line.locator('span').first().textContent())?.trim()).toBe(expected);
     expect(await isInView(line)).toBe(true);
     for (const p of people.slice(2)) {
-      expect(await messages(page).getByText(`${p.user.username} joined`).count()).toBe(0);
+      expect(await messageList(page).getByText(`${p.user.username} joined`).count()).toBe(0);
     }
     await context.close();
   });
@@ -369,7 +368,7 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
     await openRoom(page, room.name);
     const beginning = page.locator('.message-list').getByText('This is the beginning of the room.');
     await beginning.waitFor();
-    const first = messages(page).locator('[data-item-index]').first();
+    const first = messageList(page).locator('[data-item-index]').first();
     const gap = (await boxOf(first)).y - ((await boxOf(beginning)).y + (await boxOf(beginning)).height);
     expect(gap, `gap of ${gap}px`).toBeGreaterThanOrEqual(-1);
     expect(gap, `gap of ${gap}px`).toBeLessThan(40);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, isInView, launchBrowser, watchCsp } from '../helpers/browser.js';
 import { channelId, connect, ok, send, uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { messageList } from '../helpers/web-people.js';
 
 /**
  * Issue #16, places you can link to: every room has an address, Back and Forward move between
@@ -141,7 +142,6 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
     let roomId = '';
     const ids: string[] = [];
     const article = (page: Page, id: string) => page.locator(`article[data-message-id="${id}"]`);
-    const listBox = (page: Page) => page.getByRole('log', { name: 'Messages' });
     /** In view and near the middle of the list, not just somewhere on screen. */
     const centred = async (page: Page, id: string) => {
       const box = await article(page, id).boundingBox();
@@ -224,14 +224,14 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
       // Nothing newer than the window is shown yet: no hole between the old stretch and it.
       expect(await article(b, ids[399]!).count()).toBe(0);
 
-      await listBox(b).hover();
-      const live = listBox(b).getByText('Live while reading the past');
+      await messageList(b).hover();
+      const live = messageList(b).getByText('Live while reading the past');
       const deadline = Date.now() + 30_000;
       while (!(await live.isVisible()) && Date.now() < deadline) await b.mouse.wheel(0, 2000);
       expect(await live.isVisible()).toBe(true);
       // The newest stored message sits right above the live one, and each shows once.
       // (Bob's own messages end with a hidden "sent".)
-      const texts = (await listBox(b).locator('article .message-text').allTextContents()).map((t) =>
+      const texts = (await messageList(b).locator('article .message-text').allTextContents()).map((t) =>
         t.replace(/sent$/, ''),
       );
       expect(texts.slice(-2)).toEqual(['Archived note 399', 'Live while reading the past']);

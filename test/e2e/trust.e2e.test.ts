@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchBrowser, screenshotPath, watchCsp } from '../helpers/browser.js';
 import { ok, signedIn, uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
-import { signUpAsGuest, signUpWithAccount, storedKeysOf } from '../helpers/web-people.js';
+import { composer, signUpAsGuest, signUpWithAccount, storedKeysOf } from '../helpers/web-people.js';
 
 /**
  * Trust on a shared computer: nothing destructive happens without an in-app question that says
@@ -44,7 +44,6 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
   });
 
   const rooms = (p: Page) => p.getByRole('navigation', { name: 'Rooms' });
-  const composer = (p: Page) => p.getByRole('combobox', { name: /^Message / });
   const confirmDialog = (p: Page) => p.getByRole('alertdialog');
   /**
    * Says something in the open room and waits until it is on screen: whatever was asked of the

@@ -4,6 +4,12 @@ import type { Locator, Page } from 'playwright-core';
  * Signing in the way a person does: clicking the fields and typing with the keyboard. Shared
  * by the browser suites that start from a fresh page.
  */
+/** The open room's message box, as a screen reader names it ("Message #general"). */
+export const composer = (page: Page) => page.getByRole('combobox', { name: /^Message / });
+
+/** The open room's messages: the list the app labels "Messages". */
+export const messageList = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
 export function typeInto(page: Page, label: string | RegExp, text: string) {
   return retype(page.getByLabel(label), text);
 }
