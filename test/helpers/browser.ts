@@ -88,6 +88,32 @@ export function isInView(locator: Locator): Promise<boolean> {
   });
 }
 
+/**
+ * Waits until the message list stops moving — no scroll and no change of height for a dozen
+ * frames in a row (at most 3 s) — as a person waits for a list to settle before reading it. A
+ * virtualized list goes on moving for a few frames after a fast scroll, as it measures the rows
+ * it has just drawn; what it shows meanwhile is not yet what the reader will see.
+ */
+export function listAtRest(page: Page): Promise<void> {
+  return page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const scroller = document.querySelector('.message-list [data-virtuoso-scroller]');
+        const deadline = performance.now() + 3_000;
+        let last = '';
+        let still = 0;
+        const look = () => {
+          const now = scroller ? `${scroller.scrollTop}/${scroller.scrollHeight}` : '';
+          still = now === last ? still + 1 : 0;
+          last = now;
+          if (still >= 12 || performance.now() > deadline) resolve();
+          else requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+      }),
+  );
+}
+
 /** Picks a file with the composer's clip button, as a user would through the file dialog. */
 export async function attachFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
   const chooser = page.waitForEvent('filechooser');
