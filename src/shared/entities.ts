@@ -5,12 +5,21 @@
  * types, so zod stays out of its bundle.
  */
 import { z } from 'zod';
-import { ATTACHMENT_KINDS, ROOM_KINDS } from './limits.js';
+import { ATTACHMENT_KINDS, ROOM_KINDS, ROOM_ROLES, SERVER_ROLES } from './limits.js';
 
 const nullableNumber = z.number().nullable();
 
 export const publicUserSchema = z.object({ id: z.string(), username: z.string(), guest: z.boolean() });
 export type PublicUser = z.infer<typeof publicUserSchema>;
+
+export const serverRoleSchema = z.enum(SERVER_ROLES);
+export type ServerRole = z.infer<typeof serverRoleSchema>;
+export const roomRoleSchema = z.enum(ROOM_ROLES);
+export type RoomRole = z.infer<typeof roomRoleSchema>;
+
+/** The signed-in user as they see themselves: with their server role (others do not see it). */
+export const selfSchema = publicUserSchema.extend({ role: serverRoleSchema });
+export type Self = z.infer<typeof selfSchema>;
 
 export const roomSchema = z.object({
   id: z.string(),
@@ -93,7 +102,7 @@ export const messageSchema = z.object({
 export type Message = z.infer<typeof messageSchema>;
 
 export const memberSchema = publicUserSchema.extend({
-  role: z.enum(['owner', 'member']),
+  role: roomRoleSchema,
   online: z.boolean(),
   lastSeenAt: nullableNumber,
   joinedAt: z.number(),

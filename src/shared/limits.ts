@@ -8,7 +8,7 @@
  * client would break; the minor when something is added or tightened. The OpenAPI document of
  * the HTTP API carries it too.
  */
-export const PROTOCOL_VERSION = '1.3';
+export const PROTOCOL_VERSION = '1.4';
 
 export const LIMITS = {
   messageTextMax: 4000,
@@ -44,6 +44,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ROOM_KINDS = ['channel', 'dm', 'group', 'code', 'match'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
+
+/** Server roles, highest first: admins run the server, moderators moderate every channel. */
+export const SERVER_ROLES = ['admin', 'moderator', 'member', 'guest', 'bot'] as const;
+/** Roles in a room: its owner names moderators; both moderate it. */
+export const ROOM_ROLES = ['owner', 'moderator', 'member'] as const;
 
 export const ATTACHMENT_KINDS = ['image', 'video', 'audio', 'file'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];

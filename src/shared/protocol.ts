@@ -23,7 +23,7 @@ export {
   ROOM_KINDS,
 } from './limits.js';
 
-import type { LogEvent, Member, Message, MyRoom, PublicUser, Reaction, Room } from './entities.js';
+import type { LogEvent, Member, Message, MyRoom, PublicUser, Reaction, Room, Self } from './entities.js';
 
 export type LogEventType = LogEvent['type'];
 
@@ -133,7 +133,7 @@ export type ClientToServerEvents = {
 };
 
 export interface AuthResponse {
-  user: PublicUser;
+  user: Self;
   token: string;
 }
 

@@ -87,6 +87,13 @@ export type RequestSchemas = typeof requestSchemas;
 // HTTP bodies.
 
 export const usernameInputSchema = z.string().trim().min(1).max(64);
+/** What the sign-in screen may offer (GET /api/auth/options). */
+export const signInOptionsSchema = z.object({
+  /** No account exists yet: the next one registered becomes the server's admin. */
+  firstAccountIsAdmin: z.boolean(),
+});
+export type SignInOptions = z.infer<typeof signInOptionsSchema>;
+
 export const credentialsSchema = z.object({
   username: usernameInputSchema,
   password: z.string().min(1).max(LIMITS.passwordMax),

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { PublicUser } from '../shared/protocol.js';
+import type { Self } from '../shared/protocol.js';
 import { currentUser } from './api/auth.js';
 import { AuthScreen } from './components/AuthScreen.js';
 import { ChatApp } from './components/ChatApp.js';
 
-type Session = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: PublicUser };
+type Session = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: Self };
 
 export function App() {
   const [session, setSession] = useState<Session>({ status: 'loading' });

@@ -4,8 +4,8 @@ import {
   type Attachment,
   LOG_EVENT_TYPES,
   type LogEventType,
-  type PublicUser,
   type RoomDeletedEvent,
+  type Self,
 } from '../../src/shared/protocol.js';
 import {
   channelId,
@@ -40,7 +40,7 @@ const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 type Name = (typeof NAMES)[number];
 interface Person extends Reader {
   name: Name;
-  user: PublicUser;
+  user: Self;
   recorder: Recorder;
 }
 interface World {

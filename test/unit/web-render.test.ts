@@ -5,7 +5,7 @@ import { createElement, type ProfilerOnRenderCallback } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Member, PublicUser } from '../../src/shared/protocol.js';
+import type { Member, PublicUser, Self } from '../../src/shared/protocol.js';
 import { ConfirmProvider } from '../../src/web/components/dialogs/ConfirmContext.js';
 import { RoomView } from '../../src/web/components/room/RoomView.js';
 import { ChatProvider } from '../../src/web/hooks/ChatContext.js';
@@ -34,7 +34,7 @@ vi.mock(import('../../src/web/components/messages/MessageList.js'), async (impor
     createElement(Profiler, { id: 'MessageList', onRender }, createElement(MessageList, props))) as never;
   return { MessageList: ProfiledMessageList };
 });
-const me: PublicUser = { id: 'me', username: 'maria', guest: false };
+const me: Self = { id: 'me', username: 'maria', guest: false, role: 'member' };
 const bob: PublicUser = { id: 'bob', username: 'bob', guest: false };
 const general = room({ id: 'room-1', lastSeq: 1, lastReadSeq: 1 });
 const member = (user: PublicUser): Member => ({

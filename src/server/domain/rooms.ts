@@ -18,7 +18,7 @@ export interface RoomRecord {
   createdAt: number;
 }
 
-export type MemberRole = 'owner' | 'member';
+export type { RoomRole as MemberRole } from '../../shared/protocol.js';
 
 /** Rooms whose membership follows presence and that disappear when they empty or end. */
 export const isEphemeral = (kind: RoomKind) => kind === 'code' || kind === 'match';
@@ -45,11 +45,6 @@ export function assertLeavable(room: RoomRecord): void {
   if (room.kind === 'dm') throw forbidden('a direct conversation cannot be left');
 }
 
-export function assertCanManageMembers(room: RoomRecord, actorId: string): void {
-  if (room.kind !== 'group') throw badRequest('only group members are managed individually');
-  if (room.ownerId !== actorId) throw forbidden('only the group owner can add or remove members');
-}
-
 export interface MessageRef {
   authorId: string | null;
   kind: 'user' | 'system';
@@ -63,12 +58,10 @@ export function assertCanEdit(message: MessageRef, actorId: string): void {
   }
 }
 
-export function assertCanDelete(message: MessageRef, room: RoomRecord, actorId: string): void {
+/** Authors delete their own; deleting someone else's is a moderation right (domain/permissions.ts). */
+export function isOwnMessage(message: MessageRef, actorId: string): boolean {
   if (message.deletedAt !== null) throw notFound('message not found');
-  const isAuthor = message.kind === 'user' && message.authorId === actorId;
-  if (!isAuthor && room.ownerId !== actorId) {
-    throw forbidden('you can only delete your own messages');
-  }
+  return message.kind === 'user' && message.authorId === actorId;
 }
 
 export function assertCanReact(message: MessageRef): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { publicUserSchema } from '../../shared/entities.js';
+import { selfSchema } from '../../shared/entities.js';
 
 /**
  * Response shapes for the OpenAPI document and the response serializer (which drops any field
@@ -14,9 +14,10 @@ export {
   myRoomSchema,
   publicUserSchema,
   roomSchema,
+  selfSchema,
 } from '../../shared/entities.js';
 
-export const authResponseSchema = z.object({ user: publicUserSchema, token: z.string() });
+export const authResponseSchema = z.object({ user: selfSchema, token: z.string() });
 
 export const problemSchema = z.object({
   type: z.string(),

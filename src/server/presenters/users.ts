@@ -1,4 +1,4 @@
-import type { Member, PublicUser } from '../../shared/protocol.js';
+import type { Member, PublicUser, Self } from '../../shared/protocol.js';
 import type { MemberRow } from '../store/memberships.js';
 import type { UserRow } from '../store/users.js';
 
@@ -7,6 +7,12 @@ export const presentUser = (row: Pick<UserRow, 'id' | 'username' | 'is_guest'>):
   id: row.id,
   username: row.username,
   guest: row.is_guest === 1,
+});
+
+/** The signed-in user as they see themselves: with their server role. */
+export const presentSelf = (row: Pick<UserRow, 'id' | 'username' | 'is_guest' | 'role'>): Self => ({
+  ...presentUser(row),
+  role: row.role,
 });
 
 /** A room member as the member list shows them, with presence from the presence service. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
-import type { PublicUser } from '../../shared/protocol.js';
+import type { PublicUser, Self, ServerRole } from '../../shared/protocol.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
@@ -10,7 +10,7 @@ import {
   usernameKeys,
   validatePassword,
 } from '../domain/usernames.js';
-import { presentUser } from '../presenters/users.js';
+import { presentSelf, presentUser } from '../presenters/users.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Schema } from '../store/schema.js';
 import {
@@ -21,6 +21,7 @@ import {
   insertSession,
 } from '../store/sessions.js';
 import {
+  anyAccount,
   findUserById,
   findUserByName,
   freeHeldGuestNames,
@@ -48,7 +49,14 @@ export interface AuthDeps {
 
 export interface Session {
   id: string;
+  /** Public fields only: services put this user into events that everyone sees. */
   user: PublicUser;
+  /**
+   * The server role as of sign-in or the socket's handshake, for the user's own view (`Self`).
+   * Rights are never decided from this copy (a demotion would wait for a reconnect) but from
+   * the store, per action (services/rights.ts).
+   */
+  role: ServerRole;
   expiresAt: number;
 }
 
@@ -80,6 +88,11 @@ export class AuthService {
     return this.createUser(name, passwordHash);
   }
 
+  /** What the sign-in screen may offer; public, so it says nothing about who is here. */
+  async signInOptions(): Promise<{ firstAccountIsAdmin: boolean }> {
+    return { firstAccountIsAdmin: !(await anyAccount(this.deps.db)) };
+  }
+
   async guest(username: string, address: string): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
     return this.createUser(normaliseUsername(username), null);
@@ -103,7 +116,9 @@ export class AuthService {
       : await verify(await this.decoyHash, password).then(() => false);
     if (!user || !valid) throw new DomainError('unauthorized', INVALID_LOGIN);
     await failure.refund();
-    return this.startSession(presentUser(user));
+    // Told apart only after the password was right: a wrong guess learns nothing about the account.
+    if (user.deactivated_at !== null) throw deactivated();
+    return this.startSession(presentSelf(user));
   }
 
   /**
@@ -178,8 +193,8 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<Session | null> {
     if (!token || token.length > 200) return null;
     const row = await findSessionWithUser(this.deps.db, sessionIdOf(token));
-    if (!row || row.expires_at <= this.deps.now()) return null;
-    return { id: row.session_id, user: presentUser(row), expiresAt: row.expires_at };
+    if (!row || row.expires_at <= this.deps.now() || row.deactivated_at !== null) return null;
+    return { id: row.session_id, user: presentUser(row), role: row.role, expiresAt: row.expires_at };
   }
 
   /**
@@ -199,58 +214,75 @@ export class AuthService {
     name: NormalisedUsername,
     passwordHash: string | null,
   ): Promise<{ session: Session; token: string }> {
-    const user = {
+    const createdAt = this.deps.now();
+    const user = (role: ServerRole) => ({
       id: randomUUID(),
       username: name.display,
       username_key: name.key,
       username_skeleton: name.skeleton,
       password_hash: passwordHash,
       is_guest: passwordHash ? 0 : 1,
-      created_at: this.deps.now(),
+      role,
+      created_at: createdAt,
       last_seen_at: null,
       name_released_at: null,
-    };
-    const publicUser = presentUser(user);
-    const started = this.newSession(publicUser);
+      deactivated_at: null,
+    });
+    let started: ReturnType<AuthService['newSession']>;
     try {
-      await this.deps.writes.run(async (trx) => {
+      started = await this.deps.writes.run(async (trx) => {
         // A held name whose hold is over is freed here rather than waiting for the sweep.
-        await freeHeldGuestNames(trx, user.created_at - this.deps.guestNameHoldMs, name);
+        await freeHeldGuestNames(trx, createdAt - this.deps.guestNameHoldMs, name);
         const holder = await findUserByName(trx, name);
         if (holder) throw holder.name_released_at === null ? nameTaken() : nameRecentlyUsed();
-        await insertUser(trx, user);
+        // The first account on a fresh server runs it (the sign-up screen says so).
+        const row = user(passwordHash === null ? 'guest' : (await anyAccount(trx)) ? 'member' : 'admin');
+        await insertUser(trx, row);
         // In the same job: a guest without a session looks departed to the sweep, which would
         // start holding (and later free) the name of someone still signing up.
-        await insertSession(trx, started.row);
+        const session = this.newSession(presentSelf(row));
+        await insertSession(trx, session.row);
+        return session;
       });
     } catch (error) {
       throw isUniqueViolation(error) ? nameTaken() : error;
     }
-    await this.deps.onSignup(publicUser);
+    await this.deps.onSignup(started.session.user);
     return { session: started.session, token: started.token };
   }
 
-  private async startSession(user: PublicUser): Promise<{ session: Session; token: string }> {
+  private async startSession(user: Self): Promise<{ session: Session; token: string }> {
     const started = this.newSession(user);
     await this.deps.writes.run((trx) => insertSession(trx, started.row));
     return started;
   }
 
   /** A fresh token and the session row it stands for (only the token's hash is stored). */
-  private newSession(user: PublicUser) {
+  private newSession(user: Self) {
     const token = randomBytes(32).toString('base64url');
     const id = sessionIdOf(token);
     const createdAt = this.deps.now();
     const ttl = user.guest ? this.deps.guestSessionTtlMs : this.deps.sessionTtlMs;
     const expiresAt = createdAt + ttl;
-    return { token, session: { id, user, expiresAt }, row: { id, userId: user.id, createdAt, expiresAt } };
+    const session: Session = {
+      id,
+      user: { id: user.id, username: user.username, guest: user.guest },
+      role: user.role,
+      expiresAt,
+    };
+    return { token, session, row: { id, userId: user.id, createdAt, expiresAt } };
   }
 }
+
+/** The session's user as they see themselves: with their server role. */
+export const selfOf = (session: Session): Self => ({ ...session.user, role: session.role });
 
 export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+const deactivated = () =>
+  new DomainError('forbidden', 'this account has been deactivated: ask an admin of this server');
 const nameTaken = () => conflict('that username is taken', 'username');
 const nameRecentlyUsed = () =>
   conflict(

@@ -2,7 +2,7 @@ import type { MyRoom, PublicUser, Room } from '../../shared/protocol.js';
 import { normaliseCode } from '../domain/codes.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import { addressBucket, enforce } from '../domain/rate-limit.js';
-import { assertCanManageMembers, assertJoinable, assertLeavable, isEphemeral } from '../domain/rooms.js';
+import { assertJoinable, assertLeavable, isEphemeral } from '../domain/rooms.js';
 import { presentUser } from '../presenters/users.js';
 import { findMembership, roomsOfUser } from '../store/memberships.js';
 import {
@@ -16,6 +16,7 @@ import {
 import { findUserById } from '../store/users.js';
 import type { ServiceDeps } from './deps.js';
 import { type Effect, type Outcome, outcome } from './effects.js';
+import { requireRoomRight } from './rights.js';
 import { addMemberTo, readableRoom, removeMemberFrom, subscribe } from './room-writes.js';
 import { loadMyRoom, loadRoom } from './views/rooms.js';
 
@@ -71,7 +72,7 @@ export class Membership {
     return writes.run(async (trx) => {
       await lockRoom(trx, roomId);
       const room = await readableRoom(trx, roomId, actor.id);
-      assertCanManageMembers(room, actor.id);
+      await requireRoomRight(trx, actor.id, room, 'add-member', now());
       const target = await findUserById(trx, userId);
       if (!target) throw notFound('user not found');
       if (await findMembership(trx, roomId, userId)) throw conflict('already a member');
@@ -86,7 +87,8 @@ export class Membership {
     await enforce(limiter, 'action', actor.id);
     return writes.run(async (trx) => {
       const room = await readableRoom(trx, roomId, actor.id);
-      assertCanManageMembers(room, actor.id);
+      if (room.kind !== 'group') throw badRequest('only group members are managed individually');
+      await requireRoomRight(trx, actor.id, room, 'kick', now());
       if (userId === actor.id) throw badRequest('to remove yourself, leave the group');
       const target = await findUserById(trx, userId);
       if (!target || !(await findMembership(trx, roomId, userId))) throw notFound('not a member');

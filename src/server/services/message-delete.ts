@@ -1,13 +1,14 @@
 import type { PublicUser } from '../../shared/protocol.js';
 import { enforce } from '../domain/rate-limit.js';
-import { assertCanDelete } from '../domain/rooms.js';
+import { isOwnMessage } from '../domain/rooms.js';
 import { logEvents } from '../presenters/log-events.js';
 import { tombstoneMessage } from '../store/messages.js';
 import type { ServiceDeps } from './deps.js';
 import { type Outcome, outcome } from './effects.js';
+import { requireRoomRight } from './rights.js';
 import { logChange, messageForMember, messageRef } from './room-writes.js';
 
-/** Deleting a message: its author, or whoever may moderate the room (domain/rooms.ts). */
+/** Deleting a message: its author, or whoever moderates the room (domain/permissions.ts). */
 export class MessageDelete {
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -15,8 +16,9 @@ export class MessageDelete {
     await enforce(this.deps.limiter, 'action', user.id);
     return this.deps.writes.run(async (trx) => {
       const { row, room } = await messageForMember(trx, messageId, user.id);
-      assertCanDelete(messageRef(row), room, user.id);
       const at = this.deps.now();
+      if (!isOwnMessage(messageRef(row), user.id))
+        await requireRoomRight(trx, user.id, room, 'delete-any', at);
       await tombstoneMessage(trx, messageId, at);
       const roomId = row.room_id;
       const seq = await logChange(trx, { roomId, type: 'message:deleted', messageId, userId: user.id, at });

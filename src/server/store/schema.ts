@@ -1,3 +1,6 @@
+import type { Generated } from 'kysely';
+import type { RoomRole, ServerRole } from '../../shared/protocol.js';
+
 /**
  * Table shapes as Kysely sees them. Times are milliseconds since the epoch (bigint columns),
  * flags are 0/1 integers, ids are opaque text; the same definitions serve SQLite and PostgreSQL.
@@ -18,6 +21,10 @@ export interface UsersTable {
   last_seen_at: number | null;
   /** Guests: when their last session ended; their name is held for a while after (services/auth.ts). */
   name_released_at: number | null;
+  /** domain/permissions.ts: what each may do. Guests are 'guest' (and is_guest = 1). */
+  role: Generated<ServerRole>;
+  /** Set while an admin has deactivated the account: no sign-in, no sessions, messages kept. */
+  deactivated_at: number | null;
 }
 
 export interface SessionsTable {
@@ -49,7 +56,7 @@ export interface RoomsTable {
 export interface RoomMembersTable {
   room_id: string;
   user_id: string;
-  role: 'owner' | 'member';
+  role: RoomRole;
   joined_at: number;
   last_read_seq: number;
 }

@@ -30,6 +30,8 @@ const sessionWithUserQuery = preparedQuery((db, p: { sessionId: string }) =>
       'users.id',
       'users.username',
       'users.is_guest',
+      'users.role',
+      'users.deactivated_at',
       'users.password_hash',
     ])
     .where('sessions.id', '=', p.sessionId),

@@ -29,6 +29,12 @@ export function findUsersByIds(db: Executor, ids: readonly string[]) {
   return db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
 }
 
+/** Whether any account (not a guest) exists: the first one to register becomes the admin. */
+export async function anyAccount(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('is_guest', '=', 0).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function insertUser(db: Executor, user: UserRow): Promise<void> {
   await db.insertInto('users').values(user).execute();
 }

@@ -1,4 +1,5 @@
-import type { AuthResponse, PublicUser } from '../../shared/protocol.js';
+import type { AuthResponse, Self } from '../../shared/protocol.js';
+import type { SignInOptions } from '../../shared/schemas.js';
 
 /** Account calls. The session itself lives in an HttpOnly cookie the browser sends for us. */
 
@@ -45,8 +46,15 @@ export const logout = () => post('/api/auth/logout');
 export const changePassword = (currentPassword: string, newPassword: string) =>
   post('/api/auth/password', { currentPassword, newPassword });
 
-export async function currentUser(): Promise<PublicUser | null> {
+/** What the sign-in screen may offer; on failure, nothing special. */
+export async function signInOptions(): Promise<SignInOptions> {
+  const response = await fetch('/api/auth/options').catch(() => null);
+  if (!response?.ok) return { firstAccountIsAdmin: false };
+  return (await response.json()) as SignInOptions;
+}
+
+export async function currentUser(): Promise<Self | null> {
   const response = await fetch('/api/me', { credentials: 'include' });
   if (!response.ok) return null;
-  return ((await response.json()) as { user: PublicUser }).user;
+  return ((await response.json()) as { user: Self }).user;
 }

@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { LIMITS } from '../../shared/limits.js';
 import { NAME_RULES, passwordProblem, usernameProblem } from '../../shared/names.js';
-import type { PublicUser } from '../../shared/protocol.js';
-import { AuthError, guest, login, register } from '../api/auth.js';
+import type { Self } from '../../shared/protocol.js';
+import { AuthError, guest, login, register, signInOptions } from '../api/auth.js';
 import { asSentence, FormField } from './FormField.js';
 
 /** A refusal shown under the field it is about. */
@@ -23,12 +23,20 @@ const TITLES: Record<Mode, string> = {
   register: 'Create an account',
 };
 
-export function AuthScreen({ onSignedIn }: { onSignedIn(user: PublicUser): void }) {
+export function AuthScreen({ onSignedIn }: { onSignedIn(user: Self): void }) {
   const [mode, setMode] = useState<Mode>('guest');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<FieldError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [firstAccount, setFirstAccount] = useState(false);
+  useEffect(() => {
+    let current = true;
+    void signInOptions().then((options) => current && setFirstAccount(options.firstAccountIsAdmin));
+    return () => {
+      current = false;
+    };
+  }, []);
   // New names and passwords are checked here by the server's own rules, before sending.
   const creating = mode !== 'login';
 
@@ -115,6 +123,12 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: PublicUser): void 
           </button>
           {mode === 'guest' && (
             <p className="hint">Guest names are yours until you sign out. No password needed.</p>
+          )}
+          {mode === 'register' && firstAccount && (
+            <p className="hint first-admin" role="note">
+              Nobody has an account here yet: the first one runs this server. It will be its admin — able to
+              manage people, rooms and settings.
+            </p>
           )}
         </form>
       </div>

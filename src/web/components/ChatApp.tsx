@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { PublicUser } from '../../shared/protocol.js';
+import type { Self } from '../../shared/protocol.js';
 import { ChatProvider, useChatClient } from '../hooks/ChatContext.js';
 import { useChatSelector } from '../hooks/useChatSelector.js';
 import { useEscapeClosesDrawer } from '../hooks/useEscapeClosesDrawer.js';
@@ -22,7 +22,7 @@ import { Toast } from './Toast.js';
 import { useSignOut } from './useSignOut.js';
 
 /** The signed-in app: one client for the session, shared with every component below. */
-export function ChatApp({ me, onSignedOut }: { me: PublicUser; onSignedOut(): void }) {
+export function ChatApp({ me, onSignedOut }: { me: Self; onSignedOut(): void }) {
   const client = useMemo(
     () =>
       new ChatClient({

@@ -4,6 +4,11 @@ import { currentTheme, setTheme, type Theme } from '../lib/theme.js';
 import { Icon } from './Icon.js';
 import { NotificationToggle } from './NotificationToggle.js';
 
+const ROLE_TITLES = {
+  admin: 'You run this server: people, rooms and settings',
+  moderator: 'You moderate every channel on this server',
+} as const;
+
 /** The top of the sidebar: who is signed in, whether they are online, and the app's toggles. */
 export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void; onChangePassword(): void }) {
   const me = useChatSelector((s) => s.me);
@@ -14,7 +19,14 @@ export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void;
       <span className={online ? 'dot online' : 'dot'} aria-hidden="true" />
       <div className="profile-name">
         <strong>{me.username}</strong>
-        <span className="muted small">{me.guest ? 'guest' : online ? 'online' : 'offline'}</span>
+        <span className="muted small">
+          {me.guest ? 'guest' : online ? 'online' : 'offline'}
+          {(me.role === 'admin' || me.role === 'moderator') && (
+            <span className="role-badge" title={ROLE_TITLES[me.role]}>
+              {me.role}
+            </span>
+          )}
+        </span>
       </div>
       <NotificationToggle />
       {/* Guests have no password: they cannot sign back in at all. */}

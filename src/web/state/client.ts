@@ -1,4 +1,4 @@
-import type { LogEvent, Message, MyRoom, PublicUser } from '../../shared/protocol.js';
+import type { LogEvent, Message, MyRoom, Self } from '../../shared/protocol.js';
 import { LOG_EVENT_TYPES } from '../../shared/protocol.js';
 import type { HeldAttachment } from '../api/uploads.js';
 import { Drafts } from './drafts.js';
@@ -18,7 +18,7 @@ export { RequestError } from './server.js';
 export type { ChatState, Connection } from './store.js';
 
 export interface ChatClientOptions {
-  me: PublicUser;
+  me: Self;
   /** Server origin; defaults to the page's. */
   baseUrl?: string;
   /** Bearer token; the web app leaves it out and relies on the HttpOnly session cookie. */

@@ -1,11 +1,11 @@
-import type { Member, PublicUser } from '../../shared/protocol.js';
+import type { Member, Self } from '../../shared/protocol.js';
 import type { RoomView } from './log.js';
 import type { OutboxItem } from './outbox.js';
 
 export type Connection = 'connecting' | 'online' | 'reconnecting';
 
 export interface ChatState {
-  me: PublicUser;
+  me: Self;
   connection: Connection;
   rooms: Record<string, RoomView>;
   activeRoomId: string | null;
@@ -36,7 +36,7 @@ export class ChatStore {
   private readonly listeners = new Set<() => void>();
   private noticeId = 0;
 
-  constructor(me: PublicUser, outbox: readonly OutboxItem[]) {
+  constructor(me: Self, outbox: readonly OutboxItem[]) {
     this.state = {
       me,
       connection: 'connecting',

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { credentialsSchema, guestSchema, passwordChangeSchema } from '../../../shared/schemas.js';
-import type { AuthService } from '../../services/auth.js';
-import { authResponseSchema, problems, publicUserSchema } from '../schemas.js';
+import {
+  credentialsSchema,
+  guestSchema,
+  passwordChangeSchema,
+  signInOptionsSchema,
+} from '../../../shared/schemas.js';
+import { type AuthService, selfOf } from '../../services/auth.js';
+import { authResponseSchema, problems, selfSchema } from '../schemas.js';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../session.js';
 
 export interface AuthRoutesOptions {
@@ -19,6 +24,10 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
   const { auth } = opts;
   const tags = ['auth'];
 
+  api.get('/api/auth/options', { schema: { tags, response: { 200: signInOptionsSchema } } }, () =>
+    auth.signInOptions(),
+  );
+
   api.post(
     '/api/auth/register',
     { schema: { tags, body: credentialsSchema, response: { 201: authResponseSchema, ...problems } } },
@@ -29,7 +38,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         request.ip,
       );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
-      return reply.status(201).send({ user: session.user, token });
+      return reply.status(201).send({ user: selfOf(session), token });
     },
   );
 
@@ -39,7 +48,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     async (request, reply) => {
       const { session, token } = await auth.login(request.body.username, request.body.password, request.ip);
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
-      return { user: session.user, token };
+      return { user: selfOf(session), token };
     },
   );
 
@@ -49,7 +58,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     async (request, reply) => {
       const { session, token } = await auth.guest(request.body.username, request.ip);
       setSessionCookie(request, reply, token, opts.guestSessionTtlMs);
-      return reply.status(201).send({ user: session.user, token });
+      return reply.status(201).send({ user: selfOf(session), token });
     },
   );
 
@@ -79,7 +88,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
 
   api.get(
     '/api/me',
-    { schema: { tags, response: { 200: z.object({ user: publicUserSchema }), ...problems } } },
-    async (request) => ({ user: requireSession(request).user }),
+    { schema: { tags, response: { 200: z.object({ user: selfSchema }), ...problems } } },
+    async (request) => ({ user: selfOf(requireSession(request)) }),
   );
 }

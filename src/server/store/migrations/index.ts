@@ -5,6 +5,7 @@ import * as memberCount from './003-member-count.js';
 import * as messagesAreLogEntries from './004-messages-are-log-entries.js';
 import * as usernameSkeletons from './005-username-skeletons.js';
 import * as guestNameHold from './006-guest-name-hold.js';
+import * as roles from './007-roles.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004-messages-are-log-entries': messagesAreLogEntries,
   '005-username-skeletons': usernameSkeletons,
   '006-guest-name-hold': guestNameHold,
+  '007-roles': roles,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,61 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchBrowser, watchCsp } from '../helpers/browser.js';
+import { uniqueName } from '../helpers/clients.js';
+import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { signUpWithAccount } from '../helpers/web-people.js';
+
+/**
+ * Issue #17: on a fresh server the sign-up screen says that the first account runs it, and
+ * that account is the admin; the next person is told nothing of the kind and is a member.
+ */
+describe.skipIf(!chromiumPath)('the first account on a fresh server', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { rateRules: relaxedLimits });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
+  });
+
+  const newPage = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    await watchCsp(context, cspViolations);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    return page;
+  };
+  const note = (page: Page) => page.getByRole('note').filter({ hasText: 'the first one runs this server' });
+  const badge = (page: Page) => page.locator('.profile').getByText('admin', { exact: true });
+
+  it('is told so when registering, and is the admin', async () => {
+    const first = await newPage();
+    await first.goto(server.url);
+    await first.getByRole('tab', { name: 'Register' }).click();
+    await expect.poll(() => note(first).isVisible()).toBe(true);
+    // Only where it applies: a guest never becomes the admin.
+    await first.getByRole('tab', { name: 'Guest' }).click();
+    expect(await note(first).count()).toBe(0);
+    await signUpWithAccount(first, server.url, uniqueName('founder'));
+    await expect.poll(() => badge(first).isVisible()).toBe(true);
+
+    const second = await newPage();
+    await second.goto(server.url);
+    await second.getByRole('tab', { name: 'Register' }).click();
+    await second.getByRole('button', { name: 'Create an account' }).waitFor();
+    // The options have been asked for (the form is up); there is nothing to say any more.
+    await second.waitForLoadState('networkidle');
+    expect(await note(second).count()).toBe(0);
+    await signUpWithAccount(second, server.url, uniqueName('joiner'));
+    await second.getByRole('navigation', { name: 'Rooms' }).waitFor();
+    expect(await second.locator('.profile').textContent()).not.toContain('admin');
+  });
+});
