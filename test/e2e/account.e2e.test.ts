@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, screenshotPath, watchCsp } from '../helpers/browser.js';
+import { chromiumPath, launchBrowser, newPersonPage, screenshotPath } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { signUpAsGuest, signUpWithAccount, typeInto } from '../helpers/web-people.js';
@@ -26,13 +26,7 @@ describe.skipIf(!chromiumPath)('changing the password in a real browser', () => 
     expect(cspViolations).toEqual([]);
   });
 
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-    await watchCsp(context, cspViolations);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    return page;
-  };
+  const newPage = () => newPersonPage(browser, cspViolations);
 
   it('refuses a wrong current password under its field, then changes it and signs the other browser out', async () => {
     const name = uniqueName('pw');

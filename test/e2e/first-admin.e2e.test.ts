@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, watchCsp } from '../helpers/browser.js';
+import { chromiumPath, launchBrowser, newPersonPage } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { signUpWithAccount } from '../helpers/web-people.js';
@@ -26,13 +26,7 @@ describe.skipIf(!chromiumPath)('the first account on a fresh server', () => {
     expect(cspViolations).toEqual([]);
   });
 
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-    await watchCsp(context, cspViolations);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    return page;
-  };
+  const newPage = () => newPersonPage(browser, cspViolations);
   const note = (page: Page) => page.getByRole('note').filter({ hasText: 'the first one runs this server' });
   const badge = (page: Page) => page.locator('.profile').getByText('admin', { exact: true });
 

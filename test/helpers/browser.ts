@@ -114,6 +114,15 @@ export function listAtRest(page: Page): Promise<void> {
   );
 }
 
+/** A person's own browser window (a fresh context: no cookies), at desktop size, CSP watched. */
+export async function newPersonPage(browser: Browser, cspViolations: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await watchCsp(context, cspViolations);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
 /** Picks a file with the composer's clip button, as a user would through the file dialog. */
 export async function attachFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
   const chooser = page.waitForEvent('filechooser');

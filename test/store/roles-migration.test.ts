@@ -1,39 +1,18 @@
 import { hash } from '@node-rs/argon2';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { MemoryMatchQueue } from '../../src/server/domain/matchmaker.js';
-import { MemoryPresence } from '../../src/server/domain/presence.js';
-import { DEFAULT_RATE_RULES, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
-import { createServices } from '../../src/server/services/index.js';
-import { openDatabase } from '../../src/server/store/database.js';
-import { migrationProvider } from '../../src/server/store/migrations/index.js';
-import type { Schema } from '../../src/server/store/schema.js';
-import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
-import { relaxedLimits, tempDir } from '../helpers/server.js';
+import { databaseMadeAt, migrationBackends, servicesOn } from '../helpers/migrations.js';
 
 /**
  * Migration 007 gives every user a server role. A database made before it (by the release
  * before roles) keeps every user and room: accounts become members, guests guests, the
  * oldest account the admin; owners stay owners; everyone still signs in.
  */
-const backends = [{ name: 'sqlite' }, ...(postgresAdminUrl ? [{ name: 'postgres' }] : [])];
-
-describe.each(backends)('roles migration on $name', (backend) => {
+describe.each(migrationBackends)('roles migration on $name', (backend) => {
   it('keeps every user and room, makes the oldest account admin, and everyone still signs in', async () => {
-    const target = backend.name === 'sqlite' ? undefined : await createTestDatabase();
-    const dataDir = tempDir();
-    const old = new Kysely<Schema>({
-      dialect: target
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 2 }) })
-        : new SqliteDialect({ database: new SQLite(`${dataDir}/parley.sqlite`) }),
-    });
+    const made = await databaseMadeAt(backend, '006-guest-name-hold');
+    const { old } = made;
     const passwordHash = await hash('long enough pw');
     try {
-      const migrator = new Migrator({ db: old, provider: migrationProvider });
-      expect((await migrator.migrateTo('006-guest-name-hold')).error).toBeUndefined();
       const user = (id: string, name: string, createdAt: number, guest = false) => ({
         id,
         username: name,
@@ -72,12 +51,7 @@ describe.each(backends)('roles migration on $name', (backend) => {
     } finally {
       await old.destroy();
     }
-    const database = await openDatabase({
-      url: target?.url,
-      dataDir,
-      sqliteSynchronous: 'FULL',
-      logger: pino({ level: 'silent' }),
-    });
+    const database = await made.open();
     try {
       const users = await database.db
         .selectFrom('users')
@@ -100,15 +74,7 @@ describe.each(backends)('roles migration on $name', (backend) => {
         { user_id: 'u2', role: 'owner' },
       ]);
 
-      const { auth, writes } = await createServices({
-        database,
-        presence: new MemoryPresence(),
-        matchQueue: new MemoryMatchQueue(),
-        limiter: new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...relaxedLimits }),
-        sessionTtlMs: 60_000,
-        guestSessionTtlMs: 60_000,
-        announce: () => {},
-      });
+      const { auth, writes } = await servicesOn(database);
       try {
         expect((await auth.login('alice', 'long enough pw', 'test')).session.role).toBe('admin');
         expect((await auth.login('bob', 'long enough pw', 'test')).session.role).toBe('member');
@@ -119,7 +85,7 @@ describe.each(backends)('roles migration on $name', (backend) => {
       }
     } finally {
       await database.close();
-      await target?.drop();
+      await made.drop();
     }
   });
 });

@@ -1,39 +1,18 @@
 import { hash } from '@node-rs/argon2';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { MemoryMatchQueue } from '../../src/server/domain/matchmaker.js';
-import { MemoryPresence } from '../../src/server/domain/presence.js';
-import { DEFAULT_RATE_RULES, MemoryRateLimiter } from '../../src/server/domain/rate-limit.js';
-import { createServices } from '../../src/server/services/index.js';
-import { openDatabase } from '../../src/server/store/database.js';
-import { migrationProvider } from '../../src/server/store/migrations/index.js';
-import type { Schema } from '../../src/server/store/schema.js';
-import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
-import { relaxedLimits, tempDir } from '../helpers/server.js';
+import { databaseMadeAt, migrationBackends, servicesOn } from '../helpers/migrations.js';
 
 /**
  * Migration 005 rekeys every account from the one folded key to a lower-cased key and a
  * look-alike skeleton. Accounts that the old key let in side by side although they look
  * alike (AIice beside Alice) must come through it, keep their names and still sign in.
  */
-const backends = [{ name: 'sqlite' }, ...(postgresAdminUrl ? [{ name: 'postgres' }] : [])];
-
-describe.each(backends)('username migration on $name', (backend) => {
+describe.each(migrationBackends)('username migration on $name', (backend) => {
   it('rekeys existing accounts, keeps look-alikes that got in before it, and blocks new ones', async () => {
-    const target = backend.name === 'sqlite' ? undefined : await createTestDatabase();
-    const dataDir = tempDir();
-    const old = new Kysely<Schema>({
-      dialect: target
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 2 }) })
-        : new SqliteDialect({ database: new SQLite(`${dataDir}/parley.sqlite`) }),
-    });
+    const made = await databaseMadeAt(backend, '004-messages-are-log-entries');
+    const { old } = made;
     const database = await (async () => {
       try {
-        const migrator = new Migrator({ db: old, provider: migrationProvider });
-        expect((await migrator.migrateTo('004-messages-are-log-entries')).error).toBeUndefined();
         const passwordHash = await hash('long enough pw');
         // Old keys as the old folding made them: lower-cased, so `I` became `i`, never `l`.
         const accounts = [
@@ -64,12 +43,7 @@ describe.each(backends)('username migration on $name', (backend) => {
       } finally {
         await old.destroy();
       }
-      return openDatabase({
-        url: target?.url,
-        dataDir,
-        sqliteSynchronous: 'FULL',
-        logger: pino({ level: 'silent' }),
-      });
+      return made.open();
     })();
     try {
       const rows = await database.db
@@ -87,15 +61,7 @@ describe.each(backends)('username migration on $name', (backend) => {
         { id: 'u7', username_key: null, username_skeleton: null },
       ]);
 
-      const { auth, writes } = await createServices({
-        database,
-        presence: new MemoryPresence(),
-        matchQueue: new MemoryMatchQueue(),
-        limiter: new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...relaxedLimits }),
-        sessionTtlMs: 60_000,
-        guestSessionTtlMs: 60_000,
-        announce: () => {},
-      });
+      const { auth, writes } = await servicesOn(database);
       try {
         for (const [typed, id] of [
           ['AIice', 'u2'],
@@ -119,7 +85,7 @@ describe.each(backends)('username migration on $name', (backend) => {
       }
     } finally {
       await database.close();
-      await target?.drop();
+      await made.drop();
     }
   });
 });
