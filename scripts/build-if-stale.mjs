@@ -73,9 +73,10 @@ export function staleReason(root, name) {
  * Runs the builds that are stale, in order, each recorded only when its command succeeded.
  * `commands` replaces the build commands (tests). Returns the names built; throws if one failed.
  */
-export function buildIfStale({ root, commands = {}, log = console.log, force = false } = {}) {
+export function buildIfStale({ root, commands = {}, log = console.log, force = false, only } = {}) {
   const built = [];
-  for (const name of Object.keys(BUILDS)) {
+  for (const name of only ?? Object.keys(BUILDS)) {
+    if (!BUILDS[name]) throw new Error(`there is no build named ${name}`);
     // `npm run build` builds everything, and records it, so the next start builds nothing.
     const reason = force ? 'asked to' : staleReason(root, name);
     if (!reason) continue;
@@ -102,9 +103,13 @@ export function buildIfStale({ root, commands = {}, log = console.log, force = f
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
+    // Names restrict it to those builds: `npm run parley` needs only the server, and its
+    // notes go to stderr there, so that what the command prints (`stats --json`) stays clean.
+    const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
     buildIfStale({
       root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
       force: process.argv.includes('--force'),
+      ...(only.length > 0 ? { only, log: console.error } : {}),
     });
   } catch (error) {
     console.error(`parley: ${error.message}`);

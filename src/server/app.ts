@@ -58,6 +58,11 @@ export interface Parley {
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+/**
+ * How often sockets are checked against the sessions table, for sessions another process
+ * (the operator CLI) deleted. On SQLite only after such a process wrote (one pragma to know).
+ */
+const REVOKED_SESSIONS_CHECK_MS = 1_000;
 
 /**
  * Connections the kernel may hold for us before we accept them. Node's default (511) is less
@@ -279,6 +284,12 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       media.sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload cleanup failed'));
       media.cleanOldTemp().catch((error: unknown) => logger.warn({ err: error }, 'temp cleanup failed'));
     }, HOUSEKEEPING_INTERVAL_MS),
+    setInterval(() => {
+      if (database.changedElsewhere && !database.changedElsewhere()) return;
+      liveGateway
+        .closeRevokedSessions()
+        .catch((error: unknown) => logger.warn({ err: error }, 'revoked session check failed'));
+    }, REVOKED_SESSIONS_CHECK_MS),
   ];
   for (const timer of timers) timer.unref();
   ready = true;

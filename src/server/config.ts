@@ -46,6 +46,18 @@ export const configSchema = z
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
     ALLOWED_ORIGINS: originList.default([]),
+    PUBLIC_URL: z
+      .string()
+      .refine((value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+        } catch {
+          return false;
+        }
+      }, 'must be the address people open, like https://chat.example.com (no query or #)')
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
     TRUST_PROXY: booleanFromString.default(false),
@@ -121,6 +133,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Extra origins allowed to open sockets; the server's own origin is always allowed. */
   allowedOrigins: string[];
+  /** The address people open, for links the server hands out (sign-in links); unset: http://localhost:PORT. */
+  publicUrl: string | undefined;
   logLevel: EnvConfig['LOG_LEVEL'];
   sqliteSynchronous: 'FULL' | 'NORMAL';
   trustProxy: boolean;
@@ -174,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: c.DATABASE_URL,
     redisUrl: c.REDIS_URL,
     allowedOrigins: c.ALLOWED_ORIGINS,
+    publicUrl: c.PUBLIC_URL,
     logLevel: c.LOG_LEVEL,
     sqliteSynchronous: c.SQLITE_SYNCHRONOUS,
     trustProxy: c.TRUST_PROXY,

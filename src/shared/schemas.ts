@@ -103,3 +103,8 @@ export const passwordChangeSchema = z.object({
   currentPassword: z.string().min(1).max(LIMITS.passwordMax),
   newPassword: z.string().min(1).max(LIMITS.passwordMax),
 });
+/** A one-time sign-in link's token (the part after `#/sign-in/`) and the password to set. */
+export const signInLinkSchema = z.object({
+  token: z.string().min(1).max(200),
+  newPassword: z.string().min(1).max(LIMITS.passwordMax),
+});

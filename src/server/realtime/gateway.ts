@@ -132,6 +132,22 @@ export class Gateway implements GatewayForHandlers {
     this.broadcaster.announce([{ kind: 'disconnect-sessions', sessionIds: [...sessionIds] }]);
   }
 
+  /**
+   * Closes this node's sockets whose session no longer exists in the store: revoked by another
+   * process (the operator CLI deactivating someone), which cannot reach this node's sockets.
+   */
+  async closeRevokedSessions(): Promise<number> {
+    const prefix = sessionChannel('');
+    const connected = [...this.io.of('/').adapter.rooms.keys()]
+      .filter((channel) => channel.startsWith(prefix))
+      .map((channel) => channel.slice(prefix.length));
+    if (connected.length === 0) return 0;
+    const live = await this.deps.services.auth.liveSessions(connected);
+    const revoked = connected.filter((id) => !live.has(id));
+    if (revoked.length > 0) this.io.local.in(revoked.map(sessionChannel)).disconnectSockets(true);
+    return revoked.length;
+  }
+
   /** Refuses new connections and new requests; existing sockets stay until `close`. */
   stopAccepting(): void {
     this.accepting = false;

@@ -16,10 +16,13 @@ import type { Schema } from '../store/schema.js';
 import {
   deleteOtherSessions,
   deleteSession,
+  deleteSessionsOfUser,
+  existingSessionIds,
   expireSessions,
   findSessionWithUser,
   insertSession,
 } from '../store/sessions.js';
+import { findSignInLink, useSignInLink } from '../store/sign-in-links.js';
 import {
   anyAccount,
   findUserById,
@@ -30,6 +33,7 @@ import {
   setPasswordHash,
 } from '../store/users.js';
 import type { WriteQueue } from '../store/write-queue.js';
+import { signInTokenHash } from './sign-in-links.js';
 
 export interface AuthDeps {
   db: Kysely<Schema>;
@@ -63,6 +67,9 @@ export interface Session {
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
 const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const INVALID_LOGIN = 'invalid username or password';
+
+/** The stored form of a password (argon2id), as every sign-up and password change makes it. */
+export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2_OPTIONS);
 
 /**
  * Accounts and sessions. A session token is 32 random bytes given to the client once; only
@@ -189,6 +196,59 @@ export class AuthService {
     });
   }
 
+  /**
+   * Uses a one-time sign-in link (`parley reset-password`, `parley create-admin`): sets the new
+   * password, ends every session the user had, and starts a new one. Returns the revoked
+   * session ids so their sockets can be closed. An unknown, used or expired link is refused
+   * after the same work (the new password is hashed first), so timing tells them apart no
+   * better than the message does.
+   */
+  async signInWithLink(
+    token: string,
+    newPassword: string,
+    address: string,
+  ): Promise<{ session: Session; token: string; revoked: string[] }> {
+    await enforce(
+      this.deps.limiter,
+      'loginAddress',
+      addressBucket(address),
+      'too many sign-in attempts, try again later',
+    );
+    validatePassword(newPassword, 'newPassword');
+    const passwordHash = await hash(newPassword, ARGON2_OPTIONS);
+    const tokenHash = signInTokenHash(token);
+    return this.deps.writes.run(async (trx) => {
+      const now = this.deps.now();
+      const link = await findSignInLink(trx, tokenHash);
+      if (!link) throw badLink('this sign-in link is not valid: check that it was copied whole');
+      if (link.used_at !== null)
+        throw badLink('this sign-in link was already used: ask an admin for a new one');
+      if (link.expires_at <= now) throw badLink('this sign-in link has expired: ask an admin for a new one');
+      const user = await findUserById(trx, link.user_id);
+      if (!user || user.is_guest)
+        throw badLink('this sign-in link is not valid: check that it was copied whole');
+      if (user.deactivated_at !== null) throw deactivated();
+      if (!(await useSignInLink(trx, link.id, now))) {
+        throw badLink('this sign-in link was already used: ask an admin for a new one');
+      }
+      await setPasswordHash(trx, user.id, passwordHash);
+      const revoked = await deleteSessionsOfUser(trx, user.id);
+      const started = this.newSession(presentSelf(user));
+      await insertSession(trx, started.row);
+      return { session: started.session, token: started.token, revoked };
+    });
+  }
+
+  /** Which of these sessions still exist: the others were revoked (by the operator CLI, say) or expired. */
+  async liveSessions(sessionIds: readonly string[]): Promise<Set<string>> {
+    const live = new Set<string>();
+    // Bound parameters per query stay far below SQLite's and PostgreSQL's limits.
+    for (let i = 0; i < sessionIds.length; i += 500) {
+      for (const id of await existingSessionIds(this.deps.db, sessionIds.slice(i, i + 500))) live.add(id);
+    }
+    return live;
+  }
+
   /** Resolves a bearer token to its live session, or null. */
   async authenticate(token: string | undefined): Promise<Session | null> {
     if (!token || token.length > 200) return null;
@@ -283,6 +343,7 @@ export function sessionIdOf(token: string): string {
 
 const deactivated = () =>
   new DomainError('forbidden', 'this account has been deactivated: ask an admin of this server');
+const badLink = (message: string) => new DomainError('unauthorized', message, undefined, 'token');
 const nameTaken = () => conflict('that username is taken', 'username');
 const nameRecentlyUsed = () =>
   conflict(

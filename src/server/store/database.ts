@@ -46,6 +46,16 @@ export interface Database {
   /** Where the data lives, for logs (never includes credentials). */
   location: string;
   ping(): Promise<void>;
+  /**
+   * SQLite only: copies the database into `file` with SQLite's online backup API, as one
+   * consistent snapshot, while other connections (a running server) keep reading and writing.
+   */
+  backup?(file: string): Promise<void>;
+  /**
+   * SQLite only: whether another process (the operator CLI) committed to the database since
+   * the last call. Costs one pragma, so a timer may ask every second.
+   */
+  changedElsewhere?(): boolean;
   close(): Promise<void>;
 }
 
@@ -115,6 +125,10 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
   const kysely = (statements: SqliteDatabase) =>
     new Kysely<Schema>({ dialect: new QueuedSqliteDialect({ database: statements }) });
   const writerStatements = withStatementCache(writer);
+  // data_version changes when a connection other than this one commits. The reader never
+  // commits (query_only), so on the writer it moves only for other processes' writes.
+  const dataVersion = () => writer.pragma('data_version', { simple: true }) as number;
+  let lastDataVersion = dataVersion();
   const db = kysely(withStatementCache(reader));
   const writerDb = kysely(writerStatements);
   return {
@@ -131,6 +145,18 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
     async ping() {
       await sql`select 1`.execute(db);
       await sql`select 1`.execute(writerDb);
+    },
+    changedElsewhere() {
+      const version = dataVersion();
+      const changed = version !== lastDataVersion;
+      lastDataVersion = version;
+      return changed;
+    },
+    async backup(destination) {
+      // All pages in one step: one read transaction, so the copy is a snapshot of one moment
+      // (in WAL mode it does not hold up the writer). Copied in steps, a write by another
+      // connection between two steps would restart the copy, forever under steady load.
+      await reader.backup(destination, { progress: () => 0x7fffffff });
     },
     async close() {
       await db.destroy();
@@ -255,4 +281,30 @@ async function migrate(db: Kysely<Schema>, logger: Logger): Promise<void> {
     if (result.status === 'Error') logger.error({ migration: result.migrationName }, 'migration failed');
   }
   if (error) throw error;
+}
+
+/**
+ * Runs `work` in one transaction on the writer, for a process other than the server (the
+ * operator CLI). On SQLite it takes the write lock at BEGIN (IMMEDIATE), so it waits its turn
+ * behind the server's batches (busy_timeout) instead of failing when the server commits between
+ * its read and its write; keep the work short, since the server waits for it too.
+ */
+export async function shortTransaction<T>(
+  database: Pick<Database, 'writer' | 'dialect'>,
+  work: (trx: Kysely<Schema>) => Promise<T>,
+): Promise<T> {
+  return database.writer.connection().execute(async (connection) => {
+    await sql.raw(database.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
+    try {
+      const result = await work(connection);
+      await sql.raw('commit').execute(connection);
+      return result;
+    } catch (error) {
+      await sql
+        .raw('rollback')
+        .execute(connection)
+        .catch(() => {});
+      throw error;
+    }
+  });
 }

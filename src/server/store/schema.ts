@@ -35,6 +35,17 @@ export interface SessionsTable {
   expires_at: number;
 }
 
+/** One-time sign-in links (store/sign-in-links.ts): used once, before they expire, to set a password. */
+export interface SignInLinksTable {
+  id: string;
+  /** SHA-256 of the link's token; the token itself is only ever printed. */
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface RoomsTable {
   id: string;
   kind: 'channel' | 'dm' | 'group' | 'code' | 'match';
@@ -124,4 +135,5 @@ export interface Schema {
   reactions: ReactionsTable;
   room_events: RoomEventsTable;
   uploads: UploadsTable;
+  sign_in_links: SignInLinksTable;
 }

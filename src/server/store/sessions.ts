@@ -64,6 +64,19 @@ export async function deleteOtherSessions(db: Executor, userId: string, keepId: 
   return others.map((s) => s.id);
 }
 
+/** Deletes every session of the user; returns the deleted ids. */
+export async function deleteSessionsOfUser(db: Executor, userId: string): Promise<string[]> {
+  const deleted = await db.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute();
+  return deleted.map((row) => row.id);
+}
+
+/** Which of these session ids still exist (the rest were revoked or expired). */
+export async function existingSessionIds(db: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('sessions').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Deletes expired sessions and releases the names of guests left without one (held, then freed). */
 export async function expireSessions(db: Executor, now: number): Promise<string[]> {
   const expired = await db.deleteFrom('sessions').where('expires_at', '<=', now).returning('id').execute();

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely';
+import type { ServerRole } from '../../shared/protocol.js';
 import type { Executor } from './executor.js';
 import type { UsersTable } from './schema.js';
 
@@ -119,4 +120,24 @@ export async function freeHeldGuestNames(
     );
   }
   await query.execute();
+}
+
+export async function setRole(db: Executor, userId: string, role: ServerRole): Promise<void> {
+  await db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+}
+
+/** Admins who may still act (deactivated ones do not count). */
+export async function countActiveAdmins(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('deactivated_at', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Sets (a time) or clears (null) the account's deactivation. */
+export async function setDeactivated(db: Executor, userId: string, at: number | null): Promise<void> {
+  await db.updateTable('users').set({ deactivated_at: at }).where('id', '=', userId).execute();
 }

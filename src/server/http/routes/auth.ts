@@ -5,6 +5,7 @@ import {
   credentialsSchema,
   guestSchema,
   passwordChangeSchema,
+  signInLinkSchema,
   signInOptionsSchema,
 } from '../../../shared/schemas.js';
 import { type AuthService, selfOf } from '../../services/auth.js';
@@ -83,6 +84,21 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
       );
       opts.revokeSockets(revoked);
       return reply.status(204).send(null);
+    },
+  );
+
+  api.post(
+    '/api/auth/sign-in-link',
+    { schema: { tags, body: signInLinkSchema, response: { 200: authResponseSchema, ...problems } } },
+    async (request, reply) => {
+      const { session, token, revoked } = await auth.signInWithLink(
+        request.body.token,
+        request.body.newPassword,
+        request.ip,
+      );
+      opts.revokeSockets(revoked);
+      setSessionCookie(request, reply, token, opts.sessionTtlMs);
+      return { user: selfOf(session), token };
     },
   );
 
