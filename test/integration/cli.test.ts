@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalFileStore } from '../../src/server/store/files.js';
 import { linkToken, runParley } from '../helpers/cli.js';
 import {
   type ClientSocket,
@@ -10,9 +14,11 @@ import {
   register,
   settle,
   uniqueName,
+  until,
 } from '../helpers/clients.js';
+import { image, uploadFile } from '../helpers/media.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
-import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { relaxedLimits, startTestServer, type TestServer, tempDir } from '../helpers/server.js';
 
 const PASSWORD = 'correct horse battery';
 const backends = [{ name: 'sqlite' }, ...(postgresAdminUrl ? [{ name: 'postgres' }] : [])];
@@ -228,6 +234,13 @@ describe.each(backends)('parley CLI on $name', (backend) => {
     expect(late.body.detail).toBe('this sign-in link has expired: ask an admin for a new one');
   });
 
+  it.runIf(backend.name === 'postgres')('backs up PostgreSQL only by saying how (pg_dump)', async () => {
+    const refused = await parley(['backup', path.join(tempDir(), 'backup.tar')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('pg_dump --format=custom');
+    expect(refused.stderr).toContain('pg_restore');
+  });
+
   it('counts users, rooms, messages and uploads', async () => {
     const root = await register(server.url);
     await register(server.url);
@@ -249,5 +262,86 @@ describe.each(backends)('parley CLI on $name', (backend) => {
     const text = await parley(['stats']);
     expect(text.stdout).toContain('Users: 2 (1 admin, 1 member); 0 deactivated.');
     expect(text.stdout).toContain('Messages: 3.');
+  });
+});
+
+describe('parley backup and restore (SQLite)', () => {
+  it('backs up under write load; a server on the restored data has every message acknowledged before it began', async () => {
+    const server = await startTestServer({}, { rateRules: relaxedLimits });
+    const env = { DATA_DIR: server.dataDir };
+    try {
+      const writers = await Promise.all([1, 2, 3].map(() => register(server.url)));
+      const sockets = await Promise.all(writers.map((w) => connect(server.url, w.token)));
+      const general = await channelId(sockets[0]!, 'general');
+      const upload = await uploadFile(server.url, writers[0]!.token, await image('png'), 'photo.png');
+      await ok(sockets[0]!, 'message:send', {
+        roomId: general,
+        clientMsgId: randomUUID(),
+        text: 'with a photo',
+        attachmentIds: [upload.body.attachment.id],
+      });
+
+      // Every writer sends, waits for the ack, and sends again, until told to stop.
+      const acked: string[] = [];
+      let stop = false;
+      const load = sockets.map(async (socket, i) => {
+        for (let n = 0; !stop; n++) {
+          const { message } = await ok(socket, 'message:send', {
+            roomId: general,
+            clientMsgId: randomUUID(),
+            text: `writer ${i}, message ${n}`,
+          });
+          acked.push(message.id);
+        }
+      });
+      await until(() => acked.length >= 300, 20_000, '300 acknowledged messages');
+      const beforeBackup = [...acked];
+      const archive = path.join(tempDir(), 'parley-backup.tar');
+      const made = await runParley(['backup', archive], { env });
+      const duringBackup = acked.length - beforeBackup.length;
+      stop = true;
+      await Promise.all(load);
+      expect(made.stderr).toBe('');
+      expect(made.code).toBe(0);
+      // The photo and its thumbnail.
+      expect(made.stdout).toMatch(/^Backed up the database \(.*\) and the uploads \(2 files, .*\) to /);
+      // The writers kept going while the backup ran: it did not stop the server.
+      expect(duringBackup).toBeGreaterThan(0);
+
+      const occupied = tempDir();
+      writeFileSync(path.join(occupied, 'keep.txt'), 'mine');
+      const refused = await runParley(['restore', archive, '--data-dir', occupied], { env: {} });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('is not empty: restore only into a new or empty directory');
+
+      const restoredDir = path.join(tempDir(), 'restored');
+      const restored = await runParley(['restore', archive, '--data-dir', restoredDir], { env: {} });
+      expect(restored).toMatchObject({ code: 0, stderr: '' });
+      const again = await startTestServer({ dataDir: restoredDir }, { rateRules: relaxedLimits });
+      try {
+        // The sessions are in the backup too: the same token reads the restored history.
+        const token = writers[0]!.token;
+        const found = new Set<string>();
+        let after: number | null = 0;
+        while (after !== null) {
+          const page = await getJson(
+            `${again.url}/api/rooms/${general}/messages?after=${after}&limit=100`,
+            token,
+          );
+          expect(page.status).toBe(200);
+          for (const message of page.body.messages) found.add(message.id);
+          if (found.size % 1 === 0) after = page.body.nextAfter;
+        }
+        const missing = beforeBackup.filter((id) => !found.has(id));
+        expect(missing).toEqual([]);
+        // And the photo's bytes, where the restored server reads them.
+        const files = new LocalFileStore(path.join(restoredDir, 'uploads'));
+        expect(await files.size(upload.body.attachment.id)).toBe(upload.body.attachment.size);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

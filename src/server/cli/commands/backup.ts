@@ -72,7 +72,7 @@ export const backup: Command = {
       await rename(partial, target);
       const databaseSize = (await stat(path.join(stage, BACKUP_DATABASE))).size;
       context.say(
-        `Backed up the database (${formatBytes(databaseSize)}, as of ${new Date(startedAt).toISOString()}) and ${files} uploaded file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) to ${file}.`,
+        `Backed up the database (${formatBytes(databaseSize)}, as of ${new Date(startedAt).toISOString()}) and the uploads (${files} file${files === 1 ? '' : 's'}, ${formatBytes(bytes)}) to ${file}.`,
       );
     } finally {
       await rm(stage, { recursive: true, force: true });
