@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageHash, parseRoute, roomHash, routeRoomId } from '../../src/web/lib/route.js';
+import { messageHash, parseRoute, roomHash, routeRoomId, signInToken } from '../../src/web/lib/route.js';
 
 describe('web client routes', () => {
   it('parses every address the app writes, and gives nothing for the rest', () => {
@@ -29,5 +29,18 @@ describe('web client routes', () => {
     // Not the user's: a group's name is no address, an unknown id names nothing.
     expect(routeRoomId(parseRoute('#/c/friends'), rooms)).toBeNull();
     expect(routeRoomId(parseRoute('#/r/elsewhere'), rooms)).toBeNull();
+  });
+});
+
+describe('sign-in link addresses', () => {
+  it('finds the token of #/sign-in/<token>, and nothing in any other address', () => {
+    const token = 'DqahWW5CGF_TS66aFT-2S9PJOojYbgnCS159xxFAdY8';
+    expect(signInToken(`#/sign-in/${token}`)).toBe(token);
+    expect(signInToken(`#/sign-in/${token}/`)).toBe(token);
+    expect(signInToken('#/sign-in/')).toBeNull();
+    expect(signInToken('#/sign-in/short')).toBeNull();
+    expect(signInToken(`#/sign-in/${token}/more`)).toBeNull();
+    expect(signInToken(`#/c/sign-in/${token}`)).toBeNull();
+    expect(parseRoute(`#/sign-in/${token}`)).toEqual({ kind: 'none' });
   });
 });

@@ -46,6 +46,10 @@ export const logout = () => post('/api/auth/logout');
 export const changePassword = (currentPassword: string, newPassword: string) =>
   post('/api/auth/password', { currentPassword, newPassword });
 
+/** Uses a one-time sign-in link: sets the password, ends every other session, signs in. */
+export const signInWithLink = (token: string, newPassword: string) =>
+  post('/api/auth/sign-in-link', { token, newPassword }) as Promise<AuthResponse>;
+
 /** What the sign-in screen may offer; on failure, nothing special. */
 export async function signInOptions(): Promise<SignInOptions> {
   const response = await fetch('/api/auth/options').catch(() => null);

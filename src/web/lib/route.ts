@@ -60,3 +60,12 @@ export function routeRoomId(
   }
   return null;
 }
+
+/**
+ * The token of a one-time sign-in link (`#/sign-in/<token>`, printed by `parley reset-password`
+ * or `parley create-admin`), or null when the address is not one.
+ */
+export function signInToken(hash: string): string | null {
+  const match = /^#?\/sign-in\/([A-Za-z0-9_-]{16,200})\/?$/.exec(hash);
+  return match ? match[1]! : null;
+}
