@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { LIMITS } from '../../shared/limits.js';
 import { NAME_RULES, passwordProblem, usernameProblem } from '../../shared/names.js';
 import type { Self } from '../../shared/protocol.js';
@@ -68,6 +68,69 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: Self): void }) {
   }
 
   return (
+    <AuthCard>
+      <p className="auth-tagline">Real-time chat for your people.</p>
+      <div className="tabs" role="tablist" aria-label="How to sign in">
+        {(['guest', 'login', 'register'] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            role="tab"
+            aria-selected={mode === m}
+            className={mode === m ? 'tab active' : 'tab'}
+            onClick={() => {
+              setMode(m);
+              setError(null);
+            }}
+          >
+            {m === 'guest' ? 'Guest' : m === 'login' ? 'Sign in' : 'Register'}
+          </button>
+        ))}
+      </div>
+      <form onSubmit={submit} noValidate>
+        <h1 className="auth-title">{TITLES[mode]}</h1>
+        <FormField
+          label="Username"
+          help={creating ? NAME_RULES.username : undefined}
+          error={error?.field === 'username' ? error.message : null}
+          name="username"
+          autoComplete="username"
+          maxLength={LIMITS.usernameMax}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
+        {mode !== 'guest' && (
+          <FormField
+            label="Password"
+            help={mode === 'register' ? NAME_RULES.password : undefined}
+            error={error?.field === 'password' ? error.message : null}
+            name="password"
+            type="password"
+            autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
+        <button className="primary wide" type="submit" disabled={busy}>
+          {busy ? 'One moment…' : mode === 'guest' ? 'Start chatting' : TITLES[mode]}
+        </button>
+        {mode === 'guest' && (
+          <p className="hint">Guest names are yours until you sign out. No password needed.</p>
+        )}
+        {mode === 'register' && firstAccount && (
+          <p className="hint first-admin" role="note">
+            Nobody has an account here yet: the first one runs this server. It will be its admin — able to
+            manage people, rooms and settings.
+          </p>
+        )}
+      </form>
+    </AuthCard>
+  );
+}
+
+/** The card every signed-out screen is drawn on, under the app's name. */
+export function AuthCard({ children }: { children: ReactNode }) {
+  return (
     <main className="auth">
       <div className="auth-card">
         <div className="brand">
@@ -76,61 +139,7 @@ export function AuthScreen({ onSignedIn }: { onSignedIn(user: Self): void }) {
           </span>
           Parley
         </div>
-        <p className="auth-tagline">Real-time chat for your people.</p>
-        <div className="tabs" role="tablist" aria-label="How to sign in">
-          {(['guest', 'login', 'register'] as const).map((m) => (
-            <button
-              key={m}
-              type="button"
-              role="tab"
-              aria-selected={mode === m}
-              className={mode === m ? 'tab active' : 'tab'}
-              onClick={() => {
-                setMode(m);
-                setError(null);
-              }}
-            >
-              {m === 'guest' ? 'Guest' : m === 'login' ? 'Sign in' : 'Register'}
-            </button>
-          ))}
-        </div>
-        <form onSubmit={submit} noValidate>
-          <h1 className="auth-title">{TITLES[mode]}</h1>
-          <FormField
-            label="Username"
-            help={creating ? NAME_RULES.username : undefined}
-            error={error?.field === 'username' ? error.message : null}
-            name="username"
-            autoComplete="username"
-            maxLength={LIMITS.usernameMax}
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-          {mode !== 'guest' && (
-            <FormField
-              label="Password"
-              help={mode === 'register' ? NAME_RULES.password : undefined}
-              error={error?.field === 'password' ? error.message : null}
-              name="password"
-              type="password"
-              autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-          <button className="primary wide" type="submit" disabled={busy}>
-            {busy ? 'One moment…' : mode === 'guest' ? 'Start chatting' : TITLES[mode]}
-          </button>
-          {mode === 'guest' && (
-            <p className="hint">Guest names are yours until you sign out. No password needed.</p>
-          )}
-          {mode === 'register' && firstAccount && (
-            <p className="hint first-admin" role="note">
-              Nobody has an account here yet: the first one runs this server. It will be its admin — able to
-              manage people, rooms and settings.
-            </p>
-          )}
-        </form>
+        {children}
       </div>
     </main>
   );

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { NAME_RULES, passwordProblem } from '../../shared/names.js';
 import type { Self } from '../../shared/protocol.js';
 import { AuthError, signInWithLink } from '../api/auth.js';
+import { AuthCard } from './AuthScreen.js';
 import { asSentence, FormField } from './FormField.js';
 
 /**
@@ -38,38 +39,30 @@ export function SignInLinkScreen({
   }
 
   return (
-    <main className="auth">
-      <div className="auth-card">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ◆
-          </span>
-          Parley
-        </div>
-        <form onSubmit={submit} noValidate>
-          <h1 className="auth-title">Set a new password</h1>
-          <p className="hint">This link works once. Your other sessions will be signed out.</p>
-          <FormField
-            label="New password"
-            help={NAME_RULES.password}
-            error={error}
-            name="new-password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => {
-              setPassword(e.target.value);
-              setError(null);
-            }}
-          />
-          <button className="primary wide" type="submit" disabled={busy}>
-            {busy ? 'One moment…' : 'Set password and sign in'}
-          </button>
-          <button className="link-button" type="button" onClick={onLeave}>
-            Go to the sign-in screen instead
-          </button>
-        </form>
-      </div>
-    </main>
+    <AuthCard>
+      <form onSubmit={submit} noValidate>
+        <h1 className="auth-title">Set a new password</h1>
+        <p className="hint">This link works once. Your other sessions will be signed out.</p>
+        <FormField
+          label="New password"
+          help={NAME_RULES.password}
+          error={error}
+          name="new-password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            setError(null);
+          }}
+        />
+        <button className="primary wide" type="submit" disabled={busy}>
+          {busy ? 'One moment…' : 'Set password and sign in'}
+        </button>
+        <button className="link-button" type="button" onClick={onLeave}>
+          Go to the sign-in screen instead
+        </button>
+      </form>
+    </AuthCard>
   );
 }
