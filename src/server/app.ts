@@ -275,6 +275,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
   media.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'orphan upload sweep failed'));
+  let checkingSessions = false;
   const timers: NodeJS.Timeout[] = [
     setInterval(() => {
       auth
@@ -285,10 +286,15 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       media.cleanOldTemp().catch((error: unknown) => logger.warn({ err: error }, 'temp cleanup failed'));
     }, HOUSEKEEPING_INTERVAL_MS),
     setInterval(() => {
-      if (database.changedElsewhere && !database.changedElsewhere()) return;
+      // One check at a time: a slow database must not pile them up.
+      if (checkingSessions || (database.changedElsewhere && !database.changedElsewhere())) return;
+      checkingSessions = true;
       liveGateway
         .closeRevokedSessions()
-        .catch((error: unknown) => logger.warn({ err: error }, 'revoked session check failed'));
+        .catch((error: unknown) => logger.warn({ err: error }, 'revoked session check failed'))
+        .finally(() => {
+          checkingSessions = false;
+        });
     }, REVOKED_SESSIONS_CHECK_MS),
   ];
   for (const timer of timers) timer.unref();
