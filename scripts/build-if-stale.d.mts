@@ -8,4 +8,6 @@ export function buildIfStale(options: {
   log?: (line: string) => void;
   /** Build everything, stale or not (`npm run build`), and record it. */
   force?: boolean;
+  /** These builds only, in this order (`npm run parley` needs only the server); their output to stderr. */
+  only?: string[];
 }): BuildName[];

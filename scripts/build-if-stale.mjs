@@ -88,7 +88,8 @@ export function buildIfStale({ root, commands = {}, log = console.log, force = f
     // npm is npm.cmd on Windows, which Node 20.12+ runs only through a shell.
     const result = spawnSync(command, args, {
       cwd: root,
-      stdio: 'inherit',
+      // Before a command whose output is read (`npm run parley`), the build's output goes to stderr.
+      stdio: only ? ['inherit', 2, 'inherit'] : 'inherit',
       shell: process.platform === 'win32',
     });
     if (result.status !== 0) throw new Error(`the ${name} build failed (${command} ${args.join(' ')})`);

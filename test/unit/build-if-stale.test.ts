@@ -121,6 +121,20 @@ describe('npm start builds only what is stale', () => {
     expect(buildIfStale({ root, commands: builders(), ...quiet })).toEqual(['server', 'web']);
   });
 
+  it('builds only the builds it is asked for (the server, before `npm run parley`)', () => {
+    const root = freshClone();
+    expect(buildIfStale({ root, commands: builders(), ...quiet, only: ['server'] })).toEqual(['server']);
+    expect(existsSync(path.join(root, 'dist/web/index.html'))).toBe(false);
+    expect(buildIfStale({ root, commands: builders(), ...quiet, only: ['server'] })).toEqual([]);
+    expect(buildIfStale({ root, commands: builders(), ...quiet })).toEqual(['web']);
+    expect(() => buildIfStale({ root, commands: builders(), ...quiet, only: ['docs'] })).toThrow(
+      'there is no build named docs',
+    );
+    const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+    expect(pkg.scripts.parley).toBe('node scripts/build-if-stale.mjs server && node dist/server/cli.js');
+    expect(pkg.bin).toEqual({ parley: 'dist/server/cli.js' });
+  });
+
   it('is what `npm start` runs before the server, instead of a full build', () => {
     const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
     expect(pkg.scripts.start).toBe('node scripts/build-if-stale.mjs && node dist/server/main.js');
