@@ -291,7 +291,8 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       checkingSessions = true;
       liveGateway
         .closeRevokedSessions()
-        .catch((error: unknown) => logger.warn({ err: error }, 'revoked session check failed'))
+        // Every second while the database is away: /readyz and the writes already say so.
+        .catch((error: unknown) => logger.debug({ err: error }, 'revoked session check failed'))
         .finally(() => {
           checkingSessions = false;
         });
