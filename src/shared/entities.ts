@@ -36,11 +36,26 @@ export const roomSchema = z.object({
   code: z.string().nullable(),
   /** For DMs and matches: the other member. */
   peer: publicUserSchema.nullable(),
+  /** One line under the name, set by the room's moderators. */
+  topic: z.string().nullable(),
+  /** What the room is for, at more length. */
+  description: z.string().nullable(),
+  /** Announcements: only the room's moderators post (docs/administration.md). */
+  readOnly: z.boolean(),
+  /** Kept for its history: nobody posts, and the channel is not listed in the directory. */
+  archived: z.boolean(),
 });
 export type Room = z.infer<typeof roomSchema>;
 
 /** A room as seen by one of its members: adds that member's read position. */
-export const myRoomSchema = roomSchema.extend({ lastReadSeq: z.number(), unread: z.number() });
+export const myRoomSchema = roomSchema.extend({
+  lastReadSeq: z.number(),
+  unread: z.number(),
+  /** The member's own role in the room. */
+  myRole: roomRoleSchema,
+  /** Until when the member may not post or react here (ms since the epoch); null when not muted. */
+  mutedUntil: nullableNumber,
+});
 export type MyRoom = z.infer<typeof myRoomSchema>;
 
 /** A channel in the directory: adds whether the viewer is in it. */
@@ -106,6 +121,8 @@ export const memberSchema = publicUserSchema.extend({
   online: z.boolean(),
   lastSeenAt: nullableNumber,
   joinedAt: z.number(),
+  /** Muted in this room until then (ms since the epoch); null when not. */
+  mutedUntil: nullableNumber,
 });
 export type Member = z.infer<typeof memberSchema>;
 
@@ -145,6 +162,14 @@ export const memberLeftEventSchema = logBase.extend({
   message: messageSchema,
 });
 export const roomUpdatedEventSchema = logBase.extend({ type: z.literal('room:updated'), room: roomSchema });
+/** A member's standing in the room changed: their room role, or a mute (moderation). */
+export const memberUpdatedEventSchema = logBase.extend({
+  type: z.literal('room:member-updated'),
+  userId: z.string(),
+  role: roomRoleSchema,
+  /** Until when they may not post or react (ms since the epoch); null when not muted. */
+  mutedUntil: nullableNumber,
+});
 
 export const logEventSchema = z.discriminatedUnion('type', [
   messageNewEventSchema,
@@ -154,6 +179,7 @@ export const logEventSchema = z.discriminatedUnion('type', [
   memberJoinedEventSchema,
   memberLeftEventSchema,
   roomUpdatedEventSchema,
+  memberUpdatedEventSchema,
 ]);
 export type MessageNewEvent = z.infer<typeof messageNewEventSchema>;
 export type MessageUpdatedEvent = z.infer<typeof messageUpdatedEventSchema>;
@@ -162,4 +188,5 @@ export type ReactionUpdatedEvent = z.infer<typeof reactionUpdatedEventSchema>;
 export type MemberJoinedEvent = z.infer<typeof memberJoinedEventSchema>;
 export type MemberLeftEvent = z.infer<typeof memberLeftEventSchema>;
 export type RoomUpdatedEvent = z.infer<typeof roomUpdatedEventSchema>;
+export type MemberUpdatedEvent = z.infer<typeof memberUpdatedEventSchema>;
 export type LogEvent = z.infer<typeof logEventSchema>;

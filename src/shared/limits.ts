@@ -17,6 +17,11 @@ export const LIMITS = {
   passwordMin: 8,
   passwordMax: 256,
   roomNameMax: 64,
+  roomTopicMax: 250,
+  roomDescriptionMax: 2000,
+  moderationReasonMax: 500,
+  /** A mute lasts at most a year; longer is a ban. */
+  muteMinutesMax: 525_600,
   roomMembersMax: 1000,
   emojiMax: 64,
   clientMsgIdMax: 64,
@@ -65,4 +70,5 @@ export const LOG_EVENT_TYPES = [
   'room:member-joined',
   'room:member-left',
   'room:updated',
+  'room:member-updated',
 ] as const;

@@ -53,7 +53,7 @@ export interface RoomAddedEvent {
 }
 export interface RoomDeletedEvent {
   roomId: string;
-  reason: 'empty' | 'ended' | 'removed' | 'left';
+  reason: 'empty' | 'ended' | 'removed' | 'banned' | 'left';
 }
 export interface MatchFoundEvent {
   room: MyRoom;
@@ -99,6 +99,14 @@ export interface ResponsePayloads {
   'room:members': { members: Member[] };
   'room:add-member': { room: Room };
   'room:remove-member': { room: Room };
+  'room:kick': Record<string, never>;
+  'room:ban': Record<string, never>;
+  'room:unban': Record<string, never>;
+  'room:bans': { bans: { user: PublicUser; reason: string | null; at: number }[] };
+  'room:mute': { mutedUntil: number };
+  'room:unmute': Record<string, never>;
+  'room:set-role': Record<string, never>;
+  'room:update': { room: Room };
   'room:read': { lastReadSeq: number };
   /** The read position set back to just before `seq`, and the unread count that leaves. */
   'room:unread': { lastReadSeq: number; unread: number };

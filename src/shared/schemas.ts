@@ -23,6 +23,19 @@ const messageTextSchema = z
   .refine((text) => text.trim().length > 0, 'message text must not be empty');
 const emojiSchema = z.string().trim().min(1).max(LIMITS.emojiMax);
 const empty = z.object({}).strict().optional();
+/** Why a moderator did it: shown to the person it was done to, and kept in the audit log. */
+const reasonSchema = z.string().trim().max(LIMITS.moderationReasonMax);
+/** A topic or description: plain text, one paragraph or a few; empty clears it. */
+const roomTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .regex(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters (newlines stay) is the point
+      /^[^\u0000-\u0009\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]*$/,
+      'must not contain control characters',
+    );
 
 export const requestSchemas = {
   'rooms:list': empty,
@@ -40,6 +53,34 @@ export const requestSchemas = {
   'room:members': z.object({ roomId: idSchema }).strict(),
   'room:add-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
   'room:remove-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  // Moderation (docs/administration.md): who may is the permission table's to say.
+  'room:kick': z.object({ roomId: idSchema, userId: idSchema, reason: reasonSchema.optional() }).strict(),
+  'room:ban': z.object({ roomId: idSchema, userId: idSchema, reason: reasonSchema.optional() }).strict(),
+  'room:unban': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  'room:bans': z.object({ roomId: idSchema }).strict(),
+  'room:mute': z
+    .object({
+      roomId: idSchema,
+      userId: idSchema,
+      minutes: z.number().int().min(1).max(LIMITS.muteMinutesMax),
+      reason: reasonSchema.optional(),
+    })
+    .strict(),
+  'room:unmute': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  'room:set-role': z
+    .object({ roomId: idSchema, userId: idSchema, role: z.enum(['moderator', 'member']) })
+    .strict(),
+  'room:update': z
+    .object({
+      roomId: idSchema,
+      name: roomNameSchema.optional(),
+      topic: roomTextSchema(LIMITS.roomTopicMax).nullable().optional(),
+      description: roomTextSchema(LIMITS.roomDescriptionMax).nullable().optional(),
+      readOnly: z.boolean().optional(),
+      archived: z.boolean().optional(),
+    })
+    .strict()
+    .refine((u) => Object.keys(u).length > 1, { message: 'nothing to change' }),
   'room:read': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
   'room:unread': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
   'dm:open': z.object({ userId: idSchema }).strict(),

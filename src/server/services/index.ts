@@ -18,6 +18,7 @@ import { People } from './people.js';
 import { Reactions } from './reactions.js';
 import { ReadMarks } from './read-marks.js';
 import { RoomCreation } from './room-create.js';
+import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
 
 export interface ServicesOptions {
@@ -92,5 +93,6 @@ export async function createServices(options: ServicesOptions) {
     reactions: new Reactions(deps),
     readMarks: new ReadMarks(deps),
     people: new People(deps),
+    moderation: new RoomModeration(deps),
   };
 }

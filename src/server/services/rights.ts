@@ -29,10 +29,10 @@ export async function placeIn(db: Executor, room: RoomRecord, userId: string): P
   const membership = await findMembership(db, room.id, userId);
   return {
     kind: room.kind,
-    readOnly: false,
-    archived: false,
+    readOnly: room.readOnly,
+    archived: room.archived,
     role: membership?.role ?? null,
-    mutedUntil: null,
+    mutedUntil: membership?.muted_until ?? null,
   };
 }
 

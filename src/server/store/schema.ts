@@ -51,6 +51,11 @@ export interface RoomsTable {
   /** Maintained with every membership change (see insertMembers / deleteMember). */
   member_count: number;
   created_at: number;
+  topic: string | null;
+  description: string | null;
+  /** 0/1: announcements, only the room's moderators post. */
+  read_only: Generated<number>;
+  archived_at: number | null;
 }
 
 export interface RoomMembersTable {
@@ -59,6 +64,17 @@ export interface RoomMembersTable {
   role: RoomRole;
   joined_at: number;
   last_read_seq: number;
+  /** Muted (no posting, no reacting) until then; NULL or past when not. */
+  muted_until: number | null;
+}
+
+/** Who may not come back into a room: a ban outlives the membership it ended. */
+export interface RoomBansTable {
+  room_id: string;
+  user_id: string;
+  banned_by: string | null;
+  reason: string | null;
+  created_at: number;
 }
 
 export interface MessagesTable {
@@ -120,6 +136,7 @@ export interface Schema {
   sessions: SessionsTable;
   rooms: RoomsTable;
   room_members: RoomMembersTable;
+  room_bans: RoomBansTable;
   messages: MessagesTable;
   reactions: ReactionsTable;
   room_events: RoomEventsTable;

@@ -1,0 +1,50 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchBrowser, newPersonPage } from '../helpers/browser.js';
+import { channelId, connect, ok, register, uniqueName } from '../helpers/clients.js';
+import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { composer, myId, signUpWithAccount } from '../helpers/web-people.js';
+
+/** Issue #17: a muted member sees why they cannot post, and until when; then they can again. */
+describe.skipIf(!chromiumPath)('a muted member in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { rateRules: relaxedLimits });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('sees that a moderator muted them and until when, instead of the composer, and gets it back', async () => {
+    const admin = await register(server.url);
+    const adminSocket = await connect(server.url, admin.token);
+    const general = await channelId(adminSocket, 'general');
+    const page = await newPersonPage(browser, cspViolations);
+    await signUpWithAccount(page, server.url, uniqueName('talker'));
+    await expect.poll(() => composer(page).isVisible()).toBe(true);
+
+    await ok(adminSocket, 'room:mute', { roomId: general, userId: await myId(page), minutes: 30 });
+    const notice = page.getByRole('status').filter({ hasText: 'muted you in this room until' });
+    await expect.poll(() => notice.isVisible()).toBe(true);
+    expect(await composer(page).count()).toBe(0);
+    // Where the composer was: at the bottom of the room, in view.
+    const box = await notice.boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(800);
+    expect(box!.y).toBeGreaterThan(400);
+
+    await ok(adminSocket, 'room:unmute', { roomId: general, userId: await myId(page) });
+    await expect.poll(() => composer(page).isVisible()).toBe(true);
+    await composer(page).click();
+    await page.keyboard.type('thanks, I will behave');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('thanks, I will behave').isVisible()).toBe(true);
+  });
+});
