@@ -21,6 +21,7 @@ import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
 import { registerProblemHandler } from './http/problems.js';
 import { DebugRequestLogController } from './http/request-logging.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -209,6 +210,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
   await app.register(roomRoutes, services);
+  await app.register(adminRoutes, services);
   await app.register(fileRoutes, { media, files, maxBytes: config.uploadMaxBytes });
   await app.register(fastifyStatic, {
     root: webRoot(),

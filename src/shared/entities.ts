@@ -126,6 +126,23 @@ export const memberSchema = publicUserSchema.extend({
 });
 export type Member = z.infer<typeof memberSchema>;
 
+/** A reported message as its moderators see it: in context, with who reported it and why. */
+export const reportSchema = z.object({
+  id: z.string(),
+  reason: z.string(),
+  createdAt: z.number(),
+  status: z.enum(['open', 'dismissed', 'actioned']),
+  /** What was done: 'dismissed', 'deleted', 'muted' or 'banned'; null while open. */
+  resolution: z.string().nullable(),
+  reporter: publicUserSchema.nullable(),
+  room: z.object({ id: z.string(), kind: z.enum(ROOM_KINDS), name: z.string().nullable() }),
+  /** Null once the message was deleted. */
+  message: messageSchema.nullable(),
+  /** The messages just before and after it, oldest first, the reported one among them. */
+  context: z.array(messageSchema),
+});
+export type Report = z.infer<typeof reportSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Room log events (server → client). Each carries roomId and seq; `at` is when it was logged.
 // The same objects are pushed live and returned by `sync`, so a client has one apply function;

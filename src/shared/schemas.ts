@@ -81,6 +81,25 @@ export const requestSchemas = {
     })
     .strict()
     .refine((u) => Object.keys(u).length > 1, { message: 'nothing to change' }),
+  'message:report': z
+    .object({ messageId: idSchema, reason: reasonSchema.min(1, 'say what is wrong') })
+    .strict(),
+  'reports:list': z
+    .object({ status: z.enum(['open', 'all']).optional() })
+    .strict()
+    .optional(),
+  'report:resolve': z
+    .object({
+      reportId: idSchema,
+      action: z.enum(['dismiss', 'delete', 'mute', 'ban']),
+      /** For `mute`: how long. */
+      minutes: z.number().int().min(1).max(LIMITS.muteMinutesMax).optional(),
+    })
+    .strict()
+    .refine((r) => r.action !== 'mute' || r.minutes !== undefined, {
+      message: 'say for how long to mute',
+      path: ['minutes'],
+    }),
   'room:read': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
   'room:unread': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
   'dm:open': z.object({ userId: idSchema }).strict(),

@@ -48,3 +48,67 @@ describe.skipIf(!chromiumPath)('a muted member in a real browser', () => {
     await expect.poll(() => page.getByText('thanks, I will behave').isVisible()).toBe(true);
   });
 });
+
+describe.skipIf(!chromiumPath)(
+  'a report, from the member who files it to the moderator who handles it',
+  () => {
+    let server: TestServer;
+    let browser: Browser;
+    const cspViolations: string[] = [];
+
+    beforeAll(async () => {
+      server = await startTestServer({}, { rateRules: relaxedLimits });
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+    afterEach(() => {
+      expect(cspViolations).toEqual([]);
+    });
+
+    it('is filed from the message’s menu, handled from the queue, and the reporter is told', async () => {
+      const moderator = await newPersonPage(browser, cspViolations);
+      await signUpWithAccount(moderator, server.url, uniqueName('boss')); // the first account: admin
+      const spammer = await register(server.url);
+      const spamSocket = await connect(server.url, spammer.token);
+      const general = await channelId(spamSocket, 'general');
+      const reporter = await newPersonPage(browser, cspViolations);
+      await signUpWithAccount(reporter, server.url, uniqueName('reader'));
+      await ok(spamSocket, 'message:send', {
+        roomId: general,
+        clientMsgId: 'spam-1',
+        text: 'CHEAP WATCHES HERE',
+      });
+
+      const spam = reporter.locator('article').filter({ hasText: 'CHEAP WATCHES HERE' });
+      await spam.hover();
+      await spam.getByRole('button', { name: 'More actions' }).click();
+      await reporter.getByRole('menuitem', { name: 'Report message…' }).click();
+      const form = reporter.getByRole('dialog', { name: 'Report message' });
+      await expect.poll(() => form.isVisible()).toBe(true);
+      // The focus is in the reason already.
+      await reporter.keyboard.type('spam, selling watches');
+      await reporter.keyboard.press('Enter');
+      await expect.poll(() => form.count()).toBe(0);
+      await expect
+        .poll(() => reporter.getByRole('status').filter({ hasText: 'Reported' }).isVisible())
+        .toBe(true);
+
+      await moderator.getByRole('button', { name: 'Reports' }).click();
+      const queue = moderator.getByRole('dialog', { name: 'Reports' });
+      const report = queue.getByRole('listitem', { name: 'Report: spam, selling watches' });
+      await expect.poll(() => report.isVisible()).toBe(true);
+      expect(await report.locator('.reported').textContent()).toContain('CHEAP WATCHES HERE');
+      await report.getByRole('button', { name: 'Delete message' }).click();
+      await expect.poll(() => report.count()).toBe(0);
+
+      // Gone for everyone, and the reporter hears how it was handled.
+      await expect.poll(() => spam.count()).toBe(0);
+      await expect
+        .poll(() => reporter.getByRole('status').filter({ hasText: 'it was deleted' }).isVisible())
+        .toBe(true);
+    });
+  },
+);

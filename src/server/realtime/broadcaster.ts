@@ -150,6 +150,9 @@ export class Broadcaster {
       case 'notify':
         io.to(userChannel(effect.userId)).emit(effect.event, { room: effect.room });
         break;
+      case 'report-handled':
+        io.to(userChannel(effect.userId)).emit('report:handled', effect.event);
+        break;
     }
   }
 }

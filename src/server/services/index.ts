@@ -5,6 +5,7 @@ import type { Database } from '../store/database.js';
 import { findRoomBy } from '../store/rooms.js';
 import { DEFAULT_CHANNEL } from '../store/seed.js';
 import { WriteQueue } from '../store/write-queue.js';
+import { AuditReads } from './audit.js';
 import { AuthService } from './auth.js';
 import type { ServiceDeps } from './deps.js';
 import { type Effect, effectsOf } from './effects.js';
@@ -17,6 +18,7 @@ import { MessageSend } from './message-send.js';
 import { People } from './people.js';
 import { Reactions } from './reactions.js';
 import { ReadMarks } from './read-marks.js';
+import { Reports } from './reports.js';
 import { RoomCreation } from './room-create.js';
 import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
@@ -63,6 +65,8 @@ export async function createServices(options: ServicesOptions) {
   const deps: ServiceDeps = { db, writes, limiter, matchQueue, presence, now };
   // One service per use case (Zulip's actions by verb): a new feature adds one here.
   const membership = new Membership(deps);
+  const moderation = new RoomModeration(deps);
+  const messageDelete = new MessageDelete(deps);
   const history = new HistoryService(db, limiter);
   const general = await findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
   const auth = new AuthService({
@@ -89,10 +93,12 @@ export async function createServices(options: ServicesOptions) {
     matching: new Matching(deps),
     messageSend: new MessageSend(deps),
     messageEdit: new MessageEdit(deps),
-    messageDelete: new MessageDelete(deps),
+    messageDelete,
     reactions: new Reactions(deps),
     readMarks: new ReadMarks(deps),
     people: new People(deps),
-    moderation: new RoomModeration(deps),
+    moderation,
+    reports: new Reports(deps, moderation, messageDelete),
+    audit: new AuditReads(deps),
   };
 }

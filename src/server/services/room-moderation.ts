@@ -5,6 +5,7 @@ import { enforce } from '../domain/rate-limit.js';
 import { normaliseRoomName, type RoomRecord } from '../domain/rooms.js';
 import { logEvents } from '../presenters/log-events.js';
 import { presentUser } from '../presenters/users.js';
+import { insertAudit } from '../store/audit-log.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Executor } from '../store/executor.js';
 import { findMembership, setMemberRole, setMutedUntil } from '../store/memberships.js';
@@ -30,7 +31,7 @@ export class RoomModeration {
   constructor(private readonly deps: ServiceDeps) {}
 
   kick(actorId: string, roomId: string, userId: string): Promise<Outcome<Record<string, never>>> {
-    return this.onMember(actorId, roomId, userId, 'kick', async (trx, room, target) => {
+    return this.onMember(actorId, roomId, userId, 'kick', {}, async (trx, room, target) => {
       if (!target.membership) throw notFound('not a member of this room');
       return removeMemberFrom(trx, this.deps.now, room, presentUser(target.user), 'removed');
     });
@@ -43,22 +44,29 @@ export class RoomModeration {
     userId: string,
     reason?: string,
   ): Promise<Outcome<Record<string, never>>> {
-    return this.onMember(actorId, roomId, userId, 'ban', async (trx, room, target) => {
-      await insertBan(trx, {
-        roomId,
-        userId,
-        bannedBy: actorId,
-        reason: reason || null,
-        at: this.deps.now(),
-      });
-      return target.membership
-        ? removeMemberFrom(trx, this.deps.now, room, presentUser(target.user), 'banned')
-        : [];
-    });
+    return this.onMember(
+      actorId,
+      roomId,
+      userId,
+      'ban',
+      { reason: reason || null },
+      async (trx, room, target) => {
+        await insertBan(trx, {
+          roomId,
+          userId,
+          bannedBy: actorId,
+          reason: reason || null,
+          at: this.deps.now(),
+        });
+        return target.membership
+          ? removeMemberFrom(trx, this.deps.now, room, presentUser(target.user), 'banned')
+          : [];
+      },
+    );
   }
 
   unban(actorId: string, roomId: string, userId: string): Promise<Outcome<Record<string, never>>> {
-    return this.onMember(actorId, roomId, userId, 'ban', async (trx) => {
+    return this.onMember(actorId, roomId, userId, 'ban', { detail: { lifted: true } }, async (trx) => {
       if (!(await deleteBan(trx, roomId, userId))) throw notFound('that user is not banned here');
       return [];
     });
@@ -80,22 +88,37 @@ export class RoomModeration {
     roomId: string,
     userId: string,
     minutes: number,
+    reason?: string,
   ): Promise<Outcome<{ mutedUntil: number }>> {
     const until = this.deps.now() + minutes * MINUTE;
-    const done = await this.onMember(actorId, roomId, userId, 'mute', async (trx, _room, target) => {
-      if (!target.membership) throw notFound('not a member of this room');
-      await setMutedUntil(trx, roomId, userId, until);
-      return [await this.memberUpdated(trx, roomId, userId, target.membership.role, until)];
-    });
+    const done = await this.onMember(
+      actorId,
+      roomId,
+      userId,
+      'mute',
+      { reason: reason || null, detail: { until } },
+      async (trx, _room, target) => {
+        if (!target.membership) throw notFound('not a member of this room');
+        await setMutedUntil(trx, roomId, userId, until);
+        return [await this.memberUpdated(trx, roomId, userId, target.membership.role, until)];
+      },
+    );
     return outcome({ mutedUntil: until }, done.effects);
   }
 
   unmute(actorId: string, roomId: string, userId: string): Promise<Outcome<Record<string, never>>> {
-    return this.onMember(actorId, roomId, userId, 'mute', async (trx, _room, target) => {
-      if (!target.membership) throw notFound('not a member of this room');
-      await setMutedUntil(trx, roomId, userId, null);
-      return [await this.memberUpdated(trx, roomId, userId, target.membership.role, null)];
-    });
+    return this.onMember(
+      actorId,
+      roomId,
+      userId,
+      'mute',
+      { detail: { lifted: true } },
+      async (trx, _room, target) => {
+        if (!target.membership) throw notFound('not a member of this room');
+        await setMutedUntil(trx, roomId, userId, null);
+        return [await this.memberUpdated(trx, roomId, userId, target.membership.role, null)];
+      },
+    );
   }
 
   setRole(
@@ -104,12 +127,19 @@ export class RoomModeration {
     userId: string,
     role: 'moderator' | 'member',
   ): Promise<Outcome<Record<string, never>>> {
-    return this.onMember(actorId, roomId, userId, 'set-room-role', async (trx, _room, target) => {
-      if (!target.membership) throw notFound('not a member of this room');
-      if (target.membership.role === role) return [];
-      await setMemberRole(trx, roomId, userId, role);
-      return [await this.memberUpdated(trx, roomId, userId, role, target.membership.muted_until)];
-    });
+    return this.onMember(
+      actorId,
+      roomId,
+      userId,
+      'set-room-role',
+      { detail: { role } },
+      async (trx, _room, target) => {
+        if (!target.membership) throw notFound('not a member of this room');
+        if (target.membership.role === role) return [];
+        await setMemberRole(trx, roomId, userId, role);
+        return [await this.memberUpdated(trx, roomId, userId, role, target.membership.muted_until)];
+      },
+    );
   }
 
   /** Name, topic, description, read-only, archived: each change needs its own right. */
@@ -151,6 +181,8 @@ export class RoomModeration {
         if (change.archived !== undefined)
           settings.archived_at = change.archived ? (room.archived ? undefined : at) : null;
         await updateRoomSettings(trx, room.id, settings);
+        const { roomId: _room, ...changed } = change;
+        await insertAudit(trx, { at, actorId, action: 'room.update', roomId: room.id, detail: changed });
         const seq = await logChange(trx, {
           roomId: room.id,
           type: 'room:updated',
@@ -177,6 +209,7 @@ export class RoomModeration {
     roomId: string,
     userId: string,
     action: RoomAction,
+    audit: { reason?: string | null; detail?: Record<string, unknown> },
     act: (
       trx: Executor,
       room: RoomRecord,
@@ -198,7 +231,16 @@ export class RoomModeration {
       const membership = await findMembership(trx, roomId, userId);
       const refusal = targetRefusal(actor, await placeIn(trx, room, actorId), user, membership?.role ?? null);
       if (refusal) throw userId === actorId ? badRequest(refusal) : forbidden(refusal);
-      return outcome({}, await act(trx, room, { user, membership }));
+      const effects = await act(trx, room, { user, membership });
+      await insertAudit(trx, {
+        at: now(),
+        actorId,
+        action: `room.${action}`,
+        roomId,
+        targetUserId: userId,
+        ...audit,
+      });
+      return outcome({}, effects);
     });
   }
 

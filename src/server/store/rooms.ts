@@ -136,5 +136,6 @@ export async function deleteRoomCascade(db: Executor, roomId: string): Promise<v
   await db.deleteFrom('room_events').where('room_id', '=', roomId).execute();
   await db.deleteFrom('room_members').where('room_id', '=', roomId).execute();
   await db.deleteFrom('room_bans').where('room_id', '=', roomId).execute();
+  await db.deleteFrom('reports').where('room_id', '=', roomId).execute();
   await db.deleteFrom('rooms').where('id', '=', roomId).execute();
 }

@@ -131,12 +131,42 @@ export interface UploadsTable {
   removed_at: number | null;
 }
 
+/** Who did what to whom, when and why: every moderation and admin action. */
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  /** NULL for the operator CLI. */
+  actor_id: string | null;
+  action: string;
+  room_id: string | null;
+  target_user_id: string | null;
+  reason: string | null;
+  /** JSON text: what changed. */
+  detail: string | null;
+}
+
+export interface ReportsTable {
+  id: string;
+  message_id: string;
+  room_id: string;
+  reporter_id: string;
+  reason: string;
+  created_at: number;
+  status: Generated<'open' | 'dismissed' | 'actioned'>;
+  handled_by: string | null;
+  handled_at: number | null;
+  /** What was done: 'dismissed', 'deleted', 'muted', 'banned'. */
+  resolution: string | null;
+}
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
   rooms: RoomsTable;
   room_members: RoomMembersTable;
   room_bans: RoomBansTable;
+  audit_log: AuditLogTable;
+  reports: ReportsTable;
   messages: MessagesTable;
   reactions: ReactionsTable;
   room_events: RoomEventsTable;

@@ -13,7 +13,7 @@ import type { ParleySocket } from '../types.js';
 import type { Caller, Handler, HandlerContext } from './context.js';
 import { messageHandlers } from './messages.js';
 import { readHandlers } from './reads.js';
-import { moderationHandlers, roomHandlers } from './rooms.js';
+import { moderationHandlers, reportHandlers, roomHandlers } from './rooms.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -28,6 +28,7 @@ export type { HandlerContext } from './context.js';
 const HANDLERS: { [E in RequestEvent]: Handler<E> } = {
   ...roomHandlers,
   ...moderationHandlers,
+  ...reportHandlers,
   ...messageHandlers,
   ...readHandlers,
 };

@@ -74,8 +74,8 @@ export const moderationHandlers: HandlerTable<
   'room:bans': async ({ ctx, user }, { roomId }) => ({
     bans: await ctx.services.moderation.bans(user.id, roomId),
   }),
-  'room:mute': async ({ ctx, user }, { roomId, userId, minutes }) =>
-    (await ctx.services.moderation.mute(user.id, roomId, userId, minutes)).value,
+  'room:mute': async ({ ctx, user }, { roomId, userId, minutes, reason }) =>
+    (await ctx.services.moderation.mute(user.id, roomId, userId, minutes, reason)).value,
   'room:unmute': async ({ ctx, user }, { roomId, userId }) =>
     (await ctx.services.moderation.unmute(user.id, roomId, userId)).value,
   'room:set-role': async ({ ctx, user }, { roomId, userId, role }) =>
@@ -83,4 +83,15 @@ export const moderationHandlers: HandlerTable<
   'room:update': async ({ ctx, user }, change) => ({
     room: (await ctx.services.moderation.update(user.id, change)).value,
   }),
+};
+
+/** Reporting a message, and the moderators' queue (services/reports.ts). */
+export const reportHandlers: HandlerTable<'message:report' | 'reports:list' | 'report:resolve'> = {
+  'message:report': async ({ ctx, user }, { messageId, reason }) =>
+    (await ctx.services.reports.report(user.id, messageId, reason)).value,
+  'reports:list': async ({ ctx, user }, input) => ({
+    reports: await ctx.services.reports.list(user.id, input?.status),
+  }),
+  'report:resolve': async ({ ctx, user }, input) =>
+    (await ctx.services.reports.resolve(user.id, input)).value,
 };

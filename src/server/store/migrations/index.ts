@@ -7,6 +7,7 @@ import * as usernameSkeletons from './005-username-skeletons.js';
 import * as guestNameHold from './006-guest-name-hold.js';
 import * as roles from './007-roles.js';
 import * as moderation from './011-moderation.js';
+import * as auditAndReports from './012-audit-and-reports.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '006-guest-name-hold': guestNameHold,
   '007-roles': roles,
   '011-moderation': moderation,
+  '012-audit-and-reports': auditAndReports,
 };
 
 export const migrationProvider: MigrationProvider = {

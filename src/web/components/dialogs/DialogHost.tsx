@@ -1,3 +1,4 @@
+import { ReportsDialog } from '../moderation/ReportsDialog.js';
 import { BrowseChannelsDialog } from './BrowseChannelsDialog.js';
 import { ChangePasswordDialog } from './ChangePasswordDialog.js';
 import { JoinWithCodeDialog } from './JoinWithCodeDialog.js';
@@ -39,5 +40,7 @@ export function DialogHost({
       return <ShortcutsDialog onClose={onClose} />;
     case 'password':
       return <ChangePasswordDialog onClose={onClose} />;
+    case 'reports':
+      return <ReportsDialog onClose={onClose} />;
   }
 }

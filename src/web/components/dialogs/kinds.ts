@@ -11,4 +11,5 @@ export type DialogKind =
   | 'join-code'
   | 'code'
   | 'shortcuts'
-  | 'password';
+  | 'password'
+  | 'reports';
