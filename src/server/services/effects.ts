@@ -18,7 +18,9 @@ export type Effect =
   /** Tell one user about a room they were put in by someone else. */
   | { kind: 'notify'; userId: string; event: 'room:added' | 'match:found'; room: MyRoom }
   /** Tell one user a room is gone for them, while it lives on for others. */
-  | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] };
+  | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] }
+  /** The server's settings changed: every node drops its copy (services/settings.ts). */
+  | { kind: 'settings-changed' };
 
 /** A job's result: the value for the caller, and the effects to announce after the commit. */
 export class Outcome<T> {

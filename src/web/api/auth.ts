@@ -49,7 +49,7 @@ export const changePassword = (currentPassword: string, newPassword: string) =>
 /** What the sign-in screen may offer; on failure, nothing special. */
 export async function signInOptions(): Promise<SignInOptions> {
   const response = await fetch('/api/auth/options').catch(() => null);
-  if (!response?.ok) return { firstAccountIsAdmin: false };
+  if (!response?.ok) return { firstAccountIsAdmin: false, signupPolicy: 'open', guestsAllowed: true };
   return (await response.json()) as SignInOptions;
 }
 
