@@ -7,6 +7,7 @@ import { NewCodeRoomDialog } from './NewCodeRoomDialog.js';
 import { NewDirectMessageDialog } from './NewDirectMessageDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
+import { SettingsDialog } from './SettingsDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 
 /** Shows the one dialog that is open. */
@@ -39,5 +40,7 @@ export function DialogHost({
       return <ShortcutsDialog onClose={onClose} />;
     case 'password':
       return <ChangePasswordDialog onClose={onClose} />;
+    case 'settings':
+      return <SettingsDialog onClose={onClose} />;
   }
 }

@@ -11,4 +11,6 @@ export type DialogKind =
   | 'join-code'
   | 'code'
   | 'shortcuts'
-  | 'password';
+  | 'password'
+  /** Admins: sign-up policy, guest rules, invites. */
+  | 'settings';
