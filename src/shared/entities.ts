@@ -21,6 +21,23 @@ export type RoomRole = z.infer<typeof roomRoleSchema>;
 export const selfSchema = publicUserSchema.extend({ role: serverRoleSchema });
 export type Self = z.infer<typeof selfSchema>;
 
+/** An invite link as its creator and the admins see it; the token itself is shown once. */
+export const inviteSchema = z.object({
+  id: z.string(),
+  /** Null when the creating account is gone. */
+  createdBy: publicUserSchema.nullable(),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+  maxUses: z.number().nullable(),
+  uses: z.number(),
+  revokedAt: z.number().nullable(),
+  /** Whether it still lets someone in, and if not, why. */
+  state: z.enum(['active', 'expired', 'used-up', 'revoked']),
+  /** Who registered with it, in order. */
+  usedBy: z.array(z.object({ user: publicUserSchema, usedAt: z.number() })),
+});
+export type Invite = z.infer<typeof inviteSchema>;
+
 export const roomSchema = z.object({
   id: z.string(),
   kind: z.enum(ROOM_KINDS),

@@ -31,6 +31,8 @@ export const LIMITS = {
   attachmentsPerMessage: 10,
   /** An upload must be sent in a message within this time of its upload, or it is deleted. */
   uploadAttachWindowMs: 60 * 60_000,
+  /** The most uses one invite link may be given. */
+  inviteUsesMax: 1000,
 } as const;
 
 /** Every error code an ack or an HTTP problem can carry: docs/protocol.md (Errors) says what each means. */

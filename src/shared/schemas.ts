@@ -147,17 +147,58 @@ export type RequestSchemas = typeof requestSchemas;
 // HTTP bodies.
 
 export const usernameInputSchema = z.string().trim().min(1).max(64);
+
+/** Who may register: anyone, only with an invite link, or nobody (docs/administration.md). */
+export const signupPolicySchema = z.enum(['open', 'invite', 'closed']);
+export type SignupPolicy = z.infer<typeof signupPolicySchema>;
+
+/** What an admin decides at runtime (GET/PUT /api/admin/settings). */
+export const serverSettingsSchema = z.object({
+  signupPolicy: signupPolicySchema,
+  guestsAllowed: z.boolean(),
+  guestsMayOpenDms: z.boolean(),
+  guestsMayCreateRooms: z.boolean(),
+  membersMayInvite: z.boolean(),
+});
+export type ServerSettings = z.infer<typeof serverSettingsSchema>;
+/** A change: only the settings given change. */
+export const settingsChangeSchema = serverSettingsSchema.partial().strict();
+
 /** What the sign-in screen may offer (GET /api/auth/options). */
 export const signInOptionsSchema = z.object({
   /** No account exists yet: the next one registered becomes the server's admin. */
   firstAccountIsAdmin: z.boolean(),
+  /** 'invite': registering needs an invite link; 'closed': nobody registers (but the first account). */
+  signupPolicy: signupPolicySchema,
+  guestsAllowed: z.boolean(),
 });
 export type SignInOptions = z.infer<typeof signInOptionsSchema>;
+
+/** The secret part of an invite link (`/#/invite/<token>`). */
+export const inviteTokenSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not an invite');
+/** POST /api/invites: both limits are optional (no expiry, any number of uses). */
+export const inviteCreateSchema = z
+  .object({
+    expiresInHours: z
+      .number()
+      .positive()
+      .max(24 * 365)
+      .nullable()
+      .optional(),
+    maxUses: z.number().int().min(1).max(LIMITS.inviteUsesMax).nullable().optional(),
+  })
+  .strict();
 
 export const credentialsSchema = z.object({
   username: usernameInputSchema,
   password: z.string().min(1).max(LIMITS.passwordMax),
 });
+export const registerSchema = credentialsSchema.extend({ inviteToken: inviteTokenSchema.optional() });
 export const guestSchema = z.object({ username: usernameInputSchema });
 export const passwordChangeSchema = z.object({
   currentPassword: z.string().min(1).max(LIMITS.passwordMax),

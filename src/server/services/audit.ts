@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY } from '../domain/permissions.js';
 import { presentUser } from '../presenters/users.js';
 import { type AuditFilter, listAudit } from '../store/audit-log.js';
 import { findUsersByIds } from '../store/users.js';
@@ -22,7 +23,8 @@ export class AuditReads {
   async list(userId: string, filter: AuditFilter, limit: number): Promise<AuditEntryView[]> {
     await enforceRead(this.deps.limiter, userId);
     const { db } = this.deps;
-    await requireServerRight(db, userId, 'view-audit');
+    // Reading the audit log does not depend on the settings: admins only, always.
+    await requireServerRight(db, userId, 'view-audit', DEFAULT_POLICY);
     const rows = await listAudit(db, filter, limit);
     const ids = [
       ...new Set(rows.flatMap((r) => [r.actor_id, r.target_user_id].filter((id): id is string => !!id))),

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { PublicUser, Self, ServerRole } from '../../shared/protocol.js';
+import type { ServerSettings, SignInOptions } from '../../shared/schemas.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
@@ -30,11 +31,15 @@ import {
   setPasswordHash,
 } from '../store/users.js';
 import type { WriteQueue } from '../store/write-queue.js';
+import { redeemInvite } from './invites.js';
+import type { SettingsService } from './settings.js';
 
 export interface AuthDeps {
   db: Kysely<Schema>;
   writes: WriteQueue;
   limiter: RateLimiter;
+  /** Who may register, and whether guests may come in (docs/administration.md). */
+  settings: SettingsService;
   now(): number;
   /** Called after sign-up so a new account lands somewhere (the `general` channel). */
   onSignup(user: PublicUser): Promise<void>;
@@ -76,25 +81,35 @@ export class AuthService {
 
   constructor(private readonly deps: AuthDeps) {}
 
+  /**
+   * A new account, if the sign-up policy lets it in: anyone ('open'), with a live invite
+   * ('invite'; an invite given on an open server is used too), or nobody ('closed'). The
+   * first account of a fresh server always may: that is how a closed server gets its admin.
+   */
   async register(
     username: string,
     password: string,
     address: string,
+    inviteToken?: string,
   ): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
     const name = normaliseUsername(username);
+    // Refused before the costly hash; decided again inside the write job, where it counts.
+    admission(await this.deps.settings.get(), !(await anyAccount(this.deps.db)), inviteToken);
     validatePassword(password);
     const passwordHash = await hash(password, ARGON2_OPTIONS);
-    return this.createUser(name, passwordHash);
+    return this.createUser(name, passwordHash, inviteToken);
   }
 
   /** What the sign-in screen may offer; public, so it says nothing about who is here. */
-  async signInOptions(): Promise<{ firstAccountIsAdmin: boolean }> {
-    return { firstAccountIsAdmin: !(await anyAccount(this.deps.db)) };
+  async signInOptions(): Promise<SignInOptions> {
+    const { signupPolicy, guestsAllowed } = await this.deps.settings.get();
+    return { firstAccountIsAdmin: !(await anyAccount(this.deps.db)), signupPolicy, guestsAllowed };
   }
 
   async guest(username: string, address: string): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
+    if (!(await this.deps.settings.get()).guestsAllowed) throw guestsRefused();
     return this.createUser(normaliseUsername(username), null);
   }
 
@@ -213,6 +228,7 @@ export class AuthService {
   private async createUser(
     name: NormalisedUsername,
     passwordHash: string | null,
+    inviteToken?: string,
   ): Promise<{ session: Session; token: string }> {
     const createdAt = this.deps.now();
     const user = (role: ServerRole) => ({
@@ -236,8 +252,15 @@ export class AuthService {
         const holder = await findUserByName(trx, name);
         if (holder) throw holder.name_released_at === null ? nameTaken() : nameRecentlyUsed();
         // The first account on a fresh server runs it (the sign-up screen says so).
-        const row = user(passwordHash === null ? 'guest' : (await anyAccount(trx)) ? 'member' : 'admin');
+        const first = passwordHash !== null && !(await anyAccount(trx));
+        const row = user(passwordHash === null ? 'guest' : first ? 'admin' : 'member');
         await insertUser(trx, row);
+        if (passwordHash !== null && !first) {
+          // Here, in the job, two sign-ups racing to be a closed server's first cannot both be.
+          if (admission(await this.deps.settings.get(), false, inviteToken) === 'invite') {
+            await redeemInvite(trx, inviteToken!, row.id, createdAt);
+          }
+        }
         // In the same job: a guest without a session looks departed to the sweep, which would
         // start holding (and later free) the name of someone still signing up.
         const session = this.newSession(presentSelf(row));
@@ -281,6 +304,33 @@ export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * Whether the policy lets a new account in: 'invite' when it comes in with the invite (which
+ * the caller redeems), 'free' when it needs none. Refuses otherwise.
+ */
+function admission(
+  settings: ServerSettings,
+  first: boolean,
+  inviteToken: string | undefined,
+): 'free' | 'invite' {
+  if (first) return 'free';
+  if (settings.signupPolicy === 'closed') throw signupClosed();
+  if (inviteToken !== undefined) return 'invite';
+  if (settings.signupPolicy === 'invite') throw inviteNeeded();
+  return 'free';
+}
+
+const signupClosed = () =>
+  new DomainError('forbidden', 'sign-up is closed on this server: ask an admin to let you in');
+const inviteNeeded = () =>
+  new DomainError(
+    'forbidden',
+    'sign-up on this server needs an invite: ask a member for an invite link',
+    undefined,
+    'inviteToken',
+  );
+const guestsRefused = () =>
+  new DomainError('forbidden', 'this server does not let guests in: sign in with an account');
 const deactivated = () =>
   new DomainError('forbidden', 'this account has been deactivated: ask an admin of this server');
 const nameTaken = () => conflict('that username is taken', 'username');

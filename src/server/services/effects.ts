@@ -20,7 +20,9 @@ export type Effect =
   /** Tell a reporter their report was handled. */
   | { kind: 'report-handled'; userId: string; event: ReportHandledEvent }
   /** Tell one user a room is gone for them, while it lives on for others. */
-  | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] };
+  | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] }
+  /** The server's settings changed: every node drops its copy (services/settings.ts). */
+  | { kind: 'settings-changed' };
 
 /** A job's result: the value for the caller, and the effects to announce after the commit. */
 export class Outcome<T> {

@@ -10,6 +10,7 @@ import { AuthService } from './auth.js';
 import type { ServiceDeps } from './deps.js';
 import { type Effect, effectsOf } from './effects.js';
 import { HistoryService } from './history.js';
+import { InvitesService } from './invites.js';
 import { Matching } from './matching.js';
 import { Membership } from './membership.js';
 import { MessageDelete } from './message-delete.js';
@@ -22,6 +23,7 @@ import { Reports } from './reports.js';
 import { RoomCreation } from './room-create.js';
 import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
+import { SettingsService } from './settings.js';
 
 export interface ServicesOptions {
   /** Reads go to `db`, the write queue commits on `writer` (see store/database.ts). */
@@ -42,6 +44,8 @@ export interface ServicesOptions {
    */
   announce(effects: Effect[]): void;
   onBatch?: ((durationMs: number, size: number) => void) | undefined;
+  /** How long a node trusts its copy of the settings (services/settings.ts). */
+  settingsTtlMs?: number | undefined;
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -62,7 +66,8 @@ export async function createServices(options: ServicesOptions) {
       if (effects.length > 0) process.nextTick(() => options.announce(effects));
     },
   });
-  const deps: ServiceDeps = { db, writes, limiter, matchQueue, presence, now };
+  const settings = new SettingsService({ db, writes, now, ttlMs: options.settingsTtlMs });
+  const deps: ServiceDeps = { db, writes, limiter, matchQueue, presence, settings, now };
   // One service per use case (Zulip's actions by verb): a new feature adds one here.
   const membership = new Membership(deps);
   const moderation = new RoomModeration(deps);
@@ -73,6 +78,7 @@ export async function createServices(options: ServicesOptions) {
     db,
     writes,
     limiter,
+    settings,
     now,
     sessionTtlMs: options.sessionTtlMs,
     guestSessionTtlMs: options.guestSessionTtlMs,
@@ -85,6 +91,8 @@ export async function createServices(options: ServicesOptions) {
     writes,
     limiter,
     presence,
+    settings,
+    invites: new InvitesService({ db, writes, settings, now }),
     auth,
     history,
     rooms: new RoomReads(deps),

@@ -159,6 +159,35 @@ export interface ReportsTable {
   resolution: string | null;
 }
 
+/** Server settings (domain/settings.ts): one row per setting, its value as JSON. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  /** The admin who last changed it; NULL for the first-start default. */
+  updated_by: string | null;
+}
+
+export interface InvitesTable {
+  id: string;
+  /** SHA-256 of the link's token: the table cannot be turned back into working links. */
+  token_hash: string;
+  created_by: string;
+  created_at: number;
+  /** NULL: never expires. */
+  expires_at: number | null;
+  /** NULL: any number of uses. */
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: number | null;
+}
+
+export interface InviteUsesTable {
+  invite_id: string;
+  user_id: string;
+  used_at: number;
+}
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -171,4 +200,7 @@ export interface Schema {
   reactions: ReactionsTable;
   room_events: RoomEventsTable;
   uploads: UploadsTable;
+  settings: SettingsTable;
+  invites: InvitesTable;
+  invite_uses: InviteUsesTable;
 }

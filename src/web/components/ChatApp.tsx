@@ -128,7 +128,11 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
             />
           )}
           <aside className={`sidebar${isPhone && openId ? ' drawer' : ''}`} aria-label="Sidebar">
-            <ProfileBar onSignOut={signOut} onChangePassword={() => setDialog('password')} />
+            <ProfileBar
+              onSignOut={signOut}
+              onChangePassword={() => setDialog('password')}
+              onOpenSettings={() => setDialog('settings')}
+            />
             <Sidebar onOpenDialog={setDialog} onNavigate={() => setDrawerOpen(false)} />
           </aside>
         </>

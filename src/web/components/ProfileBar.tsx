@@ -10,7 +10,16 @@ const ROLE_TITLES = {
 } as const;
 
 /** The top of the sidebar: who is signed in, whether they are online, and the app's toggles. */
-export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void; onChangePassword(): void }) {
+export function ProfileBar({
+  onSignOut,
+  onChangePassword,
+  onOpenSettings,
+}: {
+  onSignOut(): void;
+  onChangePassword(): void;
+  /** Admins: who may come in (the server refuses everyone else anyway). */
+  onOpenSettings(): void;
+}) {
   const me = useChatSelector((s) => s.me);
   const online = useChatSelector((s) => s.connection === 'online');
   const [theme, setThemeState] = useState<Theme>(currentTheme);
@@ -29,6 +38,17 @@ export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void;
         </span>
       </div>
       <NotificationToggle />
+      {me.role === 'admin' && (
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Settings & invites"
+          title="Settings & invites"
+          onClick={onOpenSettings}
+        >
+          <Icon name="settings" />
+        </button>
+      )}
       {/* Guests have no password: they cannot sign back in at all. */}
       {!me.guest && (
         <button

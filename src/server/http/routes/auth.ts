@@ -5,10 +5,11 @@ import {
   credentialsSchema,
   guestSchema,
   passwordChangeSchema,
+  registerSchema,
   signInOptionsSchema,
 } from '../../../shared/schemas.js';
 import { type AuthService, selfOf } from '../../services/auth.js';
-import { authResponseSchema, problems, selfSchema } from '../schemas.js';
+import { authResponseSchema, problemSchema, problems, selfSchema } from '../schemas.js';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../session.js';
 
 export interface AuthRoutesOptions {
@@ -30,12 +31,21 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
 
   api.post(
     '/api/auth/register',
-    { schema: { tags, body: credentialsSchema, response: { 201: authResponseSchema, ...problems } } },
+    {
+      schema: {
+        tags,
+        description:
+          'A new account, as the sign-up policy allows: `inviteToken` (from an invite link) is needed when it is invite-only; nobody registers when it is closed, except the first account of a fresh server.',
+        body: registerSchema,
+        response: { 201: authResponseSchema, ...problems, 403: problemSchema },
+      },
+    },
     async (request, reply) => {
       const { session, token } = await auth.register(
         request.body.username,
         request.body.password,
         request.ip,
+        request.body.inviteToken,
       );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
       return reply.status(201).send({ user: selfOf(session), token });
@@ -54,7 +64,13 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
 
   api.post(
     '/api/auth/guest',
-    { schema: { tags, body: guestSchema, response: { 201: authResponseSchema, ...problems } } },
+    {
+      schema: {
+        tags,
+        body: guestSchema,
+        response: { 201: authResponseSchema, ...problems, 403: problemSchema },
+      },
+    },
     async (request, reply) => {
       const { session, token } = await auth.guest(request.body.username, request.ip);
       setSessionCookie(request, reply, token, opts.guestSessionTtlMs);

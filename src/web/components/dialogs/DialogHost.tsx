@@ -8,6 +8,7 @@ import { NewCodeRoomDialog } from './NewCodeRoomDialog.js';
 import { NewDirectMessageDialog } from './NewDirectMessageDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
+import { SettingsDialog } from './SettingsDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 
 /** Shows the one dialog that is open. */
@@ -42,5 +43,7 @@ export function DialogHost({
       return <ChangePasswordDialog onClose={onClose} />;
     case 'reports':
       return <ReportsDialog onClose={onClose} />;
+    case 'settings':
+      return <SettingsDialog onClose={onClose} />;
   }
 }

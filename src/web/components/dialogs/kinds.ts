@@ -12,4 +12,6 @@ export type DialogKind =
   | 'code'
   | 'shortcuts'
   | 'password'
-  | 'reports';
+  | 'reports'
+  /** Admins: sign-up policy, guest rules, invites. */
+  | 'settings';
