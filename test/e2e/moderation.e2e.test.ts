@@ -1,34 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, newPersonPage } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, chromiumPath } from '../helpers/browser.js';
 import { channelId, connect, ok, register, uniqueName } from '../helpers/clients.js';
-import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { composer, myId, signUpWithAccount } from '../helpers/web-people.js';
 
 /** Issue #17: a muted member sees why they cannot post, and until when; then they can again. */
 describe.skipIf(!chromiumPath)('a muted member in a real browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const cspViolations: string[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({}, { rateRules: relaxedLimits });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(() => {
-    expect(cspViolations).toEqual([]);
-  });
+  const suite = browserSuite();
 
   it('sees that a moderator muted them and until when, instead of the composer, and gets it back', async () => {
-    const admin = await register(server.url);
-    const adminSocket = await connect(server.url, admin.token);
+    const admin = await register(suite.server.url);
+    const adminSocket = await connect(suite.server.url, admin.token);
     const general = await channelId(adminSocket, 'general');
-    const page = await newPersonPage(browser, cspViolations);
-    await signUpWithAccount(page, server.url, uniqueName('talker'));
+    const page = await suite.newPage();
+    await signUpWithAccount(page, suite.server.url, uniqueName('talker'));
     await expect.poll(() => composer(page).isVisible()).toBe(true);
 
     await ok(adminSocket, 'room:mute', { roomId: general, userId: await myId(page), minutes: 30 });
@@ -52,30 +36,16 @@ describe.skipIf(!chromiumPath)('a muted member in a real browser', () => {
 describe.skipIf(!chromiumPath)(
   'a report, from the member who files it to the moderator who handles it',
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    const cspViolations: string[] = [];
-
-    beforeAll(async () => {
-      server = await startTestServer({}, { rateRules: relaxedLimits });
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-    });
-    afterEach(() => {
-      expect(cspViolations).toEqual([]);
-    });
+    const suite = browserSuite();
 
     it('is filed from the message’s menu, handled from the queue, and the reporter is told', async () => {
-      const moderator = await newPersonPage(browser, cspViolations);
-      await signUpWithAccount(moderator, server.url, uniqueName('boss')); // the first account: admin
-      const spammer = await register(server.url);
-      const spamSocket = await connect(server.url, spammer.token);
+      const moderator = await suite.newPage();
+      await signUpWithAccount(moderator, suite.server.url, uniqueName('boss')); // the first account: admin
+      const spammer = await register(suite.server.url);
+      const spamSocket = await connect(suite.server.url, spammer.token);
       const general = await channelId(spamSocket, 'general');
-      const reporter = await newPersonPage(browser, cspViolations);
-      await signUpWithAccount(reporter, server.url, uniqueName('reader'));
+      const reporter = await suite.newPage();
+      await signUpWithAccount(reporter, suite.server.url, uniqueName('reader'));
       await ok(spamSocket, 'message:send', {
         roomId: general,
         clientMsgId: 'spam-1',
