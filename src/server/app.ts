@@ -28,6 +28,7 @@ import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { sessionRoutes } from './http/routes/sessions.js';
 import { APP_CSP_DIRECTIVES, cspHeader, securityHeaders } from './http/security-headers.js';
 import { sessionPlugin } from './http/session.js';
 import { Metrics } from './metrics.js';
@@ -198,7 +199,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       'img-src': "'self' data:",
     },
   });
-  await app.register(sessionPlugin, { auth });
+  await app.register(sessionPlugin, { auth, sessions: services.sessions });
 
   let ready = false;
   await app.register(healthRoutes, {
@@ -218,6 +219,10 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     auth,
     sessionTtlMs: config.sessionTtlMs,
     guestSessionTtlMs: config.guestSessionTtlMs,
+    revokeSockets: (ids) => gateway?.disconnectSessions(ids),
+  });
+  await app.register(sessionRoutes, {
+    sessions: services.sessions,
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
   await app.register(roomRoutes, services);
@@ -322,6 +327,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       liveGateway.stopAccepting();
       await writes.idle();
       await liveGateway.close();
+      await services.sessions.flushActivity();
       await writes.close().catch((error: unknown) => logger.error({ err: error }, 'final writes failed'));
       await cluster
         ?.leave()

@@ -160,6 +160,24 @@ export const reportSchema = z.object({
 });
 export type Report = z.infer<typeof reportSchema>;
 
+/** One of the caller's own sessions: a browser or app signed in as them (GET /api/me/sessions). */
+export const sessionInfoSchema = z.object({
+  /** Opaque, and unrelated to the session's token: names it in DELETE /api/me/sessions/:id. */
+  id: z.string(),
+  /** The session the request was made with: "this device". */
+  current: z.boolean(),
+  /** Summarised from the user agent, e.g. "Chrome on Linux"; null when none is known. */
+  device: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** The client address it was last used from, as the server sees it. */
+  address: z.string().nullable(),
+  createdAt: z.number(),
+  /** When it was last used, to about a minute; null if not used since the server began recording it. */
+  lastActiveAt: nullableNumber,
+  expiresAt: z.number(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Room log events (server → client). Each carries roomId and seq; `at` is when it was logged.
 // The same objects are pushed live and returned by `sync`, so a client has one apply function;

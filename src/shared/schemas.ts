@@ -204,3 +204,5 @@ export const passwordChangeSchema = z.object({
   currentPassword: z.string().min(1).max(LIMITS.passwordMax),
   newPassword: z.string().min(1).max(LIMITS.passwordMax),
 });
+/** A session's public id in a path, as GET /api/me/sessions lists it. */
+export const sessionIdSchema = z.uuid({ error: 'must be a session id as GET /api/me/sessions lists them' });

@@ -116,9 +116,20 @@ export function listAtRest(page: Page): Promise<void> {
   );
 }
 
-/** A person's own browser window (a fresh context: no cookies), at desktop size, CSP watched. */
-export async function newPersonPage(browser: Browser, cspViolations: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+/**
+ * A person's own browser window (a fresh context: no cookies), at desktop size, CSP watched;
+ * `userAgent` makes it say it is another browser (the sessions list shows what it says).
+ */
+export async function newPersonPage(
+  browser: Browser,
+  cspViolations: string[],
+  { userAgent }: { userAgent?: string | undefined } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'dark',
+    ...(userAgent ? { userAgent } : {}),
+  });
   await watchCsp(context, cspViolations);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);

@@ -102,6 +102,8 @@ export class Gateway implements GatewayForHandlers {
           if (byUser) return next(byUser);
           socket.data.session = session;
           socket.data.address = address;
+          socket.data.seen = { address, userAgent: socket.request.headers['user-agent'] };
+          deps.services.sessions.noteActivity(session, socket.data.seen);
           next();
         })
         .catch((error: unknown) => {

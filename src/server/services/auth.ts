@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { PublicUser, Self, ServerRole } from '../../shared/protocol.js';
 import type { ServerSettings, SignInOptions } from '../../shared/schemas.js';
+import { displayAddress, storedUserAgent } from '../domain/devices.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
@@ -63,6 +64,8 @@ export interface Session {
    */
   role: ServerRole;
   expiresAt: number;
+  /** As stored when the session was looked up: services/sessions.ts writes it sparingly. */
+  lastActiveAt: number | null;
 }
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
@@ -85,12 +88,14 @@ export class AuthService {
    * A new account, if the sign-up policy lets it in: anyone ('open'), with a live invite
    * ('invite'; an invite given on an open server is used too), or nobody ('closed'). The
    * first account of a fresh server always may: that is how a closed server gets its admin.
+   * `address` and `userAgent` are the client's: the new session is listed with them.
    */
   async register(
     username: string,
     password: string,
     address: string,
     inviteToken?: string,
+    userAgent?: string,
   ): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
     const name = normaliseUsername(username);
@@ -98,7 +103,7 @@ export class AuthService {
     admission(await this.deps.settings.get(), !(await anyAccount(this.deps.db)), inviteToken);
     validatePassword(password);
     const passwordHash = await hash(password, ARGON2_OPTIONS);
-    return this.createUser(name, passwordHash, inviteToken);
+    return this.createUser(name, passwordHash, { address, userAgent }, inviteToken);
   }
 
   /** What the sign-in screen may offer; public, so it says nothing about who is here. */
@@ -107,16 +112,21 @@ export class AuthService {
     return { firstAccountIsAdmin: !(await anyAccount(this.deps.db)), signupPolicy, guestsAllowed };
   }
 
-  async guest(username: string, address: string): Promise<{ session: Session; token: string }> {
+  async guest(
+    username: string,
+    address: string,
+    userAgent?: string,
+  ): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
     if (!(await this.deps.settings.get()).guestsAllowed) throw guestsRefused();
-    return this.createUser(normaliseUsername(username), null);
+    return this.createUser(normaliseUsername(username), null, { address, userAgent });
   }
 
   async login(
     username: string,
     password: string,
     address: string,
+    userAgent?: string,
   ): Promise<{ session: Session; token: string }> {
     const from = addressBucket(address);
     await enforce(this.deps.limiter, 'loginAddress', from, 'too many login attempts, try again later');
@@ -133,7 +143,7 @@ export class AuthService {
     await failure.refund();
     // Told apart only after the password was right: a wrong guess learns nothing about the account.
     if (user.deactivated_at !== null) throw deactivated();
-    return this.startSession(presentSelf(user));
+    return this.startSession(presentSelf(user), { address, userAgent });
   }
 
   /**
@@ -209,7 +219,13 @@ export class AuthService {
     if (!token || token.length > 200) return null;
     const row = await findSessionWithUser(this.deps.db, sessionIdOf(token));
     if (!row || row.expires_at <= this.deps.now() || row.deactivated_at !== null) return null;
-    return { id: row.session_id, user: presentUser(row), role: row.role, expiresAt: row.expires_at };
+    return {
+      id: row.session_id,
+      user: presentUser(row),
+      role: row.role,
+      expiresAt: row.expires_at,
+      lastActiveAt: row.last_active_at,
+    };
   }
 
   /**
@@ -228,6 +244,7 @@ export class AuthService {
   private async createUser(
     name: NormalisedUsername,
     passwordHash: string | null,
+    client: Client,
     inviteToken?: string,
   ): Promise<{ session: Session; token: string }> {
     const createdAt = this.deps.now();
@@ -263,7 +280,7 @@ export class AuthService {
         }
         // In the same job: a guest without a session looks departed to the sweep, which would
         // start holding (and later free) the name of someone still signing up.
-        const session = this.newSession(presentSelf(row));
+        const session = this.newSession(presentSelf(row), client);
         await insertSession(trx, session.row);
         return session;
       });
@@ -274,14 +291,14 @@ export class AuthService {
     return { session: started.session, token: started.token };
   }
 
-  private async startSession(user: Self): Promise<{ session: Session; token: string }> {
-    const started = this.newSession(user);
+  private async startSession(user: Self, client: Client): Promise<{ session: Session; token: string }> {
+    const started = this.newSession(user, client);
     await this.deps.writes.run((trx) => insertSession(trx, started.row));
     return started;
   }
 
   /** A fresh token and the session row it stands for (only the token's hash is stored). */
-  private newSession(user: Self) {
+  private newSession(user: Self, client: Client) {
     const token = randomBytes(32).toString('base64url');
     const id = sessionIdOf(token);
     const createdAt = this.deps.now();
@@ -292,9 +309,25 @@ export class AuthService {
       user: { id: user.id, username: user.username, guest: user.guest },
       role: user.role,
       expiresAt,
+      lastActiveAt: createdAt,
     };
-    return { token, session, row: { id, userId: user.id, createdAt, expiresAt } };
+    const row = {
+      id,
+      publicId: randomUUID(),
+      userId: user.id,
+      createdAt,
+      expiresAt,
+      userAgent: storedUserAgent(client.userAgent),
+      address: displayAddress(client.address),
+    };
+    return { token, session, row };
   }
+}
+
+/** Where a sign-in came from, as the sessions list shows it. */
+interface Client {
+  address: string;
+  userAgent: string | undefined;
 }
 
 /** The session's user as they see themselves: with their server role. */

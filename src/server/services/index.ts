@@ -23,6 +23,7 @@ import { Reports } from './reports.js';
 import { RoomCreation } from './room-create.js';
 import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
+import { Sessions } from './sessions.js';
 import { SettingsService } from './settings.js';
 
 export interface ServicesOptions {
@@ -108,5 +109,6 @@ export async function createServices(options: ServicesOptions) {
     moderation,
     reports: new Reports(deps, moderation, messageDelete),
     audit: new AuditReads(deps),
+    sessions: new Sessions(deps),
   };
 }

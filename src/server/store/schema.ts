@@ -33,6 +33,20 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /**
+   * The id clients name the session by (GET /api/me/sessions): random, unrelated to the token.
+   * `id` is not given out although a hash cannot be turned back into its token: it is the
+   * key every lookup by token and the session's socket channel use, so anything that one day
+   * took an id where a hash is meant would make a listed id a handle on the session, and it
+   * lets whoever holds a token pick out its entry offline. Set for every row by migration 008.
+   */
+  public_id: string;
+  /** The User-Agent it signed in with (kept once known; domain/devices.ts summarises it). */
+  user_agent: string | null;
+  /** The client address it was last used from, as the server sees it (TRUST_PROXY honoured). */
+  address: string | null;
+  /** Written at most once a minute while the session is used (services/sessions.ts). */
+  last_active_at: number | null;
 }
 
 export interface RoomsTable {

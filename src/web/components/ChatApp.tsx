@@ -128,11 +128,7 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
             />
           )}
           <aside className={`sidebar${isPhone && openId ? ' drawer' : ''}`} aria-label="Sidebar">
-            <ProfileBar
-              onSignOut={signOut}
-              onChangePassword={() => setDialog('password')}
-              onOpenSettings={() => setDialog('settings')}
-            />
+            <ProfileBar onSignOut={signOut} onOpenDialog={setDialog} />
             <Sidebar onOpenDialog={setDialog} onNavigate={() => setDrawerOpen(false)} />
           </aside>
         </>

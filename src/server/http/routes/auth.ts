@@ -46,6 +46,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         request.body.password,
         request.ip,
         request.body.inviteToken,
+        request.headers['user-agent'],
       );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
       return reply.status(201).send({ user: selfOf(session), token });
@@ -56,7 +57,12 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     '/api/auth/login',
     { schema: { tags, body: credentialsSchema, response: { 200: authResponseSchema, ...problems } } },
     async (request, reply) => {
-      const { session, token } = await auth.login(request.body.username, request.body.password, request.ip);
+      const { session, token } = await auth.login(
+        request.body.username,
+        request.body.password,
+        request.ip,
+        request.headers['user-agent'],
+      );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
       return { user: selfOf(session), token };
     },
@@ -72,7 +78,11 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
       },
     },
     async (request, reply) => {
-      const { session, token } = await auth.guest(request.body.username, request.ip);
+      const { session, token } = await auth.guest(
+        request.body.username,
+        request.ip,
+        request.headers['user-agent'],
+      );
       setSessionCookie(request, reply, token, opts.guestSessionTtlMs);
       return reply.status(201).send({ user: selfOf(session), token });
     },

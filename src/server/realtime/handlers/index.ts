@@ -74,6 +74,8 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
       throw new DomainError('unavailable', 'the server is shutting down, try again shortly');
     }
     if (socket.data.session.expiresAt <= Date.now()) throw new DomainError('unauthorized', 'session expired');
+    // A socket in use is its session in use: "last active" follows (written once a minute at most).
+    ctx.services.sessions.noteActivity(socket.data.session, socket.data.seen);
     const schema = requestSchemas[event] as unknown as z.ZodType<RequestPayload<E>>;
     const parsed = schema.safeParse(args[0]);
     if (!parsed.success) {

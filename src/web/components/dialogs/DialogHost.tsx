@@ -8,6 +8,7 @@ import { NewCodeRoomDialog } from './NewCodeRoomDialog.js';
 import { NewDirectMessageDialog } from './NewDirectMessageDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
+import { SessionsDialog } from './SessionsDialog.js';
 import { SettingsDialog } from './SettingsDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 
@@ -45,5 +46,7 @@ export function DialogHost({
       return <ReportsDialog onClose={onClose} />;
     case 'settings':
       return <SettingsDialog onClose={onClose} />;
+    case 'sessions':
+      return <SessionsDialog onClose={onClose} />;
   }
 }

@@ -14,4 +14,5 @@ export type DialogKind =
   | 'password'
   | 'reports'
   /** Admins: sign-up policy, guest rules, invites. */
-  | 'settings';
+  | 'settings'
+  | 'sessions';
