@@ -67,6 +67,7 @@ async function seed(db: Kysely<Schema>, plan: SeedPlan, now: number) {
         .values(
           rows.map((u) => ({
             id: createHash('sha256').update(u.token).digest('hex'),
+            public_id: randomUUID(),
             user_id: u.id,
             created_at: now,
             expires_at: now + 86_400_000,

@@ -16,15 +16,19 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
+import { DEFAULT_SETTINGS } from './domain/settings.js';
 import { compressionOptions, fastifyCompress, keepSecretsUncompressed } from './http/compression.js';
 import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
 import { registerProblemHandler } from './http/problems.js';
 import { DebugRequestLogController } from './http/request-logging.js';
+import { adminRoutes } from './http/routes/admin.js';
+import { auditRoutes } from './http/routes/audit.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { sessionRoutes } from './http/routes/sessions.js';
 import { APP_CSP_DIRECTIVES, cspHeader, securityHeaders } from './http/security-headers.js';
 import { sessionPlugin } from './http/session.js';
 import { Metrics } from './metrics.js';
@@ -43,6 +47,8 @@ export interface ParleyOptions {
   /** Override rate limits (benchmarks, tests of other features); production uses the defaults. */
   rateRules?: Partial<RateRules>;
   now?: () => number;
+  /** How long a node trusts its copy of the settings; tests of the cluster bus make it long. */
+  settingsTtlMs?: number;
 }
 
 export interface Parley {
@@ -127,8 +133,15 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     guestNameHoldMs: config.guestNameHoldMs,
     announce: (effects) => gateway?.apply(effects),
     onBatch: metrics.recordBatch,
+    settingsTtlMs: options.settingsTtlMs,
   });
   const { writes, limiter, presence, auth } = services;
+  // The environment's defaults count on the first start only; after that, the stored settings.
+  await services.settings.seed(writer, {
+    ...DEFAULT_SETTINGS,
+    signupPolicy: config.signupPolicy,
+    guestsAllowed: config.guestsAllowed,
+  });
 
   const files = new LocalFileStore(path.join(config.dataDir, 'uploads'));
   const media = new MediaService({
@@ -191,7 +204,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       'img-src': "'self' data:",
     },
   });
-  await app.register(sessionPlugin, { auth });
+  await app.register(sessionPlugin, { auth, sessions: services.sessions });
 
   let ready = false;
   await app.register(healthRoutes, {
@@ -213,7 +226,13 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     guestSessionTtlMs: config.guestSessionTtlMs,
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
+  await app.register(sessionRoutes, {
+    sessions: services.sessions,
+    revokeSockets: (ids) => gateway?.disconnectSessions(ids),
+  });
   await app.register(roomRoutes, services);
+  await app.register(adminRoutes, services);
+  await app.register(auditRoutes, services);
   await app.register(fileRoutes, { media, files, maxBytes: config.uploadMaxBytes });
   await app.register(fastifyStatic, {
     root: webRoot(),
@@ -326,6 +345,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       liveGateway.stopAccepting();
       await writes.idle();
       await liveGateway.close();
+      await services.sessions.flushActivity();
       await writes.close().catch((error: unknown) => logger.error({ err: error }, 'final writes failed'));
       await cluster
         ?.leave()

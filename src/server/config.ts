@@ -103,6 +103,9 @@ export const configSchema = z
       .optional(),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).optional(),
+    /** First start only: afterwards the admin's setting, stored in the database, counts. */
+    SIGNUP_POLICY: z.enum(['open', 'invite', 'closed']).default('open'),
+    GUESTS: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((c, context) => {
     if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
@@ -162,6 +165,12 @@ export interface Config {
   metricsToken: string | undefined;
   metricsPort: number | undefined;
   metricsHost: string;
+  /**
+   * Who may register and whether guests may come in, on a server's first start (before an
+   * admin has changed them; services/settings.ts). Ignored once the settings are stored.
+   */
+  signupPolicy: 'open' | 'invite' | 'closed';
+  guestsAllowed: boolean;
 }
 
 export class ConfigError extends Error {
@@ -206,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsToken: c.METRICS_TOKEN,
     metricsPort: c.METRICS_PORT,
     metricsHost: c.METRICS_HOST ?? '127.0.0.1',
+    signupPolicy: c.SIGNUP_POLICY,
+    guestsAllowed: c.GUESTS === 'on',
   };
 }
 

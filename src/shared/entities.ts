@@ -21,6 +21,23 @@ export type RoomRole = z.infer<typeof roomRoleSchema>;
 export const selfSchema = publicUserSchema.extend({ role: serverRoleSchema });
 export type Self = z.infer<typeof selfSchema>;
 
+/** An invite link as its creator and the admins see it; the token itself is shown once. */
+export const inviteSchema = z.object({
+  id: z.string(),
+  /** Null when the creating account is gone. */
+  createdBy: publicUserSchema.nullable(),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+  maxUses: z.number().nullable(),
+  uses: z.number(),
+  revokedAt: z.number().nullable(),
+  /** Whether it still lets someone in, and if not, why. */
+  state: z.enum(['active', 'expired', 'used-up', 'revoked']),
+  /** Who registered with it, in order. */
+  usedBy: z.array(z.object({ user: publicUserSchema, usedAt: z.number() })),
+});
+export type Invite = z.infer<typeof inviteSchema>;
+
 export const roomSchema = z.object({
   id: z.string(),
   kind: z.enum(ROOM_KINDS),
@@ -36,11 +53,26 @@ export const roomSchema = z.object({
   code: z.string().nullable(),
   /** For DMs and matches: the other member. */
   peer: publicUserSchema.nullable(),
+  /** One line under the name, set by the room's moderators. */
+  topic: z.string().nullable(),
+  /** What the room is for, at more length. */
+  description: z.string().nullable(),
+  /** Announcements: only the room's moderators post (docs/administration.md). */
+  readOnly: z.boolean(),
+  /** Kept for its history: nobody posts, and the channel is not listed in the directory. */
+  archived: z.boolean(),
 });
 export type Room = z.infer<typeof roomSchema>;
 
 /** A room as seen by one of its members: adds that member's read position. */
-export const myRoomSchema = roomSchema.extend({ lastReadSeq: z.number(), unread: z.number() });
+export const myRoomSchema = roomSchema.extend({
+  lastReadSeq: z.number(),
+  unread: z.number(),
+  /** The member's own role in the room. */
+  myRole: roomRoleSchema,
+  /** Until when the member may not post or react here (ms since the epoch); null when not muted. */
+  mutedUntil: nullableNumber,
+});
 export type MyRoom = z.infer<typeof myRoomSchema>;
 
 /** A channel in the directory: adds whether the viewer is in it. */
@@ -106,8 +138,45 @@ export const memberSchema = publicUserSchema.extend({
   online: z.boolean(),
   lastSeenAt: nullableNumber,
   joinedAt: z.number(),
+  /** Muted in this room until then (ms since the epoch); null when not. */
+  mutedUntil: nullableNumber,
 });
 export type Member = z.infer<typeof memberSchema>;
+
+/** A reported message as its moderators see it: in context, with who reported it and why. */
+export const reportSchema = z.object({
+  id: z.string(),
+  reason: z.string(),
+  createdAt: z.number(),
+  status: z.enum(['open', 'dismissed', 'actioned']),
+  /** What was done: 'dismissed', 'deleted', 'muted' or 'banned'; null while open. */
+  resolution: z.string().nullable(),
+  reporter: publicUserSchema.nullable(),
+  room: z.object({ id: z.string(), kind: z.enum(ROOM_KINDS), name: z.string().nullable() }),
+  /** Null once the message was deleted. */
+  message: messageSchema.nullable(),
+  /** The messages just before and after it, oldest first, the reported one among them. */
+  context: z.array(messageSchema),
+});
+export type Report = z.infer<typeof reportSchema>;
+
+/** One of the caller's own sessions: a browser or app signed in as them (GET /api/me/sessions). */
+export const sessionInfoSchema = z.object({
+  /** Opaque, and unrelated to the session's token: names it in DELETE /api/me/sessions/:id. */
+  id: z.string(),
+  /** The session the request was made with: "this device". */
+  current: z.boolean(),
+  /** Summarised from the user agent, e.g. "Chrome on Linux"; null when none is known. */
+  device: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** The client address it was last used from, as the server sees it. */
+  address: z.string().nullable(),
+  createdAt: z.number(),
+  /** When it was last used, to about a minute; null if not used since the server began recording it. */
+  lastActiveAt: nullableNumber,
+  expiresAt: z.number(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Room log events (server → client). Each carries roomId and seq; `at` is when it was logged.
@@ -145,6 +214,14 @@ export const memberLeftEventSchema = logBase.extend({
   message: messageSchema,
 });
 export const roomUpdatedEventSchema = logBase.extend({ type: z.literal('room:updated'), room: roomSchema });
+/** A member's standing in the room changed: their room role, or a mute (moderation). */
+export const memberUpdatedEventSchema = logBase.extend({
+  type: z.literal('room:member-updated'),
+  userId: z.string(),
+  role: roomRoleSchema,
+  /** Until when they may not post or react (ms since the epoch); null when not muted. */
+  mutedUntil: nullableNumber,
+});
 
 export const logEventSchema = z.discriminatedUnion('type', [
   messageNewEventSchema,
@@ -154,6 +231,7 @@ export const logEventSchema = z.discriminatedUnion('type', [
   memberJoinedEventSchema,
   memberLeftEventSchema,
   roomUpdatedEventSchema,
+  memberUpdatedEventSchema,
 ]);
 export type MessageNewEvent = z.infer<typeof messageNewEventSchema>;
 export type MessageUpdatedEvent = z.infer<typeof messageUpdatedEventSchema>;
@@ -162,4 +240,5 @@ export type ReactionUpdatedEvent = z.infer<typeof reactionUpdatedEventSchema>;
 export type MemberJoinedEvent = z.infer<typeof memberJoinedEventSchema>;
 export type MemberLeftEvent = z.infer<typeof memberLeftEventSchema>;
 export type RoomUpdatedEvent = z.infer<typeof roomUpdatedEventSchema>;
+export type MemberUpdatedEvent = z.infer<typeof memberUpdatedEventSchema>;
 export type LogEvent = z.infer<typeof logEventSchema>;

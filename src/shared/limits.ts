@@ -17,6 +17,11 @@ export const LIMITS = {
   passwordMin: 8,
   passwordMax: 256,
   roomNameMax: 64,
+  roomTopicMax: 250,
+  roomDescriptionMax: 2000,
+  moderationReasonMax: 500,
+  /** A mute lasts at most a year; longer is a ban. */
+  muteMinutesMax: 525_600,
   roomMembersMax: 1000,
   emojiMax: 64,
   clientMsgIdMax: 64,
@@ -26,6 +31,8 @@ export const LIMITS = {
   attachmentsPerMessage: 10,
   /** An upload must be sent in a message within this time of its upload, or it is deleted. */
   uploadAttachWindowMs: 60 * 60_000,
+  /** The most uses one invite link may be given. */
+  inviteUsesMax: 1000,
 } as const;
 
 /** Every error code an ack or an HTTP problem can carry: docs/protocol.md (Errors) says what each means. */
@@ -65,4 +72,5 @@ export const LOG_EVENT_TYPES = [
   'room:member-joined',
   'room:member-left',
   'room:updated',
+  'room:member-updated',
 ] as const;

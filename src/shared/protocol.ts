@@ -23,7 +23,17 @@ export {
   ROOM_KINDS,
 } from './limits.js';
 
-import type { LogEvent, Member, Message, MyRoom, PublicUser, Reaction, Room, Self } from './entities.js';
+import type {
+  LogEvent,
+  Member,
+  Message,
+  MyRoom,
+  PublicUser,
+  Reaction,
+  Report,
+  Room,
+  Self,
+} from './entities.js';
 
 export type LogEventType = LogEvent['type'];
 
@@ -53,7 +63,7 @@ export interface RoomAddedEvent {
 }
 export interface RoomDeletedEvent {
   roomId: string;
-  reason: 'empty' | 'ended' | 'removed' | 'left';
+  reason: 'empty' | 'ended' | 'removed' | 'banned' | 'left';
 }
 export interface MatchFoundEvent {
   room: MyRoom;
@@ -78,6 +88,13 @@ export interface ServerToClientEvents extends LogEventListeners {
   'match:found': (e: MatchFoundEvent) => void;
   presence: (e: PresenceEvent) => void;
   typing: (e: TypingEvent) => void;
+  /** A report you filed was handled (docs/administration.md). */
+  'report:handled': (e: ReportHandledEvent) => void;
+}
+export interface ReportHandledEvent {
+  reportId: string;
+  messageId: string;
+  resolution: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,6 +116,17 @@ export interface ResponsePayloads {
   'room:members': { members: Member[] };
   'room:add-member': { room: Room };
   'room:remove-member': { room: Room };
+  'room:kick': Record<string, never>;
+  'room:ban': Record<string, never>;
+  'room:unban': Record<string, never>;
+  'room:bans': { bans: { user: PublicUser; reason: string | null; at: number }[] };
+  'room:mute': { mutedUntil: number };
+  'room:unmute': Record<string, never>;
+  'room:set-role': Record<string, never>;
+  'room:update': { room: Room };
+  'message:report': { reportId: string };
+  'reports:list': { reports: Report[] };
+  'report:resolve': { report: Report };
   'room:read': { lastReadSeq: number };
   /** The read position set back to just before `seq`, and the unread count that leaves. */
   'room:unread': { lastReadSeq: number; unread: number };

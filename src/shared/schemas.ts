@@ -23,6 +23,19 @@ const messageTextSchema = z
   .refine((text) => text.trim().length > 0, 'message text must not be empty');
 const emojiSchema = z.string().trim().min(1).max(LIMITS.emojiMax);
 const empty = z.object({}).strict().optional();
+/** Why a moderator did it: shown to the person it was done to, and kept in the audit log. */
+const reasonSchema = z.string().trim().max(LIMITS.moderationReasonMax);
+/** A topic or description: plain text, one paragraph or a few; empty clears it. */
+const roomTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .regex(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters (newlines stay) is the point
+      /^[^\u0000-\u0009\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]*$/,
+      'must not contain control characters',
+    );
 
 export const requestSchemas = {
   'rooms:list': empty,
@@ -40,6 +53,53 @@ export const requestSchemas = {
   'room:members': z.object({ roomId: idSchema }).strict(),
   'room:add-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
   'room:remove-member': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  // Moderation (docs/administration.md): who may is the permission table's to say.
+  'room:kick': z.object({ roomId: idSchema, userId: idSchema, reason: reasonSchema.optional() }).strict(),
+  'room:ban': z.object({ roomId: idSchema, userId: idSchema, reason: reasonSchema.optional() }).strict(),
+  'room:unban': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  'room:bans': z.object({ roomId: idSchema }).strict(),
+  'room:mute': z
+    .object({
+      roomId: idSchema,
+      userId: idSchema,
+      minutes: z.number().int().min(1).max(LIMITS.muteMinutesMax),
+      reason: reasonSchema.optional(),
+    })
+    .strict(),
+  'room:unmute': z.object({ roomId: idSchema, userId: idSchema }).strict(),
+  'room:set-role': z
+    .object({ roomId: idSchema, userId: idSchema, role: z.enum(['moderator', 'member']) })
+    .strict(),
+  'room:update': z
+    .object({
+      roomId: idSchema,
+      name: roomNameSchema.optional(),
+      topic: roomTextSchema(LIMITS.roomTopicMax).nullable().optional(),
+      description: roomTextSchema(LIMITS.roomDescriptionMax).nullable().optional(),
+      readOnly: z.boolean().optional(),
+      archived: z.boolean().optional(),
+    })
+    .strict()
+    .refine((u) => Object.keys(u).length > 1, { message: 'nothing to change' }),
+  'message:report': z
+    .object({ messageId: idSchema, reason: reasonSchema.min(1, 'say what is wrong') })
+    .strict(),
+  'reports:list': z
+    .object({ status: z.enum(['open', 'all']).optional() })
+    .strict()
+    .optional(),
+  'report:resolve': z
+    .object({
+      reportId: idSchema,
+      action: z.enum(['dismiss', 'delete', 'mute', 'ban']),
+      /** For `mute`: how long. */
+      minutes: z.number().int().min(1).max(LIMITS.muteMinutesMax).optional(),
+    })
+    .strict()
+    .refine((r) => r.action !== 'mute' || r.minutes !== undefined, {
+      message: 'say for how long to mute',
+      path: ['minutes'],
+    }),
   'room:read': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
   'room:unread': z.object({ roomId: idSchema, seq: seqSchema }).strict(),
   'dm:open': z.object({ userId: idSchema }).strict(),
@@ -87,22 +147,65 @@ export type RequestSchemas = typeof requestSchemas;
 // HTTP bodies.
 
 export const usernameInputSchema = z.string().trim().min(1).max(64);
+
+/** Who may register: anyone, only with an invite link, or nobody (docs/administration.md). */
+export const signupPolicySchema = z.enum(['open', 'invite', 'closed']);
+export type SignupPolicy = z.infer<typeof signupPolicySchema>;
+
+/** What an admin decides at runtime (GET/PUT /api/admin/settings). */
+export const serverSettingsSchema = z.object({
+  signupPolicy: signupPolicySchema,
+  guestsAllowed: z.boolean(),
+  guestsMayOpenDms: z.boolean(),
+  guestsMayCreateRooms: z.boolean(),
+  membersMayInvite: z.boolean(),
+});
+export type ServerSettings = z.infer<typeof serverSettingsSchema>;
+/** A change: only the settings given change. */
+export const settingsChangeSchema = serverSettingsSchema.partial().strict();
+
 /** What the sign-in screen may offer (GET /api/auth/options). */
 export const signInOptionsSchema = z.object({
   /** No account exists yet: the next one registered becomes the server's admin. */
   firstAccountIsAdmin: z.boolean(),
+  /** 'invite': registering needs an invite link; 'closed': nobody registers (but the first account). */
+  signupPolicy: signupPolicySchema,
+  guestsAllowed: z.boolean(),
 });
 export type SignInOptions = z.infer<typeof signInOptionsSchema>;
+
+/** The secret part of an invite link (`/#/invite/<token>`). */
+export const inviteTokenSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not an invite');
+/** POST /api/invites: both limits are optional (no expiry, any number of uses). */
+export const inviteCreateSchema = z
+  .object({
+    expiresInHours: z
+      .number()
+      .positive()
+      .max(24 * 365)
+      .nullable()
+      .optional(),
+    maxUses: z.number().int().min(1).max(LIMITS.inviteUsesMax).nullable().optional(),
+  })
+  .strict();
 
 export const credentialsSchema = z.object({
   username: usernameInputSchema,
   password: z.string().min(1).max(LIMITS.passwordMax),
 });
+export const registerSchema = credentialsSchema.extend({ inviteToken: inviteTokenSchema.optional() });
 export const guestSchema = z.object({ username: usernameInputSchema });
 export const passwordChangeSchema = z.object({
   currentPassword: z.string().min(1).max(LIMITS.passwordMax),
   newPassword: z.string().min(1).max(LIMITS.passwordMax),
 });
+/** A session's public id in a path, as GET /api/me/sessions lists it. */
+export const sessionIdSchema = z.uuid({ error: 'must be a session id as GET /api/me/sessions lists them' });
 /** A one-time sign-in link's token (the part after `#/sign-in/`) and the password to set. */
 export const signInLinkSchema = z.object({
   token: z.string().min(1).max(200),

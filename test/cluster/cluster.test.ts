@@ -179,6 +179,27 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
       expect(Date.now() - started).toBeLessThan(1_000);
     });
 
+    it('signing a session out from the list on node A disconnects it on node B', async () => {
+      const { token, user } = await register(a());
+      const other = await postJson(`${a()}/api/auth/login`, {
+        username: user.username,
+        password: 'correct horse battery',
+      });
+      const onB = await connect(b(), other.body.token);
+      const dropped = new Promise((resolve) => onB.once('disconnect', resolve));
+      const listed = await getJson(`${a()}/api/me/sessions`, token);
+      const target = listed.body.sessions.find((s: { current: boolean }) => !s.current);
+      const started = Date.now();
+      const answer = await fetch(`${a()}/api/me/sessions/${target.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(answer.status).toBe(204);
+      await dropped;
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect((await getJson(`${b()}/api/me`, other.body.token)).status).toBe(401);
+    });
+
     it('reports the metrics and readiness of each node', async () => {
       for (const url of [a(), b()]) {
         expect((await fetch(`${url}/readyz`)).status).toBe(200);

@@ -3,13 +3,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchBrowser, newPersonPage, screenshotPath } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
-import { signUpAsGuest, signUpWithAccount, typeInto } from '../helpers/web-people.js';
+import { signInWithAccount, signUpAsGuest, signUpWithAccount, typeInto } from '../helpers/web-people.js';
+
+const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+const SAFARI_ON_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 
 /**
- * The account's password, changed from the web client: the rule shown first, a wrong current
+ * The account, from the web client. Its password: the rule shown first, a wrong current
  * password refused under its field, and every other browser signed in as the user signed out.
+ * Its sessions: listed with device, address and activity, this browser marked, the others
+ * signed out one at a time or all at once, each landing on the sign-in screen.
  */
-describe.skipIf(!chromiumPath)('changing the password in a real browser', () => {
+describe.skipIf(!chromiumPath)('the account in a real browser: password and sessions', () => {
   let server: TestServer;
   let browser: Browser;
   const cspViolations: string[] = [];
@@ -26,7 +32,7 @@ describe.skipIf(!chromiumPath)('changing the password in a real browser', () => 
     expect(cspViolations).toEqual([]);
   });
 
-  const newPage = () => newPersonPage(browser, cspViolations);
+  const newPage = (userAgent?: string) => newPersonPage(browser, cspViolations, { userAgent });
 
   it('refuses a wrong current password under its field, then changes it and signs the other browser out', async () => {
     const name = uniqueName('pw');
@@ -34,12 +40,7 @@ describe.skipIf(!chromiumPath)('changing the password in a real browser', () => 
     await signUpWithAccount(here, server.url, name);
     // The same person, signed in on another computer.
     const elsewhere = await newPage();
-    await elsewhere.goto(server.url);
-    await elsewhere.getByRole('tab', { name: 'Sign in' }).click();
-    await typeInto(elsewhere, 'Username', name);
-    await typeInto(elsewhere, 'Password', 'a long password');
-    await elsewhere.getByRole('button', { name: 'Sign in' }).last().click();
-    await elsewhere.getByRole('navigation', { name: 'Rooms' }).waitFor();
+    await signInWithAccount(elsewhere, server.url, name);
 
     await here.getByRole('button', { name: 'Change password' }).click();
     const dialog = here.getByRole('dialog', { name: 'Change password' });
@@ -84,9 +85,61 @@ describe.skipIf(!chromiumPath)('changing the password in a real browser', () => 
     await elsewhere.getByRole('navigation', { name: 'Rooms' }).waitFor();
   });
 
-  it('offers no password change to a guest, who has none', async () => {
+  it('offers no password change to a guest, who has none, nor a list of their one session', async () => {
     const guest = await newPage();
     await signUpAsGuest(guest, server.url, uniqueName('guest'));
     expect(await guest.getByRole('button', { name: 'Change password' }).count()).toBe(0);
+    expect(await guest.getByRole('button', { name: 'Sessions' }).count()).toBe(0);
+  });
+
+  it('lists the sessions and signs the other browsers out from the dialog', async () => {
+    const name = uniqueName('devices');
+    const here = await newPage();
+    await signUpWithAccount(here, server.url, name);
+    const signIn = async (userAgent: string) => {
+      const page = await newPage(userAgent);
+      await signInWithAccount(page, server.url, name);
+      return page;
+    };
+    const desktop = await signIn(FIREFOX_ON_WINDOWS);
+    const phone = await signIn(SAFARI_ON_IPHONE);
+
+    await here.getByRole('button', { name: 'Sessions' }).click();
+    const dialog = here.getByRole('dialog', { name: 'Sessions' });
+    const rows = dialog.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(3);
+    // This browser is marked, and has no Sign out of its own (the profile bar's does that).
+    const mine = rows.filter({ hasText: 'This device' });
+    expect(await mine.count()).toBe(1);
+    expect(await mine.textContent()).toContain('Active now');
+    expect(await mine.getByRole('button').count()).toBe(0);
+    const desktopRow = rows.filter({ hasText: 'Firefox on Windows' });
+    expect(await desktopRow.textContent()).toContain('127.0.0.1');
+    expect(await desktopRow.textContent()).toMatch(/Last active just now/);
+    await here.screenshot({ path: await screenshotPath('desktop-sessions') });
+
+    // One of them, after a question that names it.
+    await desktopRow.getByRole('button', { name: /^Sign out/ }).click();
+    const question = here.getByRole('alertdialog', { name: 'Sign out this session?' });
+    expect(await question.textContent()).toContain('Firefox on Windows (127.0.0.1)');
+    await question.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => desktop.getByRole('tab', { name: 'Sign in' }).isVisible()).toBe(true);
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.filter({ hasText: 'Firefox on Windows' }).count()).toBe(0);
+    await expect
+      .poll(() => here.getByRole('status').filter({ hasText: 'Signed out Firefox on Windows' }).count())
+      .toBe(1);
+    // The phone is still signed in until it is signed out with all the others.
+    expect(await phone.getByRole('navigation', { name: 'Rooms' }).isVisible()).toBe(true);
+
+    await dialog.getByRole('button', { name: 'Sign out all other sessions' }).click();
+    const all = here.getByRole('alertdialog', { name: 'Sign out all other sessions?' });
+    await all.getByRole('button', { name: 'Sign out all others' }).click();
+    await expect.poll(() => phone.getByRole('tab', { name: 'Sign in' }).isVisible()).toBe(true);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await dialog.textContent()).toContain('You are signed in nowhere else.');
+    // And this browser goes on, signed in after a reload.
+    await here.reload();
+    await here.getByRole('navigation', { name: 'Rooms' }).waitFor();
   });
 });

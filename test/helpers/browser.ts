@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Config } from '../../src/server/config.js';
+import { relaxedLimits, startTestServer, type TestServer } from './server.js';
 import { retype } from './web-people.js';
 
 /**
@@ -114,9 +116,20 @@ export function listAtRest(page: Page): Promise<void> {
   );
 }
 
-/** A person's own browser window (a fresh context: no cookies), at desktop size, CSP watched. */
-export async function newPersonPage(browser: Browser, cspViolations: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+/**
+ * A person's own browser window (a fresh context: no cookies), at desktop size, CSP watched;
+ * `userAgent` makes it say it is another browser (the sessions list shows what it says).
+ */
+export async function newPersonPage(
+  browser: Browser,
+  cspViolations: string[],
+  { userAgent }: { userAgent?: string | undefined } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'dark',
+    ...(userAgent ? { userAgent } : {}),
+  });
   await watchCsp(context, cspViolations);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
@@ -149,4 +162,27 @@ export async function allDelivered(from: Page, to: Page) {
   await from.keyboard.press('Enter');
   const arrived = to.getByRole('log', { name: 'Messages' }).getByText(marker);
   await expect.poll(() => arrived.count(), { timeout: 10_000 }).toBe(1);
+}
+
+/**
+ * A browser suite's fixtures: a real server (production rate limits loosened) and Chromium for
+ * the whole suite, and a check after each test that no page broke the Content-Security-Policy.
+ * `newPage()` is one more person's own window.
+ */
+export function browserSuite(overrides: Partial<Config> = {}) {
+  const suite = {} as { server: TestServer; browser: Browser; newPage(): Promise<Page> };
+  const cspViolations: string[] = [];
+  beforeAll(async () => {
+    suite.server = await startTestServer(overrides, { rateRules: relaxedLimits });
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
+  });
+  suite.newPage = () => newPersonPage(suite.browser, cspViolations);
+  return suite;
 }

@@ -79,12 +79,17 @@ export async function syncAll(
 }
 
 /** Applies replayed events in order; anything but "applied" means the replay itself is broken. */
-function applyReplay(rooms: ClientRooms, events: readonly LogEvent[], problems: string[]): ClientRooms {
+function applyReplay(
+  rooms: ClientRooms,
+  events: readonly LogEvent[],
+  problems: string[],
+  meId: string,
+): ClientRooms {
   const next = { ...rooms };
   for (const event of events) {
     const view = next[event.roomId];
     if (!view) continue;
-    const result = applyLogEvent(view, event);
+    const result = applyLogEvent(view, event, meId);
     if (result.outcome !== 'applied') problems.push(`sync ${event.type} #${event.seq}: ${result.outcome}`);
     next[event.roomId] = result.view;
   }
@@ -98,7 +103,7 @@ export async function buildState(reader: Reader, problems: string[] = []): Promi
   for (const room of rooms) state[room.id] = await loadHistory(reader, newRoomView(room));
   const cursors = Object.fromEntries(Object.values(state).map((v) => [v.room.id, v.cursor]));
   const { events, gone } = await syncAll(reader.socket, cursors);
-  state = applyReplay(state, events, problems);
+  state = applyReplay(state, events, problems, reader.userId);
   for (const roomId of gone) delete state[roomId];
   return state;
 }
@@ -117,7 +122,7 @@ export async function replayFromZero(reader: Reader, current: ClientRooms, probl
     reader.socket,
     Object.fromEntries(Object.keys(empty).map((id) => [id, 0])),
   );
-  return messagesOf(applyReplay(empty, events, problems));
+  return messagesOf(applyReplay(empty, events, problems, reader.userId));
 }
 
 export const messagesOf = (rooms: ClientRooms) =>
@@ -173,7 +178,7 @@ export async function applyLive(
       if (!(ownLeave && droppedByAck.has(logEvent.roomId))) early.push(logEvent);
       continue;
     }
-    const { view: next, outcome } = applyLogEvent(view, logEvent);
+    const { view: next, outcome } = applyLogEvent(view, logEvent, reader.userId);
     if (outcome === 'gap') problems.push(`${event} ${key} after cursor ${view.cursor}: a gap`);
     if (outcome !== 'applied') continue;
     // state/sync.ts `receive` for a room that is not open, with the client's own rule.

@@ -50,6 +50,16 @@ export async function signUpWithAccount(page: Page, url: string, username: strin
   return myId(page);
 }
 
+/** Signs in to an account that exists (made by signUpWithAccount), from another browser. */
+export async function signInWithAccount(page: Page, url: string, username: string) {
+  await page.goto(url);
+  await page.getByRole('tab', { name: 'Sign in' }).click();
+  await typeInto(page, 'Username', username);
+  await typeInto(page, 'Password', 'a long password');
+  await page.getByRole('button', { name: 'Sign in' }).last().click();
+  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
+}
+
 /** The signed-in user's id, as the page's own session reports it. */
 export function myId(page: Page): Promise<string> {
   return page.evaluate(async () => {

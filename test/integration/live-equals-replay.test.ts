@@ -155,7 +155,48 @@ const STEPS = {
   'delete an unread message': {
     run: (w) => ok(act(w, 'bob'), 'message:delete', { messageId: w.ids.unread! }),
   },
+  // Moderation (issue #17): alice owns the channel.
+  'name a room moderator': {
+    run: (w) =>
+      ok(act(w, 'alice'), 'room:set-role', {
+        roomId: w.ids.channel!,
+        userId: person(w, 'bob').userId,
+        role: 'moderator',
+      }),
+  },
+  'mute a member': {
+    run: (w) =>
+      ok(act(w, 'alice'), 'room:mute', {
+        roomId: w.ids.channel!,
+        userId: person(w, 'bob').userId,
+        minutes: 5,
+      }),
+  },
+  'lift a mute': {
+    run: (w) =>
+      ok(act(w, 'alice'), 'room:unmute', { roomId: w.ids.channel!, userId: person(w, 'bob').userId }),
+  },
+  'set a topic and make the channel read-only': {
+    run: (w) =>
+      ok(act(w, 'alice'), 'room:update', { roomId: w.ids.channel!, topic: 'Replays only', readOnly: true }),
+  },
+  'another member joins': {
+    run: async (w) =>
+      own(w, 'carol', { add: (await ok(act(w, 'carol'), 'room:join', { roomId: w.ids.channel! })).room }),
+  },
+  'ban a member': {
+    ephemeral: ['room:deleted (banned)'],
+    run: (w) =>
+      ok(act(w, 'bob'), 'room:ban', {
+        roomId: w.ids.channel!,
+        userId: person(w, 'carol').userId,
+        reason: 'spam',
+      }),
+  },
   'leave a channel': { ephemeral: ['room:deleted (left)'], run: (w) => leave(w, 'bob', 'channel') },
+  'archive a channel': {
+    run: (w) => ok(act(w, 'alice'), 'room:update', { roomId: w.ids.channel!, archived: true }),
+  },
   'create a group': {
     ephemeral: ['room:added'],
     run: async (w) => {
@@ -267,17 +308,29 @@ const PRODUCED_BY: Record<LogEventType, readonly StepName[]> = {
   'room:member-joined': [
     'sign-up joins #general',
     'join a channel',
+    'another member joins',
     'add a group member',
     'join a code room',
   ],
   'room:member-left': [
+    'ban a member',
     'leave a channel',
     'remove a group member',
     'leave a group',
     'the owner leaves a group, which passes it on',
     'leave a code room',
   ],
-  'room:updated': ['the owner leaves a group, which passes it on'],
+  'room:updated': [
+    'set a topic and make the channel read-only',
+    'archive a channel',
+    'the owner leaves a group, which passes it on',
+  ],
+  'room:member-updated': [
+    'name a room moderator',
+    'mute a member',
+    'lift a mute',
+    'the owner leaves a group, which passes it on',
+  ],
 };
 const typesOf = (step: StepName) => LOG_EVENT_TYPES.filter((type) => PRODUCED_BY[type].includes(step));
 
@@ -325,6 +378,8 @@ describe.each(BACKENDS)('live events equal a fresh replay, on $name', (backend) 
     database = await backend.database();
     server = await startTestServer({ databaseUrl: database.url }, { rateRules: relaxedLimits });
     w.url = server.url;
+    // The server's first account is its admin: not one of the people, whom moderators moderate.
+    await signedIn(server.url);
     const people = await Promise.all(NAMES.map(() => signedIn(server.url)));
     w.people = Object.fromEntries(
       NAMES.map((name, i) => [name, { ...people[i]!, name, url: server.url, userId: people[i]!.user.id }]),

@@ -28,5 +28,14 @@ describe('the OpenAPI document', () => {
     for (const field of ['clientMsgId', 'reactions', 'attachments', 'thumbUrl', 'replyTo', 'deletedAt']) {
       expect(body, field).toContain(`"${field}"`);
     }
+    // The sessions list too, with the errors its routes can answer.
+    const sessions = doc.paths['/api/me/sessions']?.get;
+    for (const field of ['current', 'device', 'address', 'lastActiveAt']) {
+      expect(JSON.stringify(sessions?.responses['200']), field).toContain(`"${field}"`);
+    }
+    const signOut = doc.paths['/api/me/sessions/{id}']?.delete;
+    expect(Object.keys(signOut?.responses ?? {})).toEqual(
+      expect.arrayContaining(['204', '400', '401', '404']),
+    );
   });
 });

@@ -47,6 +47,16 @@ describe('configuration', () => {
     });
   });
 
+  it('takes the first start’s sign-up policy and guest rule, open with guests by default', () => {
+    expect(loadConfig({}, '/')).toMatchObject({ signupPolicy: 'open', guestsAllowed: true });
+    expect(loadConfig({ SIGNUP_POLICY: 'invite', GUESTS: 'off' }, '/')).toMatchObject({
+      signupPolicy: 'invite',
+      guestsAllowed: false,
+    });
+    expect(() => loadConfig({ SIGNUP_POLICY: 'invite-only' }, '/')).toThrow('SIGNUP_POLICY');
+    expect(() => loadConfig({ GUESTS: 'yes' }, '/')).toThrow('GUESTS');
+  });
+
   it("holds a departed guest's name as long as a guest session lasts, unless told otherwise", () => {
     expect(loadConfig({}, '/').guestNameHoldMs).toBe(24 * 3_600_000);
     expect(loadConfig({ GUEST_SESSION_TTL_HOURS: '2' }, '/').guestNameHoldMs).toBe(2 * 3_600_000);

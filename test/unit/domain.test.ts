@@ -34,6 +34,8 @@ const room = (over: Partial<RoomRecord> = {}): RoomRecord => ({
   maxMembers: null,
   lastSeq: 0,
   createdAt: 0,
+  readOnly: false,
+  archived: false,
   ...over,
 });
 const codeOf = (fn: () => unknown) => {

@@ -63,6 +63,7 @@ describe('@ suggestions in the composer', () => {
     online,
     lastSeenAt: null,
     joinedAt: 0,
+    mutedUntil: null,
   });
 
   it('finds the @name being typed before the caret, not an address or a word', () => {

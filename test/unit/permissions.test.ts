@@ -8,6 +8,7 @@ import {
   roomRefusal,
   type ServerAction,
   serverRefusal,
+  targetRefusal,
 } from '../../src/server/domain/permissions.js';
 import type { RoomKind, RoomRole, ServerRole } from '../../src/shared/protocol.js';
 
@@ -173,5 +174,42 @@ describe('the server permission table', () => {
     expect(outranks(who('member'), { role: 'guest' })).toBe(true);
     expect(outranks(who('member'), { role: 'member' })).toBe(false);
     expect(outranks(who('admin'), { role: 'admin' })).toBe(true);
+  });
+});
+
+describe('whom a moderator may act on', () => {
+  const channel = (role: RoomRole | null): RoomPlace => ({
+    kind: 'channel',
+    readOnly: false,
+    archived: false,
+    role,
+    mutedUntil: null,
+  });
+  const who = (id: string, role: ServerRole): Actor => ({ id, role, deactivated: false });
+  it('protects owners from their moderators, moderators from each other, and admins from everyone else', () => {
+    const roomMod = who('m', 'member');
+    expect(targetRefusal(roomMod, channel('moderator'), { id: 'x', role: 'member' }, 'member')).toBeNull();
+    expect(targetRefusal(roomMod, channel('moderator'), { id: 'o', role: 'member' }, 'owner')).toMatch(
+      /owner/,
+    );
+    expect(targetRefusal(roomMod, channel('moderator'), { id: 'n', role: 'member' }, 'moderator')).toMatch(
+      /owner can/,
+    );
+    expect(
+      targetRefusal(who('o', 'member'), channel('owner'), { id: 'n', role: 'member' }, 'moderator'),
+    ).toBeNull();
+    expect(targetRefusal(roomMod, channel('moderator'), { id: 'a', role: 'admin' }, 'member')).toMatch(
+      /admin/,
+    );
+    expect(targetRefusal(who('s', 'moderator'), channel(null), { id: 'a', role: 'admin' }, null)).toMatch(
+      /admin/,
+    );
+    expect(
+      targetRefusal(who('s', 'moderator'), channel(null), { id: 't', role: 'moderator' }, 'member'),
+    ).toMatch(/server moderator/);
+    expect(targetRefusal(who('a', 'admin'), channel(null), { id: 'o', role: 'member' }, 'owner')).toBeNull();
+    expect(targetRefusal(roomMod, channel('moderator'), { id: 'm', role: 'member' }, 'moderator')).toMatch(
+      /yourself/,
+    );
   });
 });

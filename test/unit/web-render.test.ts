@@ -40,6 +40,7 @@ const general = room({ id: 'room-1', lastSeq: 1, lastReadSeq: 1 });
 const member = (user: PublicUser): Member => ({
   ...user,
   role: 'member',
+  mutedUntil: null,
   online: true,
   lastSeenAt: null,
   joinedAt: 0,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { messageHash, parseRoute, roomHash, routeRoomId, signInToken } from '../../src/web/lib/route.js';
+import { modesFor } from '../../src/web/components/AuthScreen.js';
+import {
+  inviteTokenOf,
+  messageHash,
+  parseRoute,
+  roomHash,
+  routeRoomId,
+  signInToken,
+} from '../../src/web/lib/route.js';
 
 describe('web client routes', () => {
   it('parses every address the app writes, and gives nothing for the rest', () => {
@@ -29,6 +37,29 @@ describe('web client routes', () => {
     // Not the user's: a group's name is no address, an unknown id names nothing.
     expect(routeRoomId(parseRoute('#/c/friends'), rooms)).toBeNull();
     expect(routeRoomId(parseRoute('#/r/elsewhere'), rooms)).toBeNull();
+  });
+
+  it('reads an invite from its link or its bare code, and nothing else', () => {
+    expect(inviteTokenOf('https://chat.example.com/#/invite/Ab_c-9')).toBe('Ab_c-9');
+    expect(inviteTokenOf('  Ab_c-9 ')).toBe('Ab_c-9');
+    for (const junk of ['', 'https://chat.example.com/#/c/general', 'two words', '#/invite/']) {
+      expect({ junk, token: inviteTokenOf(junk) }).toEqual({ junk, token: null });
+    }
+  });
+
+  it('offers only the sign-in tabs the server’s policy leaves', () => {
+    const options = { firstAccountIsAdmin: false, signupPolicy: 'open', guestsAllowed: true } as const;
+    expect(modesFor(null)).toEqual(['guest', 'login', 'register']);
+    expect(modesFor(options)).toEqual(['guest', 'login', 'register']);
+    expect(modesFor({ ...options, guestsAllowed: false })).toEqual(['login', 'register']);
+    expect(modesFor({ ...options, signupPolicy: 'invite' })).toEqual(['guest', 'login', 'register']);
+    expect(modesFor({ ...options, signupPolicy: 'closed', guestsAllowed: false })).toEqual(['login']);
+    // A fresh server's first account may always register: that is how it gets its admin.
+    expect(modesFor({ ...options, signupPolicy: 'closed', firstAccountIsAdmin: true })).toEqual([
+      'guest',
+      'login',
+      'register',
+    ]);
   });
 });
 

@@ -186,4 +186,28 @@ export function outranks(actor: Actor, target: { role: ServerRole }): boolean {
   return RANK[actor.role] > RANK[target.role] || actor.role === 'admin';
 }
 
+/**
+ * Whether a moderator may act on this member (kick, ban, mute, change their room role): never
+ * on themselves; never on an admin unless an admin; never on the room's owner, nor on another
+ * moderator, unless they outrank them — the owner, or server staff in a channel. A room's
+ * moderator cannot remove its owner; a server moderator cannot mute an admin.
+ */
+export function targetRefusal(
+  actor: Actor,
+  actorPlace: RoomPlace,
+  target: { id: string; role: ServerRole },
+  targetRole: RoomRole | null,
+): string | null {
+  if (actor.id === target.id) return 'you cannot do that to yourself';
+  if (target.role === 'admin' && actor.role !== 'admin') return 'only an admin can do that to an admin';
+  const staffHere = actorPlace.kind === 'channel' && isStaff(actor.role);
+  if (isStaff(target.role) && actorPlace.kind === 'channel' && !outranks(actor, target))
+    return 'only an admin can do that to a server moderator';
+  if (targetRole === 'owner' && !(staffHere && actor.role === 'admin'))
+    return 'nobody but an admin can do that to the room’s owner';
+  if (targetRole === 'moderator' && actorPlace.role !== 'owner' && !staffHere)
+    return 'only the room’s owner can do that to one of its moderators';
+  return null;
+}
+
 const RANK: Record<ServerRole, number> = { admin: 4, moderator: 3, member: 2, bot: 1, guest: 1 };

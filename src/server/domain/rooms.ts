@@ -16,6 +16,8 @@ export interface RoomRecord {
   maxMembers: number | null;
   lastSeq: number;
   createdAt: number;
+  readOnly: boolean;
+  archived: boolean;
 }
 
 export type { RoomRole as MemberRole } from '../../shared/protocol.js';

@@ -15,6 +15,7 @@ export {
   publicUserSchema,
   roomSchema,
   selfSchema,
+  sessionInfoSchema,
 } from '../../shared/entities.js';
 
 export const authResponseSchema = z.object({ user: selfSchema, token: z.string() });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError } from '../domain/errors.js';
 import type { AuthService, Session } from '../services/auth.js';
+import type { Sessions } from '../services/sessions.js';
 
 export const SESSION_COOKIE = 'parley_session';
 
@@ -20,15 +21,26 @@ export function tokenFrom(
   return match?.[1] ?? cookieToken;
 }
 
-/** Resolves the caller's session on every request; routes that need one use `requireSession`. */
-export const sessionPlugin = fp(async (app: FastifyInstance, opts: { auth: AuthService }) => {
-  app.decorateRequest('session', null);
-  app.addHook('onRequest', async (request) => {
-    request.session = await opts.auth.authenticate(
-      tokenFrom(request.headers.authorization, request.cookies[SESSION_COOKIE]),
-    );
-  });
-});
+/**
+ * Resolves the caller's session on every request, and notes that it was used (written at most
+ * once a minute, without waiting); routes that need one use `requireSession`.
+ */
+export const sessionPlugin = fp(
+  async (app: FastifyInstance, opts: { auth: AuthService; sessions: Sessions }) => {
+    app.decorateRequest('session', null);
+    app.addHook('onRequest', async (request) => {
+      request.session = await opts.auth.authenticate(
+        tokenFrom(request.headers.authorization, request.cookies[SESSION_COOKIE]),
+      );
+      if (request.session) {
+        opts.sessions.noteActivity(request.session, {
+          address: request.ip,
+          userAgent: request.headers['user-agent'],
+        });
+      }
+    });
+  },
+);
 
 export function requireSession(request: FastifyRequest): Session {
   if (!request.session) throw new DomainError('unauthorized', 'sign in first');

@@ -2,6 +2,7 @@ import type {
   LogEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  MemberUpdatedEvent,
   Message,
   MessageDeletedEvent,
   MessageNewEvent,
@@ -10,6 +11,7 @@ import type {
   Reaction,
   ReactionUpdatedEvent,
   Room,
+  RoomRole,
   RoomUpdatedEvent,
 } from '../../shared/protocol.js';
 
@@ -75,6 +77,20 @@ export const logEvents = {
     at: p.at,
     userId,
     message,
+  }),
+  memberUpdated: (
+    p: LogPosition,
+    userId: string,
+    role: RoomRole,
+    mutedUntil: number | null,
+  ): MemberUpdatedEvent => ({
+    type: 'room:member-updated',
+    roomId: p.roomId,
+    seq: p.seq,
+    at: p.at,
+    userId,
+    role,
+    mutedUntil,
   }),
   roomUpdated: (p: LogPosition, room: Room): RoomUpdatedEvent => ({
     type: 'room:updated',

@@ -23,6 +23,10 @@ export function presentRoom(
     createdAt: row.created_at,
     code: viewerIsMember ? row.code : null,
     peer,
+    topic: row.topic,
+    description: row.description,
+    readOnly: row.read_only === 1,
+    archived: row.archived_at !== null,
   };
 }
 
@@ -31,4 +35,6 @@ export const presentMyRoom = (row: MyRoomRow, memberCount: number, peer: PublicU
   ...presentRoom(row, memberCount, peer, true),
   lastReadSeq: row.last_read_seq,
   unread: Number(row.unread ?? 0),
+  myRole: row.role,
+  mutedUntil: row.muted_until,
 });

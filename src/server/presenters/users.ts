@@ -22,4 +22,5 @@ export const presentMember = (row: MemberRow, online: boolean): Member => ({
   online,
   lastSeenAt: row.last_seen_at,
   joinedAt: row.joined_at,
+  mutedUntil: row.muted_until,
 });

@@ -12,7 +12,7 @@ export type Delivery =
   | { kind: 'typing'; event: TypingEvent }
   | { kind: 'disconnect-sessions'; sessionIds: string[] };
 
-type RoomEffect = Exclude<Effect, { kind: 'log' }>;
+type RoomEffect = Exclude<Effect, { kind: 'log' | 'settings-changed' }>;
 type Immediate = Exclude<Delivery, { kind: 'log' }>;
 
 /** Where deliveries go to reach the other nodes (cluster/bus.ts); absent on a single node. */
@@ -51,6 +51,8 @@ export class Broadcaster {
     private readonly io: ParleyServer,
     private readonly peers: Peers | undefined,
     metrics?: Metrics,
+    /** The settings changed, here or on another node: drop this node's copy. */
+    private readonly onSettingsChanged: () => void = () => {},
   ) {
     this.order = new RoomOrder<RoomStep>({
       holdMs: HOLD_FOR_GAP_MS,
@@ -115,6 +117,9 @@ export class Broadcaster {
       case 'disconnect-sessions':
         io.in(item.sessionIds.map(sessionChannel)).disconnectSockets(true);
         return;
+      case 'settings-changed':
+        this.onSettingsChanged();
+        return;
       case 'room-deleted':
         // Whatever the room still had waiting goes out before it is gone.
         this.order.end(item.roomId);
@@ -149,6 +154,9 @@ export class Broadcaster {
         break;
       case 'notify':
         io.to(userChannel(effect.userId)).emit(effect.event, { room: effect.room });
+        break;
+      case 'report-handled':
+        io.to(userChannel(effect.userId)).emit('report:handled', effect.event);
         break;
     }
   }

@@ -69,7 +69,9 @@ export class Gateway implements GatewayForHandlers {
       },
       cors: deps.allowedOrigins.length > 0 ? { origin: deps.allowedOrigins, credentials: true } : undefined,
     });
-    this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics);
+    this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics, () =>
+      deps.services.settings.invalidate(),
+    );
     this.presence = new PresenceAnnouncer({
       presence: deps.services.presence,
       markSeen: (userId, at) => deps.services.people.markSeen(userId, at),
@@ -100,6 +102,8 @@ export class Gateway implements GatewayForHandlers {
           if (byUser) return next(byUser);
           socket.data.session = session;
           socket.data.address = address;
+          socket.data.seen = { address, userAgent: socket.request.headers['user-agent'] };
+          deps.services.sessions.noteActivity(session, socket.data.seen);
           next();
         })
         .catch((error: unknown) => {

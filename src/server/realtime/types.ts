@@ -1,12 +1,15 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, TypingEvent } from '../../shared/protocol.js';
 import type { Session } from '../services/auth.js';
+import type { Seen } from '../services/sessions.js';
 
 /** Types of the realtime layer, here so that the gateway and the handlers need not import each other. */
 
 export interface SocketData {
   session: Session;
   address: string;
+  /** Where the handshake came from, for the session's "last active" (services/sessions.ts). */
+  seen: Seen;
 }
 
 export type ParleyServer = Server<

@@ -2,6 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { PublicUser, Self, ServerRole } from '../../shared/protocol.js';
+import type { ServerSettings, SignInOptions } from '../../shared/schemas.js';
+import { displayAddress, storedUserAgent } from '../domain/devices.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
@@ -33,12 +35,16 @@ import {
   setPasswordHash,
 } from '../store/users.js';
 import type { WriteQueue } from '../store/write-queue.js';
+import { redeemInvite } from './invites.js';
+import type { SettingsService } from './settings.js';
 import { signInTokenHash } from './sign-in-links.js';
 
 export interface AuthDeps {
   db: Kysely<Schema>;
   writes: WriteQueue;
   limiter: RateLimiter;
+  /** Who may register, and whether guests may come in (docs/administration.md). */
+  settings: SettingsService;
   now(): number;
   /** Called after sign-up so a new account lands somewhere (the `general` channel). */
   onSignup(user: PublicUser): Promise<void>;
@@ -62,6 +68,8 @@ export interface Session {
    */
   role: ServerRole;
   expiresAt: number;
+  /** As stored when the session was looked up: services/sessions.ts writes it sparingly. */
+  lastActiveAt: number | null;
 }
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
@@ -83,32 +91,49 @@ export class AuthService {
 
   constructor(private readonly deps: AuthDeps) {}
 
+  /**
+   * A new account, if the sign-up policy lets it in: anyone ('open'), with a live invite
+   * ('invite'; an invite given on an open server is used too), or nobody ('closed'). The
+   * first account of a fresh server always may: that is how a closed server gets its admin.
+   * `address` and `userAgent` are the client's: the new session is listed with them.
+   */
   async register(
     username: string,
     password: string,
     address: string,
+    inviteToken?: string,
+    userAgent?: string,
   ): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
     const name = normaliseUsername(username);
+    // Refused before the costly hash; decided again inside the write job, where it counts.
+    admission(await this.deps.settings.get(), !(await anyAccount(this.deps.db)), inviteToken);
     validatePassword(password);
     const passwordHash = await hash(password, ARGON2_OPTIONS);
-    return this.createUser(name, passwordHash);
+    return this.createUser(name, passwordHash, { address, userAgent }, inviteToken);
   }
 
   /** What the sign-in screen may offer; public, so it says nothing about who is here. */
-  async signInOptions(): Promise<{ firstAccountIsAdmin: boolean }> {
-    return { firstAccountIsAdmin: !(await anyAccount(this.deps.db)) };
+  async signInOptions(): Promise<SignInOptions> {
+    const { signupPolicy, guestsAllowed } = await this.deps.settings.get();
+    return { firstAccountIsAdmin: !(await anyAccount(this.deps.db)), signupPolicy, guestsAllowed };
   }
 
-  async guest(username: string, address: string): Promise<{ session: Session; token: string }> {
+  async guest(
+    username: string,
+    address: string,
+    userAgent?: string,
+  ): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
-    return this.createUser(normaliseUsername(username), null);
+    if (!(await this.deps.settings.get()).guestsAllowed) throw guestsRefused();
+    return this.createUser(normaliseUsername(username), null, { address, userAgent });
   }
 
   async login(
     username: string,
     password: string,
     address: string,
+    userAgent?: string,
   ): Promise<{ session: Session; token: string }> {
     const from = addressBucket(address);
     await enforce(this.deps.limiter, 'loginAddress', from, 'too many login attempts, try again later');
@@ -125,7 +150,7 @@ export class AuthService {
     await failure.refund();
     // Told apart only after the password was right: a wrong guess learns nothing about the account.
     if (user.deactivated_at !== null) throw deactivated();
-    return this.startSession(presentSelf(user));
+    return this.startSession(presentSelf(user), { address, userAgent });
   }
 
   /**
@@ -207,6 +232,7 @@ export class AuthService {
     token: string,
     newPassword: string,
     address: string,
+    userAgent?: string,
   ): Promise<{ session: Session; token: string; revoked: string[] }> {
     await enforce(
       this.deps.limiter,
@@ -233,7 +259,7 @@ export class AuthService {
       }
       await setPasswordHash(trx, user.id, passwordHash);
       const revoked = await deleteSessionsOfUser(trx, user.id);
-      const started = this.newSession(presentSelf(user));
+      const started = this.newSession(presentSelf(user), { address, userAgent });
       await insertSession(trx, started.row);
       return { session: started.session, token: started.token, revoked };
     });
@@ -254,7 +280,13 @@ export class AuthService {
     if (!token || token.length > 200) return null;
     const row = await findSessionWithUser(this.deps.db, sessionIdOf(token));
     if (!row || row.expires_at <= this.deps.now() || row.deactivated_at !== null) return null;
-    return { id: row.session_id, user: presentUser(row), role: row.role, expiresAt: row.expires_at };
+    return {
+      id: row.session_id,
+      user: presentUser(row),
+      role: row.role,
+      expiresAt: row.expires_at,
+      lastActiveAt: row.last_active_at,
+    };
   }
 
   /**
@@ -273,6 +305,8 @@ export class AuthService {
   private async createUser(
     name: NormalisedUsername,
     passwordHash: string | null,
+    client: Client,
+    inviteToken?: string,
   ): Promise<{ session: Session; token: string }> {
     const createdAt = this.deps.now();
     const user = (role: ServerRole) => ({
@@ -296,11 +330,18 @@ export class AuthService {
         const holder = await findUserByName(trx, name);
         if (holder) throw holder.name_released_at === null ? nameTaken() : nameRecentlyUsed();
         // The first account on a fresh server runs it (the sign-up screen says so).
-        const row = user(passwordHash === null ? 'guest' : (await anyAccount(trx)) ? 'member' : 'admin');
+        const first = passwordHash !== null && !(await anyAccount(trx));
+        const row = user(passwordHash === null ? 'guest' : first ? 'admin' : 'member');
         await insertUser(trx, row);
+        if (passwordHash !== null && !first) {
+          // Here, in the job, two sign-ups racing to be a closed server's first cannot both be.
+          if (admission(await this.deps.settings.get(), false, inviteToken) === 'invite') {
+            await redeemInvite(trx, inviteToken!, row.id, createdAt);
+          }
+        }
         // In the same job: a guest without a session looks departed to the sweep, which would
         // start holding (and later free) the name of someone still signing up.
-        const session = this.newSession(presentSelf(row));
+        const session = this.newSession(presentSelf(row), client);
         await insertSession(trx, session.row);
         return session;
       });
@@ -311,14 +352,14 @@ export class AuthService {
     return { session: started.session, token: started.token };
   }
 
-  private async startSession(user: Self): Promise<{ session: Session; token: string }> {
-    const started = this.newSession(user);
+  private async startSession(user: Self, client: Client): Promise<{ session: Session; token: string }> {
+    const started = this.newSession(user, client);
     await this.deps.writes.run((trx) => insertSession(trx, started.row));
     return started;
   }
 
   /** A fresh token and the session row it stands for (only the token's hash is stored). */
-  private newSession(user: Self) {
+  private newSession(user: Self, client: Client) {
     const token = randomBytes(32).toString('base64url');
     const id = sessionIdOf(token);
     const createdAt = this.deps.now();
@@ -329,9 +370,25 @@ export class AuthService {
       user: { id: user.id, username: user.username, guest: user.guest },
       role: user.role,
       expiresAt,
+      lastActiveAt: createdAt,
     };
-    return { token, session, row: { id, userId: user.id, createdAt, expiresAt } };
+    const row = {
+      id,
+      publicId: randomUUID(),
+      userId: user.id,
+      createdAt,
+      expiresAt,
+      userAgent: storedUserAgent(client.userAgent),
+      address: displayAddress(client.address),
+    };
+    return { token, session, row };
   }
+}
+
+/** Where a sign-in came from, as the sessions list shows it. */
+interface Client {
+  address: string;
+  userAgent: string | undefined;
 }
 
 /** The session's user as they see themselves: with their server role. */
@@ -341,6 +398,33 @@ export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * Whether the policy lets a new account in: 'invite' when it comes in with the invite (which
+ * the caller redeems), 'free' when it needs none. Refuses otherwise.
+ */
+function admission(
+  settings: ServerSettings,
+  first: boolean,
+  inviteToken: string | undefined,
+): 'free' | 'invite' {
+  if (first) return 'free';
+  if (settings.signupPolicy === 'closed') throw signupClosed();
+  if (inviteToken !== undefined) return 'invite';
+  if (settings.signupPolicy === 'invite') throw inviteNeeded();
+  return 'free';
+}
+
+const signupClosed = () =>
+  new DomainError('forbidden', 'sign-up is closed on this server: ask an admin to let you in');
+const inviteNeeded = () =>
+  new DomainError(
+    'forbidden',
+    'sign-up on this server needs an invite: ask a member for an invite link',
+    undefined,
+    'inviteToken',
+  );
+const guestsRefused = () =>
+  new DomainError('forbidden', 'this server does not let guests in: sign in with an account');
 const deactivated = () =>
   new DomainError('forbidden', 'this account has been deactivated: ask an admin of this server');
 const badLink = (message: string) => new DomainError('unauthorized', message, undefined, 'token');

@@ -3,6 +3,7 @@ import type { Presence } from '../domain/presence.js';
 import { enforce, type RateLimiter } from '../domain/rate-limit.js';
 import type { Executor } from '../store/executor.js';
 import type { WriteQueue } from '../store/write-queue.js';
+import type { SettingsService } from './settings.js';
 
 /** What the chat use cases (one file each in this folder) are built on. */
 export interface ServiceDeps {
@@ -12,6 +13,8 @@ export interface ServiceDeps {
   limiter: RateLimiter;
   matchQueue: MatchQueue;
   presence: Presence;
+  /** The server's settings, cached (guest rules decide DMs and room creation). */
+  settings: SettingsService;
   now(): number;
 }
 

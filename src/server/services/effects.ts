@@ -1,4 +1,4 @@
-import type { LogEvent, MyRoom, RoomDeletedEvent } from '../../shared/protocol.js';
+import type { LogEvent, MyRoom, ReportHandledEvent, RoomDeletedEvent } from '../../shared/protocol.js';
 
 /**
  * What a service call wants the outside world to see once its transaction has committed.
@@ -17,8 +17,12 @@ export type Effect =
   | { kind: 'room-deleted'; roomId: string; reason: RoomDeletedEvent['reason'] }
   /** Tell one user about a room they were put in by someone else. */
   | { kind: 'notify'; userId: string; event: 'room:added' | 'match:found'; room: MyRoom }
+  /** Tell a reporter their report was handled. */
+  | { kind: 'report-handled'; userId: string; event: ReportHandledEvent }
   /** Tell one user a room is gone for them, while it lives on for others. */
-  | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] };
+  | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] }
+  /** The server's settings changed: every node drops its copy (services/settings.ts). */
+  | { kind: 'settings-changed' };
 
 /** A job's result: the value for the caller, and the effects to announce after the commit. */
 export class Outcome<T> {

@@ -5,10 +5,12 @@ import type { Database } from '../store/database.js';
 import { findRoomBy } from '../store/rooms.js';
 import { DEFAULT_CHANNEL } from '../store/seed.js';
 import { WriteQueue } from '../store/write-queue.js';
+import { AuditReads } from './audit.js';
 import { AuthService } from './auth.js';
 import type { ServiceDeps } from './deps.js';
 import { type Effect, effectsOf } from './effects.js';
 import { HistoryService } from './history.js';
+import { InvitesService } from './invites.js';
 import { Matching } from './matching.js';
 import { Membership } from './membership.js';
 import { MessageDelete } from './message-delete.js';
@@ -17,8 +19,12 @@ import { MessageSend } from './message-send.js';
 import { People } from './people.js';
 import { Reactions } from './reactions.js';
 import { ReadMarks } from './read-marks.js';
+import { Reports } from './reports.js';
 import { RoomCreation } from './room-create.js';
+import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
+import { Sessions } from './sessions.js';
+import { SettingsService } from './settings.js';
 
 export interface ServicesOptions {
   /** Reads go to `db`, the write queue commits on `writer` (see store/database.ts). */
@@ -39,6 +45,8 @@ export interface ServicesOptions {
    */
   announce(effects: Effect[]): void;
   onBatch?: ((durationMs: number, size: number) => void) | undefined;
+  /** How long a node trusts its copy of the settings (services/settings.ts). */
+  settingsTtlMs?: number | undefined;
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -59,15 +67,19 @@ export async function createServices(options: ServicesOptions) {
       if (effects.length > 0) process.nextTick(() => options.announce(effects));
     },
   });
-  const deps: ServiceDeps = { db, writes, limiter, matchQueue, presence, now };
+  const settings = new SettingsService({ db, writes, now, ttlMs: options.settingsTtlMs });
+  const deps: ServiceDeps = { db, writes, limiter, matchQueue, presence, settings, now };
   // One service per use case (Zulip's actions by verb): a new feature adds one here.
   const membership = new Membership(deps);
+  const moderation = new RoomModeration(deps);
+  const messageDelete = new MessageDelete(deps);
   const history = new HistoryService(db, limiter);
   const general = await findRoomBy(db, 'name_key', DEFAULT_CHANNEL);
   const auth = new AuthService({
     db,
     writes,
     limiter,
+    settings,
     now,
     sessionTtlMs: options.sessionTtlMs,
     guestSessionTtlMs: options.guestSessionTtlMs,
@@ -80,6 +92,8 @@ export async function createServices(options: ServicesOptions) {
     writes,
     limiter,
     presence,
+    settings,
+    invites: new InvitesService({ db, writes, settings, now }),
     auth,
     history,
     rooms: new RoomReads(deps),
@@ -88,9 +102,13 @@ export async function createServices(options: ServicesOptions) {
     matching: new Matching(deps),
     messageSend: new MessageSend(deps),
     messageEdit: new MessageEdit(deps),
-    messageDelete: new MessageDelete(deps),
+    messageDelete,
     reactions: new Reactions(deps),
     readMarks: new ReadMarks(deps),
     people: new People(deps),
+    moderation,
+    reports: new Reports(deps, moderation, messageDelete),
+    audit: new AuditReads(deps),
+    sessions: new Sessions(deps),
   };
 }

@@ -1,17 +1,20 @@
 import type { Message, PublicUser, RequestPayload } from '../../shared/protocol.js';
-import { badRequest, conflict, DomainError, notFound } from '../domain/errors.js';
+import { badRequest, conflict, DomainError } from '../domain/errors.js';
 import { cleanMessageText } from '../domain/messages.js';
 import { enforce } from '../domain/rate-limit.js';
 import { logEvents } from '../presenters/log-events.js';
 import { presentAttachment, presentMessage, presentReply } from '../presenters/messages.js';
 import { presentUser } from '../presenters/users.js';
 import { isUniqueViolation } from '../store/errors.js';
+import type { Executor } from '../store/executor.js';
 import { findMessage, findMessageByClientId, insertMessage, messageRow } from '../store/messages.js';
-import { nextSeqForMember } from '../store/room-log.js';
+import { nextSeq, nextSeqForMember } from '../store/room-log.js';
 import { attachUploads } from '../store/uploads.js';
 import { findUserById } from '../store/users.js';
 import type { ServiceDeps } from './deps.js';
 import { type Outcome, outcome } from './effects.js';
+import { requireRoomRight } from './rights.js';
+import { readableRoom } from './room-writes.js';
 import { loadMessages } from './views/messages.js';
 
 export type SendResult = { message: Message; duplicate: boolean };
@@ -36,6 +39,17 @@ export class MessageSend {
     );
   }
 
+  /**
+   * The slower path, when the one-statement check refused: not a member (not found), or a
+   * room or member the permission table must look at — a read-only channel where moderators
+   * still post, a mute that may be over. Refuses with the table's reason, or takes the seq.
+   */
+  private async seqIfAllowed(trx: Executor, author: PublicUser, roomId: string): Promise<number> {
+    const room = await readableRoom(trx, roomId, author.id);
+    await requireRoomRight(trx, author.id, room, 'post', this.deps.now());
+    return nextSeq(trx, roomId);
+  }
+
   private store(
     author: PublicUser,
     input: RequestPayload<'message:send'>,
@@ -52,8 +66,9 @@ export class MessageSend {
         const [message] = await loadMessages(trx, [earlier]);
         return outcome({ message: message!, duplicate: true });
       }
-      const seq = await nextSeqForMember(trx, input.roomId, author.id);
-      if (seq === undefined) throw notFound('room not found');
+      const seq =
+        (await nextSeqForMember(trx, input.roomId, author.id)) ??
+        (await this.seqIfAllowed(trx, author, input.roomId));
       let reply: Message['reply'] = null;
       if (input.replyTo) {
         const quoted = await findMessage(trx, input.replyTo);

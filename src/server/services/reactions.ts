@@ -8,6 +8,7 @@ import { presentReactions } from '../presenters/messages.js';
 import { countDistinctReactions, reactionsOfMessages, toggleReaction } from '../store/reactions.js';
 import type { ServiceDeps } from './deps.js';
 import { type Outcome, outcome } from './effects.js';
+import { requireRoomRight } from './rights.js';
 import { logChange, messageForMember, messageRef } from './room-writes.js';
 
 const MAX_DISTINCT_REACTIONS = 20;
@@ -24,8 +25,10 @@ export class Reactions {
     await enforce(this.deps.limiter, 'action', user.id);
     const emoji = normaliseEmoji(rawEmoji);
     return this.deps.writes.run(async (trx) => {
-      const { row } = await messageForMember(trx, messageId, user.id);
+      const { row, room } = await messageForMember(trx, messageId, user.id);
       assertCanReact(messageRef(row));
+      // A mute or an archive stops reactions too.
+      await requireRoomRight(trx, user.id, room, 'react', this.deps.now());
       const at = this.deps.now();
       const added = await toggleReaction(trx, { messageId, userId: user.id, emoji, at });
       if (added && (await countDistinctReactions(trx, messageId)) > MAX_DISTINCT_REACTIONS) {

@@ -3,7 +3,7 @@ import {
   type Actor,
   assertRoomRight,
   assertServerRight,
-  DEFAULT_POLICY,
+  type Policy,
   type RoomAction,
   type RoomPlace,
   type ServerAction,
@@ -29,10 +29,10 @@ export async function placeIn(db: Executor, room: RoomRecord, userId: string): P
   const membership = await findMembership(db, room.id, userId);
   return {
     kind: room.kind,
-    readOnly: false,
-    archived: false,
+    readOnly: room.readOnly,
+    archived: room.archived,
     role: membership?.role ?? null,
-    mutedUntil: null,
+    mutedUntil: membership?.muted_until ?? null,
   };
 }
 
@@ -49,9 +49,17 @@ export async function requireRoomRight(
   return actor;
 }
 
-/** Refuses with `forbidden` unless `userId` may do `action` on the server; returns the actor. */
-export async function requireServerRight(db: Executor, userId: string, action: ServerAction): Promise<Actor> {
+/**
+ * Refuses with `forbidden` unless `userId` may do `action` on the server; returns the actor.
+ * `policy` is the server's settings as they are now (services/settings.ts).
+ */
+export async function requireServerRight(
+  db: Executor,
+  userId: string,
+  action: ServerAction,
+  policy: Policy,
+): Promise<Actor> {
   const actor = await actorOf(db, userId);
-  assertServerRight(actor, action, DEFAULT_POLICY);
+  assertServerRight(actor, action, policy);
   return actor;
 }

@@ -8,6 +8,7 @@ import { findRoomBy } from '../store/rooms.js';
 import { findUserById, findUsersByIds } from '../store/users.js';
 import type { ServiceDeps } from './deps.js';
 import { type Outcome, outcome } from './effects.js';
+import { requireServerRight } from './rights.js';
 import { insertNewRoom, subscribe, withMembers } from './room-writes.js';
 import { loadMyRoom } from './views/rooms.js';
 
@@ -21,10 +22,12 @@ export class RoomCreation {
     const { limiter, writes, now } = this.deps;
     await enforce(limiter, 'roomCreate', user.id);
     const name = normaliseRoomName(input.name);
+    const policy = await this.deps.settings.policy();
     if (input.kind === 'channel') {
       if (input.memberIds?.length) throw badRequest('channels are public: members join by themselves');
       try {
         return await writes.run(async (trx) => {
+          await requireServerRight(trx, user.id, 'create-room', policy);
           if (await findRoomBy(trx, 'name_key', name.key)) throw channelExists();
           const room = await insertNewRoom(trx, now, {
             kind: 'channel',
@@ -47,6 +50,7 @@ export class RoomCreation {
       );
     }
     return writes.run(async (trx) => {
+      await requireServerRight(trx, user.id, 'create-room', policy);
       const found = await findUsersByIds(trx, memberIds);
       if (found.length !== memberIds.length)
         throw badRequest('some of the chosen members do not exist', 'memberIds');
@@ -69,11 +73,14 @@ export class RoomCreation {
     await enforce(limiter, 'dmOpen', user.id);
     if (peerId === user.id) throw badRequest('you cannot open a direct conversation with yourself');
     const key = dmKey(user.id, peerId);
+    const policy = await this.deps.settings.policy();
     const open = () =>
       writes.run(async (trx) => {
         const existing = await findRoomBy(trx, 'dm_key', key);
         if (existing)
           return outcome(await loadMyRoom(trx, user.id, existing.id), [subscribe(existing.id, [user.id])]);
+        // Starting one is what the guest rule is about: a DM someone opened with them stays theirs.
+        await requireServerRight(trx, user.id, 'open-dm', policy);
         if (!(await findUserById(trx, peerId))) throw notFound('user not found');
         const room = await insertNewRoom(trx, now, { kind: 'dm', dmKey: key });
         const members = [user.id, peerId].map((userId) => ({ userId, role: 'member' as const }));
@@ -90,10 +97,12 @@ export class RoomCreation {
     const { limiter, writes, now } = this.deps;
     await enforce(limiter, 'roomCreate', user.id);
     const name = input?.name ? normaliseRoomName(input.name).display : null;
+    const policy = await this.deps.settings.policy();
     for (let attempt = 0; ; attempt++) {
       const code = generateCode();
       try {
         const result = await writes.run(async (trx) => {
+          await requireServerRight(trx, user.id, 'create-room', policy);
           const room = await insertNewRoom(trx, now, {
             kind: 'code',
             name,

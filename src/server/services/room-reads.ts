@@ -46,10 +46,13 @@ export class RoomReads {
       db,
       channels.map((c) => c.id),
     );
-    return channels.map((row) => ({
-      ...presentRoom(row, counts.get(row.id) ?? 0, null, mine.has(row.id)),
-      joined: mine.has(row.id),
-    }));
+    // An archived channel is kept for its members' history, not offered to newcomers.
+    return channels
+      .filter((row) => row.archived_at === null || mine.has(row.id))
+      .map((row) => ({
+        ...presentRoom(row, counts.get(row.id) ?? 0, null, mine.has(row.id)),
+        joined: mine.has(row.id),
+      }));
   }
 
   async members(userId: string, roomId: string): Promise<Member[]> {

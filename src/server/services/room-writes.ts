@@ -1,5 +1,5 @@
 import type { MyRoom, PublicUser } from '../../shared/protocol.js';
-import { notFound } from '../domain/errors.js';
+import { forbidden, notFound } from '../domain/errors.js';
 import {
   afterMemberLeft,
   assertHasCapacity,
@@ -18,6 +18,7 @@ import {
   setMemberRole,
 } from '../store/memberships.js';
 import { findMessage, insertMessage, type MessageRow, messageRow } from '../store/messages.js';
+import { isBanned } from '../store/room-bans.js';
 import { appendEvent, type LogEntry, nextSeq } from '../store/room-log.js';
 import {
   countMembers,
@@ -117,10 +118,13 @@ export async function withMembers(
     ),
   ];
   const actorView = await loadMyRoom(trx, actorId, room.id);
-  for (const { userId } of members) {
+  for (const { userId, role } of members) {
     if (userId === actorId) continue;
-    // A new room looks the same to every member except for who the "peer" is (DMs, matches).
-    const view = actorView.peer ? await loadMyRoom(trx, userId, room.id) : actorView;
+    // A new room looks the same to every member except for who the "peer" is (DMs, matches)
+    // and their own role in it.
+    const view = actorView.peer
+      ? await loadMyRoom(trx, userId, room.id)
+      : { ...actorView, myRole: role, mutedUntil: null };
     effects.push({ kind: 'notify', userId, event: 'room:added', room: view });
   }
   return outcome(actorView, effects);
@@ -134,6 +138,9 @@ export async function addMemberTo(
   user: PublicUser,
   role: MemberRole,
 ): Promise<Outcome<MyRoom>> {
+  // The one way into an existing room (a channel's join, a code, an invite, being added).
+  if (await isBanned(trx, room.id, user.id)) throw forbidden('you are banned from this room');
+  if (room.archived) throw forbidden('this room is archived: its history is kept, nobody joins');
   assertHasCapacity(room, await countMembers(trx, room.id));
   const at = now();
   const event = await logMembership(trx, room.id, user, 'joined', at);
@@ -154,7 +161,7 @@ export async function removeMemberFrom(
   now: () => number,
   room: RoomRecord,
   user: PublicUser,
-  how: 'left' | 'removed',
+  how: 'left' | 'removed' | 'banned',
 ): Promise<Effect[]> {
   await lockRoom(trx, room.id);
   if (!(await deleteMember(trx, room.id, user.id))) return [];
@@ -173,6 +180,23 @@ export async function removeMemberFrom(
     if (heir) {
       await setRoomOwner(trx, room.id, heir.id);
       await setMemberRole(trx, room.id, heir.id, 'owner');
+      // The heir's own standing, as a mute or a new role would be logged.
+      const roleSeq = await logChange(trx, {
+        roomId: room.id,
+        type: 'room:member-updated',
+        messageId: null,
+        userId: heir.id,
+        at,
+      });
+      effects.push({
+        kind: 'log',
+        event: logEvents.memberUpdated(
+          { roomId: room.id, seq: roleSeq, at },
+          heir.id,
+          'owner',
+          heir.muted_until,
+        ),
+      });
       const seq = await logChange(trx, {
         roomId: room.id,
         type: 'room:updated',

@@ -65,6 +65,16 @@ export async function setMemberRole(db: Executor, roomId: string, userId: string
     .execute();
 }
 
+/** Mutes a member until `until` (ms since the epoch), or lifts the mute with null. */
+export async function setMutedUntil(db: Executor, roomId: string, userId: string, until: number | null) {
+  await db
+    .updateTable('room_members')
+    .set({ muted_until: until })
+    .where('room_id', '=', roomId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
 const presenceRoomIdsQuery = preparedQuery((db, p: { userId: string; maxMembers: number }) =>
   db
     .selectFrom('room_members')
@@ -95,6 +105,7 @@ export function listMembers(db: Executor, roomId: string) {
       'users.last_seen_at',
       'room_members.role',
       'room_members.joined_at',
+      'room_members.muted_until',
     ])
     .where('room_members.room_id', '=', roomId)
     .orderBy('room_members.joined_at')
@@ -109,7 +120,7 @@ export function roomsOfUser(db: Executor, userId: string, onlyRoomId?: string) {
     .selectFrom('room_members')
     .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
     .selectAll('rooms')
-    .select(['room_members.last_read_seq', 'room_members.role'])
+    .select(['room_members.last_read_seq', 'room_members.role', 'room_members.muted_until'])
     // Counted in the same statement as last_seq, so both come from one snapshot: a message
     // committed in between can never be both unread here and replayed by a later sync.
     .select((eb) =>

@@ -33,6 +33,11 @@ const nextSeqForMemberQuery = preparedQuery((db, p: { roomId: string; userId: st
     .updateTable('rooms')
     .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
     .where('id', '=', p.roomId)
+    // The plain case only: a room anyone in it may post to, a member who is not muted. The
+    // rest (read-only rooms, mutes, archives) is the permission table's to decide, on the
+    // send's slower path (services/message-send.ts), which this leaves untouched.
+    .where('read_only', '=', 0)
+    .where('archived_at', 'is', null)
     .where((eb) =>
       eb.exists(
         eb
@@ -40,6 +45,7 @@ const nextSeqForMemberQuery = preparedQuery((db, p: { roomId: string; userId: st
           .select('room_members.user_id')
           .whereRef('room_members.room_id', '=', 'rooms.id')
           .where('room_members.user_id', '=', p.userId)
+          .where('room_members.muted_until', 'is', null)
           // PostgreSQL: an UPDATE that waited for the room's lock re-checks the room row but
           // would read the membership from its old snapshot; locking the membership row makes
           // it see a removal committed meanwhile. (SQLite has one writer: nothing to wait for.)
@@ -52,7 +58,9 @@ const nextSeqForMemberQuery = preparedQuery((db, p: { roomId: string; userId: st
 /**
  * `nextSeq` for a member of the room, in one statement with the membership check (the send
  * path's hottest pair); undefined, with nothing changed, when `userId` is not a member —
- * including one whose removal another node committed while this statement waited.
+ * including one whose removal another node committed while this statement waited — or is
+ * muted (even by a mute now past), or the room is read-only or archived: then the caller asks
+ * the permission table, and takes `nextSeq` if it allows.
  */
 export async function nextSeqForMember(db: Executor, roomId: string, userId: string) {
   const row = (await nextSeqForMemberQuery(db, { roomId, userId })).rows[0];

@@ -19,6 +19,8 @@ export const toRoomRecord = (row: RoomRow): RoomRecord => ({
   maxMembers: row.max_members,
   lastSeq: row.last_seq,
   createdAt: row.created_at,
+  readOnly: row.read_only === 1,
+  archived: row.archived_at !== null,
 });
 
 export function findRoom(db: Executor, roomId: string) {
@@ -44,12 +46,29 @@ export function roomRow(
     max_members: null,
     last_seq: 0,
     member_count: 0,
+    topic: null,
+    description: null,
+    read_only: 0,
+    archived_at: null,
     ...fields,
   };
 }
 
 export async function insertRoom(db: Executor, room: RoomRow): Promise<void> {
   await db.insertInto('rooms').values(room).execute();
+}
+
+/** What a room's moderators change about it (the name's keys come with the name). */
+export type RoomSettings = Partial<
+  Pick<RoomRow, 'name' | 'name_key' | 'topic' | 'description' | 'read_only' | 'archived_at'>
+>;
+
+export async function updateRoomSettings(
+  db: Executor,
+  roomId: string,
+  settings: RoomSettings,
+): Promise<void> {
+  await db.updateTable('rooms').set(settings).where('id', '=', roomId).execute();
 }
 
 export function listChannels(db: Executor) {
@@ -116,5 +135,7 @@ export async function deleteRoomCascade(db: Executor, roomId: string): Promise<v
   await db.deleteFrom('messages').where('room_id', '=', roomId).execute();
   await db.deleteFrom('room_events').where('room_id', '=', roomId).execute();
   await db.deleteFrom('room_members').where('room_id', '=', roomId).execute();
+  await db.deleteFrom('room_bans').where('room_id', '=', roomId).execute();
+  await db.deleteFrom('reports').where('room_id', '=', roomId).execute();
   await db.deleteFrom('rooms').where('id', '=', roomId).execute();
 }

@@ -33,6 +33,20 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /**
+   * The id clients name the session by (GET /api/me/sessions): random, unrelated to the token.
+   * `id` is not given out although a hash cannot be turned back into its token: it is the
+   * key every lookup by token and the session's socket channel use, so anything that one day
+   * took an id where a hash is meant would make a listed id a handle on the session, and it
+   * lets whoever holds a token pick out its entry offline. Set for every row by migration 008.
+   */
+  public_id: string;
+  /** The User-Agent it signed in with (kept once known; domain/devices.ts summarises it). */
+  user_agent: string | null;
+  /** The client address it was last used from, as the server sees it (TRUST_PROXY honoured). */
+  address: string | null;
+  /** Written at most once a minute while the session is used (services/sessions.ts). */
+  last_active_at: number | null;
 }
 
 /** One-time sign-in links (store/sign-in-links.ts): used once, before they expire, to set a password. */
@@ -62,6 +76,11 @@ export interface RoomsTable {
   /** Maintained with every membership change (see insertMembers / deleteMember). */
   member_count: number;
   created_at: number;
+  topic: string | null;
+  description: string | null;
+  /** 0/1: announcements, only the room's moderators post. */
+  read_only: Generated<number>;
+  archived_at: number | null;
 }
 
 export interface RoomMembersTable {
@@ -70,6 +89,17 @@ export interface RoomMembersTable {
   role: RoomRole;
   joined_at: number;
   last_read_seq: number;
+  /** Muted (no posting, no reacting) until then; NULL or past when not. */
+  muted_until: number | null;
+}
+
+/** Who may not come back into a room: a ban outlives the membership it ended. */
+export interface RoomBansTable {
+  room_id: string;
+  user_id: string;
+  banned_by: string | null;
+  reason: string | null;
+  created_at: number;
 }
 
 export interface MessagesTable {
@@ -126,14 +156,77 @@ export interface UploadsTable {
   removed_at: number | null;
 }
 
+/** Who did what to whom, when and why: every moderation and admin action. */
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  /** NULL for the operator CLI. */
+  actor_id: string | null;
+  action: string;
+  room_id: string | null;
+  target_user_id: string | null;
+  reason: string | null;
+  /** JSON text: what changed. */
+  detail: string | null;
+}
+
+export interface ReportsTable {
+  id: string;
+  message_id: string;
+  room_id: string;
+  reporter_id: string;
+  reason: string;
+  created_at: number;
+  status: Generated<'open' | 'dismissed' | 'actioned'>;
+  handled_by: string | null;
+  handled_at: number | null;
+  /** What was done: 'dismissed', 'deleted', 'muted', 'banned'. */
+  resolution: string | null;
+}
+
+/** Server settings (domain/settings.ts): one row per setting, its value as JSON. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  /** The admin who last changed it; NULL for the first-start default. */
+  updated_by: string | null;
+}
+
+export interface InvitesTable {
+  id: string;
+  /** SHA-256 of the link's token: the table cannot be turned back into working links. */
+  token_hash: string;
+  created_by: string;
+  created_at: number;
+  /** NULL: never expires. */
+  expires_at: number | null;
+  /** NULL: any number of uses. */
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: number | null;
+}
+
+export interface InviteUsesTable {
+  invite_id: string;
+  user_id: string;
+  used_at: number;
+}
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
   rooms: RoomsTable;
   room_members: RoomMembersTable;
+  room_bans: RoomBansTable;
+  audit_log: AuditLogTable;
+  reports: ReportsTable;
   messages: MessagesTable;
   reactions: ReactionsTable;
   room_events: RoomEventsTable;
   uploads: UploadsTable;
+  settings: SettingsTable;
+  invites: InvitesTable;
+  invite_uses: InviteUsesTable;
   sign_in_links: SignInLinksTable;
 }

@@ -3,6 +3,7 @@ import type { SignInOptions } from '../../shared/schemas.js';
 
 /** Account calls. The session itself lives in an HttpOnly cookie the browser sends for us. */
 
+/** A refusal from the server (the problem document's code, detail and field). */
 export class AuthError extends Error {
   constructor(
     readonly code: string,
@@ -14,9 +15,10 @@ export class AuthError extends Error {
   }
 }
 
-async function post(path: string, body?: unknown): Promise<unknown> {
+/** A JSON request with the session cookie; a refusal throws an AuthError carrying its field. */
+export async function requestJson(method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(path, {
-    method: 'POST',
+    method,
     credentials: 'include',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -36,8 +38,15 @@ async function post(path: string, body?: unknown): Promise<unknown> {
   return payload;
 }
 
-export const register = (username: string, password: string) =>
-  post('/api/auth/register', { username, password }) as Promise<AuthResponse>;
+const post = (path: string, body?: unknown) => requestJson('POST', path, body);
+
+/** `inviteToken`: from an invite link, needed when sign-up is invite-only. */
+export const register = (username: string, password: string, inviteToken?: string) =>
+  post('/api/auth/register', {
+    username,
+    password,
+    ...(inviteToken ? { inviteToken } : {}),
+  }) as Promise<AuthResponse>;
 export const login = (username: string, password: string) =>
   post('/api/auth/login', { username, password }) as Promise<AuthResponse>;
 export const guest = (username: string) => post('/api/auth/guest', { username }) as Promise<AuthResponse>;
@@ -53,7 +62,7 @@ export const signInWithLink = (token: string, newPassword: string) =>
 /** What the sign-in screen may offer; on failure, nothing special. */
 export async function signInOptions(): Promise<SignInOptions> {
   const response = await fetch('/api/auth/options').catch(() => null);
-  if (!response?.ok) return { firstAccountIsAdmin: false };
+  if (!response?.ok) return { firstAccountIsAdmin: false, signupPolicy: 'open', guestsAllowed: true };
   return (await response.json()) as SignInOptions;
 }
 

@@ -128,7 +128,7 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
             />
           )}
           <aside className={`sidebar${isPhone && openId ? ' drawer' : ''}`} aria-label="Sidebar">
-            <ProfileBar onSignOut={signOut} onChangePassword={() => setDialog('password')} />
+            <ProfileBar onSignOut={signOut} onOpenDialog={setDialog} />
             <Sidebar onOpenDialog={setDialog} onNavigate={() => setDrawerOpen(false)} />
           </aside>
         </>

@@ -9,8 +9,20 @@ const ROLE_TITLES = {
   moderator: 'You moderate every channel on this server',
 } as const;
 
+const ACCOUNT_DIALOGS = [
+  { kind: 'sessions', label: 'Sessions', title: 'Sessions: where you are signed in', icon: 'monitor' },
+  { kind: 'password', label: 'Change password', title: 'Change password', icon: 'key' },
+] as const;
+
 /** The top of the sidebar: who is signed in, whether they are online, and the app's toggles. */
-export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void; onChangePassword(): void }) {
+export function ProfileBar({
+  onSignOut,
+  onOpenDialog,
+}: {
+  onSignOut(): void;
+  /** The account's dialogs; `settings` for admins (who may come in; the server refuses others). */
+  onOpenDialog(kind: 'settings' | (typeof ACCOUNT_DIALOGS)[number]['kind']): void;
+}) {
   const me = useChatSelector((s) => s.me);
   const online = useChatSelector((s) => s.connection === 'online');
   const [theme, setThemeState] = useState<Theme>(currentTheme);
@@ -18,7 +30,7 @@ export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void;
     <header className="profile">
       <span className={online ? 'dot online' : 'dot'} aria-hidden="true" />
       <div className="profile-name">
-        <strong>{me.username}</strong>
+        <strong title={me.username}>{me.username}</strong>
         <span className="muted small">
           {me.guest ? 'guest' : online ? 'online' : 'offline'}
           {(me.role === 'admin' || me.role === 'moderator') && (
@@ -29,18 +41,34 @@ export function ProfileBar({ onSignOut, onChangePassword }: { onSignOut(): void;
         </span>
       </div>
       <NotificationToggle />
-      {/* Guests have no password: they cannot sign back in at all. */}
-      {!me.guest && (
+      {me.role === 'admin' && (
         <button
           type="button"
           className="icon-button"
-          aria-label="Change password"
-          title="Change password"
-          onClick={onChangePassword}
+          aria-label="Settings & invites"
+          title="Settings & invites"
+          onClick={() => onOpenDialog('settings')}
         >
-          <Icon name="key" />
+          <Icon name="settings" />
         </button>
       )}
+      {/*
+        Guests have no password: they cannot sign back in at all, so their one session is the
+        browser they are using — a list of one with nothing to sign out. They get neither.
+      */}
+      {!me.guest &&
+        ACCOUNT_DIALOGS.map(({ kind, label, title, icon }) => (
+          <button
+            key={kind}
+            type="button"
+            className="icon-button"
+            aria-label={label}
+            title={title}
+            onClick={() => onOpenDialog(kind)}
+          >
+            <Icon name={icon} />
+          </button>
+        ))}
       <button
         type="button"
         className="icon-button"

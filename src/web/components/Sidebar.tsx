@@ -60,12 +60,26 @@ export function Sidebar({
   const presence = useChatSelector((s) => s.presence);
   const match = useChatSelector((s) => s.match);
   const views = Object.values(rooms);
+  // Server staff, or a room's owner or moderator: they have a report queue to look at.
+  const moderatesSomething = useChatSelector(
+    (s) =>
+      s.me.role === 'admin' ||
+      s.me.role === 'moderator' ||
+      Object.values(s.rooms).some(
+        (v) => v.room.myRole !== 'member' && v.room.kind !== 'dm' && v.room.kind !== 'match',
+      ),
+  );
   return (
     <nav className="sidebar-rooms" aria-label="Rooms">
       <button type="button" className="jump-button" onClick={() => onOpenDialog('switch')}>
         <Icon name="search" size={15} /> Jump to…
         <kbd aria-label={`shortcut ${SWITCHER_SHORTCUT}`}>{SWITCHER_SHORTCUT}</kbd>
       </button>
+      {moderatesSomething && (
+        <button type="button" className="jump-button" onClick={() => onOpenDialog('reports')}>
+          <Icon name="flag" size={15} /> Reports
+        </button>
+      )}
       {SECTIONS.map((section) => {
         const rooms = views
           .filter((v) => section.kinds.includes(v.room.kind))

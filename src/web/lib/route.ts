@@ -62,6 +62,19 @@ export function routeRoomId(
 }
 
 /**
+ * The invite in an invite link (`#/invite/<token>`, docs/administration.md), or in what someone
+ * pasted into the invite field: the whole link or the token alone. Null when there is none.
+ */
+export function inviteTokenOf(text: string): string | null {
+  const trimmed = text.trim();
+  const match = /#\/invite\/([A-Za-z0-9_-]+)\/?$/.exec(trimmed) ?? /^([A-Za-z0-9_-]+)$/.exec(trimmed);
+  return match ? match[1]! : null;
+}
+
+/** The invite link's address as the app opens it; only the hash carries the invite. */
+export const isInviteHash = (hash: string) => hash.startsWith('#/invite/');
+
+/**
  * The token of a one-time sign-in link (`#/sign-in/<token>`, printed by `parley reset-password`
  * or `parley create-admin`), or null when the address is not one.
  */

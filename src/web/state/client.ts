@@ -6,6 +6,7 @@ import { History } from './history.js';
 import { draftsKey, forgetUserData, outboxKey } from './local-data.js';
 import { Members } from './members.js';
 import { Membership } from './membership.js';
+import { ModerationActions } from './moderation.js';
 import { type KeyValueStorage, Outbox } from './outbox.js';
 import { Reads } from './reads.js';
 import { Sends } from './sends.js';
@@ -42,10 +43,19 @@ export interface ChatClientOptions {
  * server. The work is done by one part per concern — sync, history, reads, sends, members,
  * typing, membership — wired together here; this class only routes to them.
  */
+/** What a moderator did about a report, as its reporter is told. */
+const RESOLUTIONS: Record<string, string> = {
+  deleted: 'it was deleted',
+  muted: 'its author was muted',
+  banned: 'its author was banned from the room',
+};
+
 export class ChatClient {
   readonly socket: ChatSocket;
   /** What each room's composer holds, kept across room switches and reloads. */
   readonly drafts: Drafts;
+  /** Reports and the moderators' queue. */
+  readonly moderation: ModerationActions;
   private readonly store: ChatStore;
   private readonly sync: Sync;
   private readonly history: History;
@@ -67,6 +77,7 @@ export class ChatClient {
     this.outbox = outbox;
     this.sends = new Sends(this.store, server, outbox, outboxName);
     this.members = new Members(this.store, server);
+    this.moderation = new ModerationActions(this.store, server);
     this.typing = new TypingNotices(this.store);
     this.history = new History(this.store, server, () => this.sync.resync());
     this.reads = new Reads(
@@ -175,6 +186,13 @@ export class ChatClient {
     socket.on('room:added', ({ room }) => this.sync.addRoom(room));
     socket.on('match:found', ({ room }) => this.membership.matched(room));
     socket.on('room:deleted', (event) => this.sync.dropRoom(event));
+    socket.on('report:handled', ({ resolution }) =>
+      this.store.notify(
+        resolution === 'dismissed'
+          ? 'A moderator looked at the message you reported and left it.'
+          : `A moderator handled the message you reported: ${RESOLUTIONS[resolution] ?? resolution}.`,
+      ),
+    );
     socket.on('presence', (event) => this.members.setPresence(event));
     socket.on('typing', (event) => this.typing.receive(event));
   }

@@ -82,7 +82,12 @@ const quotesOfDeleted = (messages: Message[], deletedId: string) =>
  * Applies one room-log event exactly once and in order. A gap leaves the view untouched: the
  * caller syncs from the cursor, which brings the missing events and this one again.
  */
-export function applyLogEvent(view: RoomView, event: LogEvent): { view: RoomView; outcome: ApplyOutcome } {
+export function applyLogEvent(
+  view: RoomView,
+  event: LogEvent,
+  /** The viewer: a change to their own standing (a mute, a room role) is theirs to show. */
+  meId?: string,
+): { view: RoomView; outcome: ApplyOutcome } {
   if (event.seq <= view.cursor) return { view, outcome: 'duplicate' };
   if (event.seq > view.cursor + 1) return { view, outcome: 'gap' };
   let { messages, room } = view;
@@ -127,6 +132,9 @@ export function applyLogEvent(view: RoomView, event: LogEvent): { view: RoomView
       break;
     case 'room:updated':
       room = mergeRoom(room, event.room);
+      break;
+    case 'room:member-updated':
+      if (event.userId === meId) room = { ...room, myRole: event.role, mutedUntil: event.mutedUntil };
       break;
   }
   room = { ...room, lastSeq: Math.max(room.lastSeq, event.seq) };

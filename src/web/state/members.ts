@@ -42,7 +42,7 @@ export class Members {
   }
 }
 
-/** Keeps a loaded member list in step with joins and leaves. */
+/** Keeps a loaded member list in step with joins, leaves, roles and mutes. */
 export function membersAfter(state: ChatState, event: LogEvent): ChatState['members'] {
   const list = state.members[event.roomId];
   if (!list) return state.members;
@@ -51,6 +51,7 @@ export function membersAfter(state: ChatState, event: LogEvent): ChatState['memb
     const member: Member = {
       ...event.user,
       role: 'member',
+      mutedUntil: null,
       online: presence?.online ?? true,
       lastSeenAt: presence?.lastSeenAt ?? null,
       joinedAt: event.at,
@@ -59,6 +60,13 @@ export function membersAfter(state: ChatState, event: LogEvent): ChatState['memb
   }
   if (event.type === 'room:member-left') {
     return { ...state.members, [event.roomId]: list.filter((m) => m.id !== event.userId) };
+  }
+  if (event.type === 'room:member-updated') {
+    const { userId, role, mutedUntil } = event;
+    return {
+      ...state.members,
+      [event.roomId]: list.map((m) => (m.id === userId ? { ...m, role, mutedUntil } : m)),
+    };
   }
   return state.members;
 }

@@ -108,7 +108,7 @@ export class Sync {
       if (!fromSync) catchUpQuietly(() => this.refreshRooms().then(() => this.resync()));
       return;
     }
-    const { view: next, outcome } = applyLogEvent(view, event);
+    const { view: next, outcome } = applyLogEvent(view, event, state.me.id);
     if (outcome === 'gap') {
       catchUpQuietly(() => this.resync());
       return;
@@ -150,6 +150,7 @@ export class Sync {
     const name = roomTitle(view.room);
     if (event.reason === 'ended') this.store.notify(`The chat with ${name} has ended`);
     else if (event.reason === 'removed') this.store.notify(`You were removed from ${name}`);
+    else if (event.reason === 'banned') this.store.notify(`You were banned from ${name}`);
     else if (event.reason === 'empty') this.store.notify(`${name} was closed`);
   }
 }

@@ -5,11 +5,12 @@ import {
   credentialsSchema,
   guestSchema,
   passwordChangeSchema,
+  registerSchema,
   signInLinkSchema,
   signInOptionsSchema,
 } from '../../../shared/schemas.js';
 import { type AuthService, selfOf } from '../../services/auth.js';
-import { authResponseSchema, problems, selfSchema } from '../schemas.js';
+import { authResponseSchema, problemSchema, problems, selfSchema } from '../schemas.js';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../session.js';
 
 export interface AuthRoutesOptions {
@@ -31,12 +32,22 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
 
   api.post(
     '/api/auth/register',
-    { schema: { tags, body: credentialsSchema, response: { 201: authResponseSchema, ...problems } } },
+    {
+      schema: {
+        tags,
+        description:
+          'A new account, as the sign-up policy allows: `inviteToken` (from an invite link) is needed when it is invite-only; nobody registers when it is closed, except the first account of a fresh server.',
+        body: registerSchema,
+        response: { 201: authResponseSchema, ...problems, 403: problemSchema },
+      },
+    },
     async (request, reply) => {
       const { session, token } = await auth.register(
         request.body.username,
         request.body.password,
         request.ip,
+        request.body.inviteToken,
+        request.headers['user-agent'],
       );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
       return reply.status(201).send({ user: selfOf(session), token });
@@ -47,7 +58,12 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     '/api/auth/login',
     { schema: { tags, body: credentialsSchema, response: { 200: authResponseSchema, ...problems } } },
     async (request, reply) => {
-      const { session, token } = await auth.login(request.body.username, request.body.password, request.ip);
+      const { session, token } = await auth.login(
+        request.body.username,
+        request.body.password,
+        request.ip,
+        request.headers['user-agent'],
+      );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
       return { user: selfOf(session), token };
     },
@@ -55,9 +71,19 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
 
   api.post(
     '/api/auth/guest',
-    { schema: { tags, body: guestSchema, response: { 201: authResponseSchema, ...problems } } },
+    {
+      schema: {
+        tags,
+        body: guestSchema,
+        response: { 201: authResponseSchema, ...problems, 403: problemSchema },
+      },
+    },
     async (request, reply) => {
-      const { session, token } = await auth.guest(request.body.username, request.ip);
+      const { session, token } = await auth.guest(
+        request.body.username,
+        request.ip,
+        request.headers['user-agent'],
+      );
       setSessionCookie(request, reply, token, opts.guestSessionTtlMs);
       return reply.status(201).send({ user: selfOf(session), token });
     },
@@ -95,6 +121,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         request.body.token,
         request.body.newPassword,
         request.ip,
+        request.headers['user-agent'],
       );
       opts.revokeSockets(revoked);
       setSessionCookie(request, reply, token, opts.sessionTtlMs);

@@ -13,7 +13,7 @@ import type { ParleySocket } from '../types.js';
 import type { Caller, Handler, HandlerContext } from './context.js';
 import { messageHandlers } from './messages.js';
 import { readHandlers } from './reads.js';
-import { roomHandlers } from './rooms.js';
+import { moderationHandlers, reportHandlers, roomHandlers } from './rooms.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -27,6 +27,8 @@ export type { HandlerContext } from './context.js';
  */
 const HANDLERS: { [E in RequestEvent]: Handler<E> } = {
   ...roomHandlers,
+  ...moderationHandlers,
+  ...reportHandlers,
   ...messageHandlers,
   ...readHandlers,
 };
@@ -72,6 +74,8 @@ async function dispatch<E extends RequestEvent>(caller: Caller, event: E, args: 
       throw new DomainError('unavailable', 'the server is shutting down, try again shortly');
     }
     if (socket.data.session.expiresAt <= Date.now()) throw new DomainError('unauthorized', 'session expired');
+    // A socket in use is its session in use: "last active" follows (written once a minute at most).
+    ctx.services.sessions.noteActivity(socket.data.session, socket.data.seen);
     const schema = requestSchemas[event] as unknown as z.ZodType<RequestPayload<E>>;
     const parsed = schema.safeParse(args[0]);
     if (!parsed.success) {

@@ -53,3 +53,45 @@ export const roomHandlers: HandlerTable<
   'match:random': async ({ ctx, user }) => (await ctx.services.matching.request(user)).value,
   'match:cancel': async ({ ctx, user }) => ({ cancelled: await ctx.services.matching.cancel(user.id) }),
 };
+
+/** Moderation of a room's members and settings (services/room-moderation.ts). */
+export const moderationHandlers: HandlerTable<
+  | 'room:kick'
+  | 'room:ban'
+  | 'room:unban'
+  | 'room:bans'
+  | 'room:mute'
+  | 'room:unmute'
+  | 'room:set-role'
+  | 'room:update'
+> = {
+  'room:kick': async ({ ctx, user }, { roomId, userId }) =>
+    (await ctx.services.moderation.kick(user.id, roomId, userId)).value,
+  'room:ban': async ({ ctx, user }, { roomId, userId, reason }) =>
+    (await ctx.services.moderation.ban(user.id, roomId, userId, reason)).value,
+  'room:unban': async ({ ctx, user }, { roomId, userId }) =>
+    (await ctx.services.moderation.unban(user.id, roomId, userId)).value,
+  'room:bans': async ({ ctx, user }, { roomId }) => ({
+    bans: await ctx.services.moderation.bans(user.id, roomId),
+  }),
+  'room:mute': async ({ ctx, user }, { roomId, userId, minutes, reason }) =>
+    (await ctx.services.moderation.mute(user.id, roomId, userId, minutes, reason)).value,
+  'room:unmute': async ({ ctx, user }, { roomId, userId }) =>
+    (await ctx.services.moderation.unmute(user.id, roomId, userId)).value,
+  'room:set-role': async ({ ctx, user }, { roomId, userId, role }) =>
+    (await ctx.services.moderation.setRole(user.id, roomId, userId, role)).value,
+  'room:update': async ({ ctx, user }, change) => ({
+    room: (await ctx.services.moderation.update(user.id, change)).value,
+  }),
+};
+
+/** Reporting a message, and the moderators' queue (services/reports.ts). */
+export const reportHandlers: HandlerTable<'message:report' | 'reports:list' | 'report:resolve'> = {
+  'message:report': async ({ ctx, user }, { messageId, reason }) =>
+    (await ctx.services.reports.report(user.id, messageId, reason)).value,
+  'reports:list': async ({ ctx, user }, input) => ({
+    reports: await ctx.services.reports.list(user.id, input?.status),
+  }),
+  'report:resolve': async ({ ctx, user }, input) =>
+    (await ctx.services.reports.resolve(user.id, input)).value,
+};

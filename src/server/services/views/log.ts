@@ -2,6 +2,7 @@ import type { LogEvent } from '../../../shared/protocol.js';
 import { logEvents } from '../../presenters/log-events.js';
 import { presentRoom } from '../../presenters/rooms.js';
 import type { Executor } from '../../store/executor.js';
+import { findMembership } from '../../store/memberships.js';
 import { messagesByIds } from '../../store/messages.js';
 import type { RoomEventRow } from '../../store/room-log.js';
 import { countMembers, findRoom } from '../../store/rooms.js';
@@ -24,6 +25,14 @@ export async function loadLogEvents(db: Executor, rows: readonly RoomEventRow[])
     ? await findRoom(db, rows[0]!.room_id)
     : undefined;
   const room = roomRow && presentRoom(roomRow, await countMembers(db, roomRow.id), null, true);
+  // Members' standing as it is now.
+  const standing = new Map(
+    await Promise.all(
+      [
+        ...new Set(rows.flatMap((r) => (r.type === 'room:member-updated' && r.user_id ? [r.user_id] : []))),
+      ].map(async (userId) => [userId, await findMembership(db, rows[0]!.room_id, userId)] as const),
+    ),
+  );
 
   const events: LogEvent[] = [];
   for (const row of rows) {
@@ -52,6 +61,14 @@ export async function loadLogEvents(db: Executor, rows: readonly RoomEventRow[])
       case 'room:updated':
         if (room) events.push(logEvents.roomUpdated(position, room));
         break;
+      case 'room:member-updated': {
+        // One who has left since replays as a plain member: every entry must replay, or the
+        // client would see a gap in the seqs.
+        const member = standing.get(row.user_id!);
+        const role = member?.role ?? 'member';
+        events.push(logEvents.memberUpdated(position, row.user_id!, role, member?.muted_until ?? null));
+        break;
+      }
       default: {
         // Compile-time only: a type written by a newer version is skipped, not fatal.
         const unhandled: never = type;

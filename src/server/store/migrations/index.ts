@@ -6,7 +6,11 @@ import * as messagesAreLogEntries from './004-messages-are-log-entries.js';
 import * as usernameSkeletons from './005-username-skeletons.js';
 import * as guestNameHold from './006-guest-name-hold.js';
 import * as roles from './007-roles.js';
+import * as sessionDetails from './008-session-details.js';
 import * as signInLinks from './009-sign-in-links.js';
+import * as settingsAndInvites from './010-settings-and-invites.js';
+import * as moderation from './011-moderation.js';
+import * as auditAndReports from './012-audit-and-reports.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -20,7 +24,11 @@ const migrations: Record<string, Migration> = {
   '005-username-skeletons': usernameSkeletons,
   '006-guest-name-hold': guestNameHold,
   '007-roles': roles,
+  '008-session-details': sessionDetails,
   '009-sign-in-links': signInLinks,
+  '010-settings-and-invites': settingsAndInvites,
+  '011-moderation': moderation,
+  '012-audit-and-reports': auditAndReports,
 };
 
 export const migrationProvider: MigrationProvider = {

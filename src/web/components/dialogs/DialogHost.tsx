@@ -1,3 +1,4 @@
+import { ReportsDialog } from '../moderation/ReportsDialog.js';
 import { BrowseChannelsDialog } from './BrowseChannelsDialog.js';
 import { ChangePasswordDialog } from './ChangePasswordDialog.js';
 import { JoinWithCodeDialog } from './JoinWithCodeDialog.js';
@@ -7,6 +8,8 @@ import { NewCodeRoomDialog } from './NewCodeRoomDialog.js';
 import { NewDirectMessageDialog } from './NewDirectMessageDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
+import { SessionsDialog } from './SessionsDialog.js';
+import { SettingsDialog } from './SettingsDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 
 /** Shows the one dialog that is open. */
@@ -39,5 +42,11 @@ export function DialogHost({
       return <ShortcutsDialog onClose={onClose} />;
     case 'password':
       return <ChangePasswordDialog onClose={onClose} />;
+    case 'reports':
+      return <ReportsDialog onClose={onClose} />;
+    case 'settings':
+      return <SettingsDialog onClose={onClose} />;
+    case 'sessions':
+      return <SessionsDialog onClose={onClose} />;
   }
 }

@@ -11,4 +11,8 @@ export type DialogKind =
   | 'join-code'
   | 'code'
   | 'shortcuts'
-  | 'password';
+  | 'password'
+  | 'reports'
+  /** Admins: sign-up policy, guest rules, invites. */
+  | 'settings'
+  | 'sessions';

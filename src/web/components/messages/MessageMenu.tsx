@@ -1,8 +1,10 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { Message } from '../../../shared/protocol.js';
 import { useChatClient } from '../../hooks/ChatContext.js';
+import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { messageHash } from '../../lib/route.js';
 import { Icon } from '../Icon.js';
+import { ReportDialog } from '../moderation/ReportDialog.js';
 
 interface MenuItem {
   label: string;
@@ -18,6 +20,8 @@ interface MenuItem {
 export function MessageMenu({ message }: { message: Message }) {
   const client = useChatClient();
   const [open, setOpen] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const meId = useChatSelector((s) => s.me.id);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
 
@@ -38,6 +42,10 @@ export function MessageMenu({ message }: { message: Message }) {
       label: 'Mark as unread',
       run: () => client.markUnread(message.roomId, message.seq),
     },
+    // Someone else's message can be reported to the room's moderators.
+    ...(message.kind === 'user' && message.author?.id !== meId
+      ? [{ label: 'Report message…', run: () => setReporting(true) }]
+      : []),
   ];
 
   useEffect(() => {
@@ -101,6 +109,7 @@ export function MessageMenu({ message }: { message: Message }) {
           ))}
         </div>
       )}
+      {reporting && <ReportDialog message={message} onClose={() => setReporting(false)} />}
     </span>
   );
 }

@@ -12,6 +12,7 @@ import { MessageList } from '../messages/MessageList.js';
 import type { PendingActions } from '../messages/PendingItem.js';
 import { MembersPanel } from './MembersPanel.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
+import { PostingBlocked, usePostingBlock } from './PostingBlocked.js';
 import { RoomHeader } from './RoomHeader.js';
 import { TypingIndicator } from './TypingIndicator.js';
 
@@ -31,6 +32,7 @@ export function RoomView({
 }) {
   const client = useChatClient();
   const confirm = useConfirm();
+  const postingBlock = usePostingBlock(roomId);
   const title = useChatSelector((s) => {
     const room = s.rooms[roomId]?.room;
     return room ? roomTitle(room) : '';
@@ -114,9 +116,13 @@ export function RoomView({
             <MessageList roomId={roomId} actions={actions} pendingActions={pendingActions} />
             <NewMessageAnnouncer roomId={roomId} />
             <TypingIndicator roomId={roomId} />
-            <ComposeContext.Provider value={compose}>
-              <Composer />
-            </ComposeContext.Provider>
+            {postingBlock ? (
+              <PostingBlocked reason={postingBlock} />
+            ) : (
+              <ComposeContext.Provider value={compose}>
+                <Composer />
+              </ComposeContext.Provider>
+            )}
           </div>
           {showMembers && <MembersPanel roomId={roomId} />}
         </div>

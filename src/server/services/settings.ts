@@ -1,0 +1,92 @@
+import type { ServerSettings } from '../../shared/schemas.js';
+import type { Policy } from '../domain/permissions.js';
+import { policyOf, settingsFrom } from '../domain/settings.js';
+import type { Executor } from '../store/executor.js';
+import { insertMissingSettings, readSettingRows, writeSettings } from '../store/settings.js';
+import type { WriteQueue } from '../store/write-queue.js';
+import { outcome } from './effects.js';
+import { requireServerRight } from './rights.js';
+
+/**
+ * How long a node trusts its copy of the settings. A change made on this node drops the copy
+ * at once, and one made on another node drops it when the cluster bus brings the news
+ * (`settings-changed`); this only bounds how long a node that missed that (Redis away) runs
+ * on stale settings.
+ */
+export const SETTINGS_TTL_MS = 10_000;
+
+/**
+ * The server's settings (domain/settings.ts), read through a small cache: sign-ups, guest
+ * sign-ins, DMs and room creation ask for them, and none of those should cost a query each.
+ */
+export class SettingsService {
+  private cached: { value: ServerSettings; at: number } | undefined;
+  private loading: Promise<ServerSettings> | undefined;
+  /** Bumped by every invalidation, so a read that started before it does not fill the cache. */
+  private generation = 0;
+
+  constructor(
+    private readonly deps: {
+      db: Executor;
+      writes: WriteQueue;
+      now(): number;
+      ttlMs?: number;
+    },
+  ) {}
+
+  /** Stores the first start's defaults for every setting not stored yet (safe on every start). */
+  async seed(db: Executor, defaults: ServerSettings): Promise<void> {
+    await insertMissingSettings(db, defaults, this.deps.now());
+    this.invalidate();
+  }
+
+  async get(): Promise<ServerSettings> {
+    const ttl = this.deps.ttlMs ?? SETTINGS_TTL_MS;
+    // The real clock: `now` may be a test's fake one, and this is about this process's copy.
+    if (this.cached && Date.now() - this.cached.at < ttl) return this.cached.value;
+    if (!this.loading) {
+      const generation = this.generation;
+      const loading = readSettingRows(this.deps.db)
+        .then((rows) => {
+          const value = settingsFrom(rows);
+          if (generation === this.generation) this.cached = { value, at: Date.now() };
+          return value;
+        })
+        .finally(() => {
+          if (this.loading === loading) this.loading = undefined;
+        });
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  async policy(): Promise<Policy> {
+    return policyOf(await this.get());
+  }
+
+  /** Forgets the copy: the next read asks the database (another node changed the settings). */
+  invalidate(): void {
+    this.generation++;
+    this.cached = undefined;
+    this.loading = undefined;
+  }
+
+  /** The settings as the admin's dialog shows them ('manage-settings'). */
+  async forAdmin(userId: string): Promise<ServerSettings> {
+    const settings = await this.get();
+    await requireServerRight(this.deps.db, userId, 'manage-settings', policyOf(settings));
+    return settings;
+  }
+
+  /** An admin's change; every node hears of it through the `settings-changed` effect. */
+  async update(userId: string, change: Partial<ServerSettings>): Promise<ServerSettings> {
+    const policy = await this.policy();
+    await this.deps.writes.run(async (trx) => {
+      await requireServerRight(trx, userId, 'manage-settings', policy);
+      await writeSettings(trx, change, this.deps.now(), userId);
+      return outcome(null, [{ kind: 'settings-changed' }]);
+    });
+    this.invalidate();
+    return this.get();
+  }
+}
