@@ -159,10 +159,24 @@ describe.each(backends)('parley CLI on $name', (backend) => {
     });
     expect((await me(root.token)).role).toBe('member');
     expect((await parley(['demote', other.user.username])).code).toBe(1);
+
+    // Each change is in the audit log, by the CLI (no account), oldest last.
+    const audit = await getJson(`${server.url}/api/admin/audit?target=${other.user.id}`, other.token);
+    expect(audit.status).toBe(200);
+    expect(
+      audit.body.entries.map((e: { action: string; actor: unknown; detail: unknown }) => [
+        e.action,
+        e.actor,
+        e.detail,
+      ]),
+    ).toEqual([
+      ['user.role', null, { by: 'cli', from: 'moderator', to: 'admin' }],
+      ['user.role', null, { by: 'cli', from: 'member', to: 'moderator' }],
+    ]);
   });
 
   it('deactivates: sessions end, open sockets close within about a second, sign-in refused; reactivates', async () => {
-    await register(server.url);
+    const root = await register(server.url);
     const person = await register(server.url);
     const sockets = [await connect(server.url, person.token), await connect(server.url, person.token)];
     const closed = sockets.map(
@@ -184,6 +198,11 @@ describe.each(backends)('parley CLI on $name', (backend) => {
     const back = await parley(['reactivate', person.user.username]);
     expect(back.stdout).toBe(`Reactivated ${person.user.username}: they can sign in again.\n`);
     expect((await login(person.user.username)).status).toBe(200);
+    const audit = await getJson(`${server.url}/api/admin/audit?target=${person.user.id}`, root.token);
+    expect(audit.body.entries.map((e: { action: string; detail: unknown }) => [e.action, e.detail])).toEqual([
+      ['user.reactivate', { by: 'cli' }],
+      ['user.deactivate', { by: 'cli', sessions: 1 }],
+    ]);
   });
 
   it('resets a password with a link that works once, expires, and ends every other session', async () => {

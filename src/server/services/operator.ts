@@ -9,6 +9,7 @@ import {
 } from '../domain/operator.js';
 import { normaliseUsername, usernameKeys, validatePassword } from '../domain/usernames.js';
 import { presentUser } from '../presenters/users.js';
+import { insertAudit } from '../store/audit-log.js';
 import { type Database, shortTransaction } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { findRoomBy, toRoomRecord } from '../store/rooms.js';
@@ -78,6 +79,7 @@ export class Operator {
       if (general) await addMemberTo(trx, () => now, toRoomRecord(general), presentUser(row), 'member');
       const link = password === null ? newSignInLink(row.id, now, linkTtlMs) : undefined;
       if (link) await insertSignInLink(trx, link.row);
+      await this.audit(trx, 'user.create-admin', row.id, { signInLink: link !== undefined });
       return { username: row.username, linkToken: link?.token };
     });
   }
@@ -88,7 +90,10 @@ export class Operator {
       const { row, target } = await this.account(trx, username);
       mustBeAccount(target);
       if (role !== 'admin') keepsAnAdmin(target, await countActiveAdmins(trx), 'demote');
-      if (row.role !== role) await setRole(trx, row.id, role);
+      if (row.role !== role) {
+        await setRole(trx, row.id, role);
+        await this.audit(trx, 'user.role', row.id, { from: row.role, to: role });
+      }
       return { username: row.username, before: row.role };
     });
   }
@@ -101,6 +106,8 @@ export class Operator {
       keepsAnAdmin(target, await countActiveAdmins(trx), 'deactivate');
       if (!target.deactivated) await setDeactivated(trx, row.id, this.deps.now());
       const sessions = await deleteSessionsOfUser(trx, row.id);
+      if (!target.deactivated)
+        await this.audit(trx, 'user.deactivate', row.id, { sessions: sessions.length });
       return { username: row.username, already: target.deactivated, sessions: sessions.length };
     });
   }
@@ -109,7 +116,10 @@ export class Operator {
     return this.run(async (trx) => {
       const { row, target } = await this.account(trx, username);
       mustBeAccount(target);
-      if (target.deactivated) await setDeactivated(trx, row.id, null);
+      if (target.deactivated) {
+        await setDeactivated(trx, row.id, null);
+        await this.audit(trx, 'user.reactivate', row.id);
+      }
       return { username: row.username, already: !target.deactivated };
     });
   }
@@ -121,6 +131,7 @@ export class Operator {
       mayGetSignInLink(target);
       const link = newSignInLink(row.id, this.deps.now(), ttlMs);
       await insertSignInLink(trx, link.row);
+      await this.audit(trx, 'user.sign-in-link', row.id, { expiresAt: link.row.expires_at });
       return { username: row.username, token: link.token };
     });
   }
@@ -139,6 +150,20 @@ export class Operator {
       uploads: await stats.storedUploads(db),
       databaseBytes: await stats.databaseBytes(db, dialect),
     };
+  }
+
+  /**
+   * Into the audit log with the change, in its transaction: no actor (the operator at the
+   * server's shell is no account), `detail.by` says it was the CLI.
+   */
+  private audit(trx: Executor, action: string, targetUserId: string, detail: Record<string, unknown> = {}) {
+    return insertAudit(trx, {
+      at: this.deps.now(),
+      actorId: null,
+      action,
+      targetUserId,
+      detail: { by: 'cli', ...detail },
+    });
   }
 
   /**
