@@ -27,6 +27,7 @@ import { auditRoutes } from './http/routes/audit.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
+import { peopleAdminRoutes } from './http/routes/people-admin.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import { APP_CSP_DIRECTIVES, cspHeader, securityHeaders } from './http/security-headers.js';
@@ -233,6 +234,11 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   await app.register(roomRoutes, services);
   await app.register(adminRoutes, services);
   await app.register(auditRoutes, services);
+  await app.register(peopleAdminRoutes, {
+    userAdmin: services.userAdmin,
+    publicUrl: config.publicUrl,
+    revokeSockets: (ids) => gateway?.disconnectSessions(ids),
+  });
   await app.register(fileRoutes, { media, files, maxBytes: config.uploadMaxBytes });
   await app.register(fastifyStatic, {
     root: webRoot(),

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/shared/limits.js';
-import { chromiumPath, isInView, launchBrowser, screenshotPath, watchCsp } from '../helpers/browser.js';
+import {
+  chromiumPath,
+  isInView,
+  launchBrowser,
+  screenshotPath,
+  watchCsp,
+  wheelUntilInView,
+} from '../helpers/browser.js';
 import { type ClientSocket, ok, signedIn, uniqueName } from '../helpers/clients.js';
 import {
   boxOf,
@@ -124,12 +131,7 @@ describe.skipIf(!chromiumPath)('layout in a real browser', () => {
       const last = messageList(page).locator('article', { hasText: 'Line 30 of' });
       // Thirty unread: the room opens at its first unread; the reader scrolls down to the end.
       await messageList(page).hover();
-      await expect
-        .poll(async () => {
-          await page.mouse.wheel(0, 5000);
-          return isInView(last);
-        })
-        .toBe(true);
+      await wheelUntilInView(page, last, 5000);
 
       const pickFrom = async (message: typeof last, where: string) => {
         const addReaction = message.getByRole('button', { name: 'Add reaction' });

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, isInView, launchBrowser, listAtRest, watchCsp } from '../helpers/browser.js';
+import { chromiumPath, isInView, launchBrowser, watchCsp, wheelUntilInView } from '../helpers/browser.js';
 import { channelId, connect, ok, send, uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { messageList } from '../helpers/web-people.js';
@@ -227,13 +227,7 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
       await messageList(b).hover();
       const live = messageList(b).getByText('Live while reading the past');
       // Scroll, let the list settle, look; again until the live message is in view.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        await listAtRest(b);
-        if ((await live.isVisible()) && (await isInView(live))) break;
-        if (Date.now() > deadline) throw new Error('never scrolled down to the live message');
-        await b.mouse.wheel(0, 2000);
-      }
+      await wheelUntilInView(b, live, 2000);
       // The newest stored message sits right above the live one, and each shows once.
       // (Bob's own messages end with a hidden "sent".)
       const texts = (await messageList(b).locator('article .message-text').allTextContents()).map((t) =>
@@ -319,11 +313,8 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
       const last = a.locator(`article[data-message-id="${ids[59]}"]`);
       // The pointer back over the messages (the jump bar it clicked sits over the list's top).
       await a.mouse.move(list!.x + list!.width / 2, list!.y + list!.height / 2);
-      const deadline = Date.now() + 15_000;
       // Until the newest message is wholly on screen (newer pages load on the way down).
-      while (!(await isInView(last).catch(() => false)) && Date.now() < deadline)
-        await a.mouse.wheel(0, 1500);
-      expect(await isInView(last)).toBe(true);
+      await wheelUntilInView(a, last, 1500, 15_000);
       await expect.poll(() => unreadOnServer(), { timeout: 6_000 }).toBe(0);
       await expect.poll(() => badge(a).count()).toBe(0);
     }, 60_000);
@@ -331,8 +322,7 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
     it('marks a message unread from its ⋯ menu: badge back, divider above it, and it stays so', async () => {
       const message = a.locator(`article[data-message-id="${ids[57]}"]`);
       await a.locator('.message-list').hover();
-      await a.mouse.wheel(0, 3000);
-      await expect.poll(() => isInView(message)).toBe(true);
+      await wheelUntilInView(a, message, 3000);
       await message.hover();
       await message.getByRole('button', { name: 'More actions' }).click();
       await a.getByRole('menuitem', { name: 'Mark as unread' }).click();

@@ -117,6 +117,21 @@ export function listAtRest(page: Page): Promise<void> {
 }
 
 /**
+ * Scrolls the list under the pointer with the mouse wheel, `step` pixels at a time, letting it
+ * settle after each (listAtRest) and looking again, until `target` is wholly in view; throws
+ * after `timeoutMs`. As a person does: scroll, look, scroll again.
+ */
+export async function wheelUntilInView(page: Page, target: Locator, step: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await listAtRest(page);
+    if ((await target.count()) > 0 && (await isInView(target))) return;
+    if (Date.now() > deadline) throw new Error('scrolled and never saw it');
+    await page.mouse.wheel(0, step);
+  }
+}
+
+/**
  * A person's own browser window (a fresh context: no cookies), at desktop size, CSP watched;
  * `userAgent` makes it say it is another browser (the sessions list shows what it says).
  */

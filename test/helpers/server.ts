@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { type Parley, type ParleyOptions, startParley } from '../../src/server/app.js';
 import { type Config, loadConfig } from '../../src/server/config.js';
+import type { AuthResponse } from '../../src/shared/protocol.js';
+import { register } from './clients.js';
 
 export interface TestServer {
   parley: Parley;
@@ -67,3 +70,17 @@ export const relaxedLimits: ParleyOptions['rateRules'] = Object.fromEntries(
     'readMark',
   ].map((rule) => [rule, { burst: 10_000, perSecond: 10_000 }]),
 );
+
+/**
+ * A test server for a describe block, and its first account — the server's admin — made
+ * before anything else: `suite.server`, `suite.admin` once the block's tests run.
+ */
+export function serverWithAdmin(options: Omit<ParleyOptions, 'config' | 'logger'> = {}) {
+  const suite = {} as { server: TestServer; admin: AuthResponse };
+  beforeAll(async () => {
+    suite.server = await startTestServer({}, { rateRules: relaxedLimits, ...options });
+    suite.admin = await register(suite.server.url);
+  });
+  afterAll(() => suite.server?.close());
+  return suite;
+}

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResponse } from '../../src/shared/protocol.js';
+import { describe, expect, it } from 'vitest';
 import { call, channelId, connect, getJson, ok, Recorder, register, send } from '../helpers/clients.js';
-import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
+import { serverWithAdmin } from '../helpers/server.js';
 
 /**
  * Issue #17, reports and the audit log: a member reports a message; those who moderate the
@@ -9,22 +8,16 @@ import { relaxedLimits, startTestServer, type TestServer } from '../helpers/serv
  * the audit log, which only admins read.
  */
 describe('reports and the audit log', () => {
-  let server: TestServer;
-  let admin: AuthResponse;
-  beforeAll(async () => {
-    server = await startTestServer({}, { rateRules: relaxedLimits });
-    admin = await register(server.url);
-  });
-  afterAll(() => server.close());
+  const suite = serverWithAdmin();
 
   it('puts a report in the moderators’ queue with its context, and tells the reporter how it was handled', async () => {
-    const adminSocket = await connect(server.url, admin.token);
-    const spammer = await register(server.url);
-    const reporter = await register(server.url);
-    const bystander = await register(server.url);
-    const spammerSocket = await connect(server.url, spammer.token);
-    const reporterSocket = await connect(server.url, reporter.token);
-    const bystanderSocket = await connect(server.url, bystander.token);
+    const adminSocket = await connect(suite.server.url, suite.admin.token);
+    const spammer = await register(suite.server.url);
+    const reporter = await register(suite.server.url);
+    const bystander = await register(suite.server.url);
+    const spammerSocket = await connect(suite.server.url, spammer.token);
+    const reporterSocket = await connect(suite.server.url, reporter.token);
+    const bystanderSocket = await connect(suite.server.url, bystander.token);
     const general = await channelId(reporterSocket, 'general');
     await send(reporterSocket, general, 'good morning');
     const { message } = await send(spammerSocket, general, 'BUY CHEAP WATCHES');
@@ -94,11 +87,11 @@ describe('reports and the audit log', () => {
   });
 
   it('keeps a private group’s reports with its own moderators, away from server staff', async () => {
-    const owner = await register(server.url);
-    const member = await register(server.url);
-    const ownerSocket = await connect(server.url, owner.token);
-    const memberSocket = await connect(server.url, member.token);
-    const adminSocket = await connect(server.url, admin.token);
+    const owner = await register(suite.server.url);
+    const member = await register(suite.server.url);
+    const ownerSocket = await connect(suite.server.url, owner.token);
+    const memberSocket = await connect(suite.server.url, member.token);
+    const adminSocket = await connect(suite.server.url, suite.admin.token);
     const { room } = await ok(ownerSocket, 'room:create', {
       kind: 'group',
       name: 'private',
@@ -114,9 +107,9 @@ describe('reports and the audit log', () => {
   });
 
   it('records every moderation action for admins only, filtered and newest first', async () => {
-    const adminSocket = await connect(server.url, admin.token);
-    const target = await register(server.url);
-    const targetSocket = await connect(server.url, target.token);
+    const adminSocket = await connect(suite.server.url, suite.admin.token);
+    const target = await register(suite.server.url);
+    const targetSocket = await connect(suite.server.url, target.token);
     const general = await channelId(adminSocket, 'general');
     await ok(adminSocket, 'room:mute', {
       roomId: general,
@@ -129,8 +122,8 @@ describe('reports and the audit log', () => {
     await ok(adminSocket, 'message:delete', { messageId: message.id });
 
     const { status, body } = await getJson(
-      `${server.url}/api/admin/audit?target=${target.user.id}`,
-      admin.token,
+      `${suite.server.url}/api/admin/audit?target=${target.user.id}`,
+      suite.admin.token,
     );
     expect(status).toBe(200);
     expect(body.entries.map((e: { action: string }) => e.action)).toEqual([
@@ -139,19 +132,22 @@ describe('reports and the audit log', () => {
       'room.mute',
     ]);
     expect(body.entries[2]).toMatchObject({
-      actor: { id: admin.user.id },
+      actor: { id: suite.admin.user.id },
       target: { id: target.user.id },
       roomId: general,
       reason: 'cool off',
     });
     expect(body.entries[1].detail).toEqual({ lifted: true });
-    const muted = await getJson(`${server.url}/api/admin/audit?action=room.mute&limit=1`, admin.token);
+    const muted = await getJson(
+      `${suite.server.url}/api/admin/audit?action=room.mute&limit=1`,
+      suite.admin.token,
+    );
     expect(muted.body.entries).toHaveLength(1);
 
     // A member is refused; nobody signed in is told to sign in; bad input is a problem.
-    expect((await getJson(`${server.url}/api/admin/audit`, target.token)).status).toBe(403);
-    expect((await getJson(`${server.url}/api/admin/audit`)).status).toBe(401);
-    const bad = await getJson(`${server.url}/api/admin/audit?limit=5000`, admin.token);
+    expect((await getJson(`${suite.server.url}/api/admin/audit`, target.token)).status).toBe(403);
+    expect((await getJson(`${suite.server.url}/api/admin/audit`)).status).toBe(401);
+    const bad = await getJson(`${suite.server.url}/api/admin/audit?limit=5000`, suite.admin.token);
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('bad_request');
   });

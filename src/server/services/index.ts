@@ -25,10 +25,11 @@ import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
 import { Sessions } from './sessions.js';
 import { SettingsService } from './settings.js';
+import { UserAdmin } from './user-admin.js';
 
 export interface ServicesOptions {
   /** Reads go to `db`, the write queue commits on `writer` (see store/database.ts). */
-  database: Pick<Database, 'db' | 'writer' | 'runOnWriter'>;
+  database: Pick<Database, 'db' | 'writer' | 'runOnWriter' | 'dialect'>;
   /** State shared by the nodes of a cluster, or kept in memory by a single node. */
   presence: Presence;
   matchQueue: MatchQueue;
@@ -109,6 +110,7 @@ export async function createServices(options: ServicesOptions) {
     moderation,
     reports: new Reports(deps, moderation, messageDelete),
     audit: new AuditReads(deps),
+    userAdmin: new UserAdmin({ ...deps, database: options.database }),
     sessions: new Sessions(deps),
   };
 }

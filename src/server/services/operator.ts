@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
-import {
-  keepsAnAdmin,
-  mayGetSignInLink,
-  mustBeAccount,
-  type OperatorRole,
-  type Target,
-} from '../domain/operator.js';
+import type { OperatorRole } from '../domain/operator.js';
 import { normaliseUsername, usernameKeys, validatePassword } from '../domain/usernames.js';
 import { presentUser } from '../presenters/users.js';
 import { insertAudit } from '../store/audit-log.js';
@@ -14,17 +8,16 @@ import { type Database, shortTransaction } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { findRoomBy, toRoomRecord } from '../store/rooms.js';
 import { DEFAULT_CHANNEL } from '../store/seed.js';
-import { deleteSessionsOfUser } from '../store/sessions.js';
 import { insertSignInLink } from '../store/sign-in-links.js';
 import * as stats from '../store/stats.js';
+import { findUserByName, insertUser, type UserRow } from '../store/users.js';
 import {
-  countActiveAdmins,
-  findUserByName,
-  insertUser,
-  setDeactivated,
-  setRole,
-  type UserRow,
-} from '../store/users.js';
+  type ChangedBy,
+  changeRole,
+  deactivateAccount,
+  issueSignInLink,
+  reactivateAccount,
+} from './account-changes.js';
 import { hashPassword } from './auth.js';
 import { addMemberTo } from './room-writes.js';
 import { newSignInLink } from './sign-in-links.js';
@@ -79,7 +72,14 @@ export class Operator {
       if (general) await addMemberTo(trx, () => now, toRoomRecord(general), presentUser(row), 'member');
       const link = password === null ? newSignInLink(row.id, now, linkTtlMs) : undefined;
       if (link) await insertSignInLink(trx, link.row);
-      await this.audit(trx, 'user.create-admin', row.id, { signInLink: link !== undefined });
+      const { actorId, detail } = this.by();
+      await insertAudit(trx, {
+        at: now,
+        actorId,
+        action: 'user.create-admin',
+        targetUserId: row.id,
+        detail: { ...detail, signInLink: link !== undefined },
+      });
       return { username: row.username, linkToken: link?.token };
     });
   }
@@ -87,13 +87,8 @@ export class Operator {
   /** Sets the account's server role; returns the role it had. */
   async setRole(username: string, role: OperatorRole): Promise<{ username: string; before: string }> {
     return this.run(async (trx) => {
-      const { row, target } = await this.account(trx, username);
-      mustBeAccount(target);
-      if (role !== 'admin') keepsAnAdmin(target, await countActiveAdmins(trx), 'demote');
-      if (row.role !== role) {
-        await setRole(trx, row.id, role);
-        await this.audit(trx, 'user.role', row.id, { from: row.role, to: role });
-      }
+      const row = await this.account(trx, username);
+      await changeRole(trx, row, role, this.by());
       return { username: row.username, before: row.role };
     });
   }
@@ -101,38 +96,25 @@ export class Operator {
   /** Deactivates the account and ends its sessions; returns how many ended. */
   async deactivate(username: string): Promise<{ username: string; already: boolean; sessions: number }> {
     return this.run(async (trx) => {
-      const { row, target } = await this.account(trx, username);
-      mustBeAccount(target);
-      keepsAnAdmin(target, await countActiveAdmins(trx), 'deactivate');
-      if (!target.deactivated) await setDeactivated(trx, row.id, this.deps.now());
-      const sessions = await deleteSessionsOfUser(trx, row.id);
-      if (!target.deactivated)
-        await this.audit(trx, 'user.deactivate', row.id, { sessions: sessions.length });
-      return { username: row.username, already: target.deactivated, sessions: sessions.length };
+      const row = await this.account(trx, username);
+      const { already, sessions } = await deactivateAccount(trx, row, this.by());
+      return { username: row.username, already, sessions: sessions.length };
     });
   }
 
   async reactivate(username: string): Promise<{ username: string; already: boolean }> {
     return this.run(async (trx) => {
-      const { row, target } = await this.account(trx, username);
-      mustBeAccount(target);
-      if (target.deactivated) {
-        await setDeactivated(trx, row.id, null);
-        await this.audit(trx, 'user.reactivate', row.id);
-      }
-      return { username: row.username, already: !target.deactivated };
+      const row = await this.account(trx, username);
+      return { username: row.username, already: await reactivateAccount(trx, row, this.by()) };
     });
   }
 
   /** A one-time sign-in link for the account, to set a new password; returns its token. */
   async signInLink(username: string, ttlMs: number): Promise<{ username: string; token: string }> {
     return this.run(async (trx) => {
-      const { row, target } = await this.account(trx, username);
-      mayGetSignInLink(target);
-      const link = newSignInLink(row.id, this.deps.now(), ttlMs);
-      await insertSignInLink(trx, link.row);
-      await this.audit(trx, 'user.sign-in-link', row.id, { expiresAt: link.row.expires_at });
-      return { username: row.username, token: link.token };
+      const row = await this.account(trx, username);
+      const { token } = await issueSignInLink(trx, row, ttlMs, this.by());
+      return { username: row.username, token };
     });
   }
 
@@ -153,36 +135,24 @@ export class Operator {
   }
 
   /**
-   * Into the audit log with the change, in its transaction: no actor (the operator at the
-   * server's shell is no account), `detail.by` says it was the CLI.
+   * Who made a change, for the audit log: no actor (the operator at the server's shell is no
+   * account), `detail.by` says it was the CLI.
    */
-  private audit(trx: Executor, action: string, targetUserId: string, detail: Record<string, unknown> = {}) {
-    return insertAudit(trx, {
-      at: this.deps.now(),
-      actorId: null,
-      action,
-      targetUserId,
-      detail: { by: 'cli', ...detail },
-    });
+  private by(): ChangedBy {
+    return { actorId: null, at: this.deps.now(), detail: { by: 'cli' } };
   }
 
   /**
    * The account named exactly so (compared for case). A name that only looks like one is not
    * taken for it: an operator's command must not land on a look-alike.
    */
-  private async account(trx: Executor, username: string): Promise<{ row: UserRow; target: Target }> {
+  private async account(trx: Executor, username: string): Promise<UserRow> {
     const keys = usernameKeys(username);
     const row = await findUserByName(trx, keys);
     if (!row || row.username_key !== keys.key) {
       const hint = row ? ` (${row.username} looks like it; type that name if you mean it)` : '';
       throw notFound(`there is no account named ${username.trim()}${hint}`);
     }
-    const target: Target = {
-      username: row.username,
-      role: row.role,
-      guest: row.is_guest === 1,
-      deactivated: row.deactivated_at !== null,
-    };
-    return { row, target };
+    return row;
   }
 }

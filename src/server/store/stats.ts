@@ -65,3 +65,29 @@ export async function databaseBytes(db: Executor, dialect: Dialect): Promise<num
   `.execute(db);
   return Number(rows[0]?.bytes ?? 0);
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Messages people wrote per UTC day since `since` (ms), as day numbers (days since the epoch)
+ * with counts; days without messages are left out. Integer division by a day's milliseconds
+ * works alike on SQLite and PostgreSQL (both divide integers as integers).
+ */
+export async function messagesPerDay(db: Executor, since: number): Promise<{ day: number; n: number }[]> {
+  const day = sql<number>`created_at / ${sql.lit(DAY_MS)}`;
+  const rows = await db
+    .selectFrom('messages')
+    .select([day.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('kind', '=', 'user')
+    .where('created_at', '>=', since)
+    .groupBy(day)
+    .orderBy(day)
+    .execute();
+  return rows.map((row) => ({ day: Number(row.day), n: Number(row.n) }));
+}
+
+/** Every account's and guest's id that is not deactivated, for counting who is online. */
+export async function activeUserIds(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('id').where('deactivated_at', 'is', null).execute();
+  return rows.map((row) => row.id);
+}

@@ -40,11 +40,12 @@ export async function insertUser(db: Executor, user: UserRow): Promise<void> {
   await db.insertInto('users').values(user).execute();
 }
 
+/** A name column starting with `value`. ESCAPE is explicit: SQLite's LIKE has no default escape character. */
+const startsWith = (column: 'username_key' | 'username_skeleton', value: string) =>
+  sql<boolean>`${sql.ref(column)} like ${`${value.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`;
+
 /** Names starting with `prefix.key` when compared for case, or with `prefix.skeleton` for looks. */
 export function searchUsers(db: Executor, prefix: { key: string; skeleton: string }, limit: number) {
-  // ESCAPE is explicit: SQLite's LIKE has no default escape character.
-  const startsWith = (column: 'username_key' | 'username_skeleton', value: string) =>
-    sql<boolean>`${sql.ref(column)} like ${`${value.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`;
   return (
     db
       .selectFrom('users')
@@ -140,4 +141,25 @@ export async function countActiveAdmins(db: Executor): Promise<number> {
 /** Sets (a time) or clears (null) the account's deactivation. */
 export async function setDeactivated(db: Executor, userId: string, at: number | null): Promise<void> {
   await db.updateTable('users').set({ deactivated_at: at }).where('id', '=', userId).execute();
+}
+
+/**
+ * The admin page's list of people: everyone (accounts and guests still holding their name),
+ * or those whose name starts with `prefix` either way it is compared; newest first.
+ */
+export function listUsersForAdmin(
+  db: Executor,
+  filter: { prefix?: { key: string; skeleton: string } | undefined; limit: number },
+) {
+  let query = db
+    .selectFrom('users')
+    .select(['id', 'username', 'is_guest', 'role', 'created_at', 'last_seen_at', 'deactivated_at'])
+    .where((eb) => eb.or([eb('is_guest', '=', 0), eb('name_released_at', 'is', null)]));
+  const prefix = filter.prefix;
+  if (prefix) {
+    query = query.where((eb) =>
+      eb.or([startsWith('username_key', prefix.key), startsWith('username_skeleton', prefix.skeleton)]),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).execute();
 }

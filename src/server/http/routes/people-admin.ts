@@ -1,0 +1,140 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { serverRoleSchema } from '../../../shared/entities.js';
+import { idSchema } from '../../../shared/schemas.js';
+import { signInLinkUrl } from '../../services/sign-in-links.js';
+import type { UserAdmin } from '../../services/user-admin.js';
+import { problemSchema, problems } from '../schemas.js';
+import { requireSession } from '../session.js';
+
+export interface PeopleAdminRoutesOptions {
+  userAdmin: UserAdmin;
+  /** The link's origin: PUBLIC_URL, else the address the admin reached the server at. */
+  publicUrl: string | undefined;
+  /** Disconnects the sockets of revoked sessions, on every node. */
+  revokeSockets(sessionIds: string[]): void;
+}
+
+const adminUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  guest: z.boolean(),
+  role: serverRoleSchema,
+  online: z.boolean(),
+  createdAt: z.number(),
+  lastSeenAt: z.number().nullable(),
+  deactivated: z.boolean(),
+});
+
+const countsSchema = z.record(z.string(), z.number());
+
+/**
+ * The admin page's people and dashboard (docs/administration.md). Listing and the dashboard
+ * are for admins and moderators; changing someone, and sign-in links, for admins. The
+ * permission table decides in the service; refusals are 403, a missing session 401.
+ */
+export async function peopleAdminRoutes(app: FastifyInstance, opts: PeopleAdminRoutesOptions): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['admin'];
+  const refusals = { ...problems, 403: problemSchema };
+  const params = z.object({ id: idSchema });
+
+  api.get(
+    '/api/admin/users',
+    {
+      schema: {
+        tags,
+        description: 'People on this server, newest first, or those whose name starts with `query`.',
+        querystring: z
+          .object({
+            query: z.string().max(64).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          })
+          .strict(),
+        response: { 200: z.object({ users: z.array(adminUserSchema) }), ...refusals },
+      },
+    },
+    async (request) => ({
+      users: await opts.userAdmin.list(
+        requireSession(request).user.id,
+        request.query.query,
+        request.query.limit,
+      ),
+    }),
+  );
+
+  api.patch(
+    '/api/admin/users/:id',
+    {
+      schema: {
+        tags,
+        description:
+          'Changes an account’s server role or deactivates (or reactivates) it. Deactivating ends its sessions and closes its connections on every node. The last active admin stays. Admins only.',
+        params,
+        body: z
+          .object({
+            role: z.enum(['admin', 'moderator', 'member']).optional(),
+            deactivated: z.boolean().optional(),
+          })
+          .strict()
+          .refine((b) => b.role !== undefined || b.deactivated !== undefined, {
+            message: 'nothing to change',
+          }),
+        response: { 200: z.object({ user: adminUserSchema }), ...refusals },
+      },
+    },
+    async (request) => {
+      const { user, revokedSessions } = await opts.userAdmin.update(
+        requireSession(request).user.id,
+        request.params.id,
+        request.body,
+      );
+      opts.revokeSockets(revokedSessions);
+      return { user };
+    },
+  );
+
+  api.post(
+    '/api/admin/users/:id/sign-in-link',
+    {
+      schema: {
+        tags,
+        description:
+          'A one-time sign-in link for someone who lost their password: it works once, for 24 hours, and makes them set a new one. Admins only.',
+        params,
+        response: { 201: z.object({ url: z.string(), expiresAt: z.number() }), ...refusals },
+      },
+    },
+    async (request, reply) => {
+      const { token, expiresAt } = await opts.userAdmin.signInLink(
+        requireSession(request).user.id,
+        request.params.id,
+      );
+      const origin = opts.publicUrl ?? `${request.protocol}://${request.host}`;
+      return reply.status(201).send({ url: signInLinkUrl(origin, token), expiresAt });
+    },
+  );
+
+  api.get(
+    '/api/admin/dashboard',
+    {
+      schema: {
+        tags,
+        description: 'Connected users now, people and rooms, messages per day for 30 days, storage.',
+        response: {
+          200: z.object({
+            onlineNow: z.number(),
+            users: z.object({ total: z.number(), byRole: countsSchema }),
+            rooms: countsSchema,
+            messagesPerDay: z.array(z.object({ date: z.string(), messages: z.number() })),
+            uploads: z.object({ count: z.number(), bytes: z.number() }),
+            databaseBytes: z.number(),
+          }),
+          ...refusals,
+        },
+      },
+    },
+    async (request) => opts.userAdmin.dashboard(requireSession(request).user.id),
+  );
+}
