@@ -178,6 +178,42 @@ export const sessionInfoSchema = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
+/** A person as the admin page lists them (docs/protocol.md §12). */
+export const adminUserSchema = publicUserSchema.extend({
+  role: serverRoleSchema,
+  online: z.boolean(),
+  createdAt: z.number(),
+  lastSeenAt: nullableNumber,
+  deactivated: z.boolean(),
+});
+export type AdminUser = z.infer<typeof adminUserSchema>;
+
+const countsSchema = z.record(z.string(), z.number());
+/** The admin page's dashboard. */
+export const dashboardSchema = z.object({
+  onlineNow: z.number(),
+  users: z.object({ total: z.number(), byRole: countsSchema }),
+  rooms: countsSchema,
+  /** The last 30 UTC days, oldest first; `date` is YYYY-MM-DD. */
+  messagesPerDay: z.array(z.object({ date: z.string(), messages: z.number() })),
+  uploads: z.object({ count: z.number(), bytes: z.number() }),
+  databaseBytes: z.number(),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;
+
+/** One entry of the audit log: who did what to whom, when and why. */
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: z.number(),
+  action: z.string(),
+  actor: publicUserSchema.nullable(),
+  target: publicUserSchema.nullable(),
+  roomId: z.string().nullable(),
+  reason: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Room log events (server → client). Each carries roomId and seq; `at` is when it was logged.
 // The same objects are pushed live and returned by `sync`, so a client has one apply function;

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../shared/protocol.js';
 import { DEFAULT_POLICY } from '../domain/permissions.js';
 import { presentUser } from '../presenters/users.js';
 import { type AuditFilter, listAudit } from '../store/audit-log.js';
@@ -5,22 +6,11 @@ import { findUsersByIds } from '../store/users.js';
 import { enforceRead, type ServiceDeps } from './deps.js';
 import { requireServerRight } from './rights.js';
 
-export interface AuditEntryView {
-  id: string;
-  at: number;
-  action: string;
-  actor: { id: string; username: string; guest: boolean } | null;
-  target: { id: string; username: string; guest: boolean } | null;
-  roomId: string | null;
-  reason: string | null;
-  detail: Record<string, unknown> | null;
-}
-
 /** Reading the audit log: admins only ('view-audit'), newest first, filtered. */
 export class AuditReads {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(userId: string, filter: AuditFilter, limit: number): Promise<AuditEntryView[]> {
+  async list(userId: string, filter: AuditFilter, limit: number): Promise<AuditEntry[]> {
     await enforceRead(this.deps.limiter, userId);
     const { db } = this.deps;
     // Reading the audit log does not depend on the settings: admins only, always.

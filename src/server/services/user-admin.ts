@@ -1,4 +1,4 @@
-import type { ServerRole } from '../../shared/protocol.js';
+import type { AdminUser, Dashboard } from '../../shared/protocol.js';
 import { notFound } from '../domain/errors.js';
 import type { OperatorRole } from '../domain/operator.js';
 import { outranks, type Policy } from '../domain/permissions.js';
@@ -16,17 +16,6 @@ import { requireServerRight } from './rights.js';
 import { SIGN_IN_LINK_TTL_MS } from './sign-in-links.js';
 
 const DAY_MS = 86_400_000;
-
-export interface AdminUser {
-  id: string;
-  username: string;
-  guest: boolean;
-  role: ServerRole;
-  online: boolean;
-  createdAt: number;
-  lastSeenAt: number | null;
-  deactivated: boolean;
-}
 
 /**
  * The admin page's people and dashboard: who is here (staff see the list), changing roles,
@@ -85,7 +74,7 @@ export class UserAdmin {
   }
 
   /** The dashboard: who is connected now, messages per day for 30 days, storage. */
-  async dashboard(actorId: string) {
+  async dashboard(actorId: string): Promise<Dashboard> {
     const { db, presence, settings, limiter, now } = this.deps;
     await enforceRead(limiter, actorId);
     await requireServerRight(db, actorId, 'view-admin', await settings.policy());

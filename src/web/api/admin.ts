@@ -1,4 +1,4 @@
-import type { Invite } from '../../shared/protocol.js';
+import type { AdminUser, AuditEntry, Dashboard, Invite } from '../../shared/protocol.js';
 import type { ServerSettings } from '../../shared/schemas.js';
 import { requestJson } from './auth.js';
 
@@ -18,3 +18,32 @@ export const createInvite = (input: { expiresInHours: number | null; maxUses: nu
 
 export const revokeInvite = async (id: string) =>
   ((await requestJson('DELETE', `/api/invites/${encodeURIComponent(id)}`)) as { invite: Invite }).invite;
+
+/** The admin page: people, their roles and status, sign-in links, the dashboard, the audit log. */
+
+export const loadPeople = async (query: string) =>
+  (
+    (await requestJson('GET', `/api/admin/users?query=${encodeURIComponent(query)}&limit=200`)) as {
+      users: AdminUser[];
+    }
+  ).users;
+
+export const changePerson = async (id: string, change: { role?: OperatorRole; deactivated?: boolean }) =>
+  ((await requestJson('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, change)) as { user: AdminUser })
+    .user;
+
+export const signInLinkFor = (id: string) =>
+  requestJson('POST', `/api/admin/users/${encodeURIComponent(id)}/sign-in-link`) as Promise<{
+    url: string;
+    expiresAt: number;
+  }>;
+
+export const loadDashboard = async () => (await requestJson('GET', '/api/admin/dashboard')) as Dashboard;
+
+export const loadAudit = async (filter: { action?: string; before?: string } = {}) => {
+  const query = new URLSearchParams({ limit: '100', ...filter });
+  return ((await requestJson('GET', `/api/admin/audit?${query}`)) as { entries: AuditEntry[] }).entries;
+};
+
+/** The roles an admin hands out (guests and bots are what they are from the start). */
+export type OperatorRole = 'admin' | 'moderator' | 'member';

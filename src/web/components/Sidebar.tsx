@@ -60,6 +60,7 @@ export function Sidebar({
   const presence = useChatSelector((s) => s.presence);
   const match = useChatSelector((s) => s.match);
   const views = Object.values(rooms);
+  const isStaff = useChatSelector((s) => s.me.role === 'admin' || s.me.role === 'moderator');
   // Server staff, or a room's owner or moderator: they have a report queue to look at.
   const moderatesSomething = useChatSelector(
     (s) =>
@@ -78,6 +79,11 @@ export function Sidebar({
       {moderatesSomething && (
         <button type="button" className="jump-button" onClick={() => onOpenDialog('reports')}>
           <Icon name="flag" size={15} /> Reports
+        </button>
+      )}
+      {isStaff && (
+        <button type="button" className="jump-button" onClick={() => onOpenDialog('admin')}>
+          <Icon name="users" size={15} /> Administration
         </button>
       )}
       {SECTIONS.map((section) => {

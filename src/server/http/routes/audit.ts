@@ -1,25 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditEntrySchema } from '../../../shared/entities.js';
 import { idSchema } from '../../../shared/schemas.js';
 import type { AuditReads } from '../../services/audit.js';
-import { problems, publicUserSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 import { requireSession } from '../session.js';
 
 export interface AuditRoutesOptions {
   audit: AuditReads;
 }
-
-const auditEntrySchema = z.object({
-  id: z.string(),
-  at: z.number(),
-  action: z.string(),
-  actor: publicUserSchema.nullable(),
-  target: publicUserSchema.nullable(),
-  roomId: z.string().nullable(),
-  reason: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()).nullable(),
-});
 
 /**
  * The audit log for admins (docs/administration.md). The route asks the permission table through its

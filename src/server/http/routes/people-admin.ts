@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { serverRoleSchema } from '../../../shared/entities.js';
+import { adminUserSchema, dashboardSchema } from '../../../shared/entities.js';
 import { idSchema } from '../../../shared/schemas.js';
 import { signInLinkUrl } from '../../services/sign-in-links.js';
 import type { UserAdmin } from '../../services/user-admin.js';
@@ -15,19 +15,6 @@ export interface PeopleAdminRoutesOptions {
   /** Disconnects the sockets of revoked sessions, on every node. */
   revokeSockets(sessionIds: string[]): void;
 }
-
-const adminUserSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  guest: z.boolean(),
-  role: serverRoleSchema,
-  online: z.boolean(),
-  createdAt: z.number(),
-  lastSeenAt: z.number().nullable(),
-  deactivated: z.boolean(),
-});
-
-const countsSchema = z.record(z.string(), z.number());
 
 /**
  * The admin page's people and dashboard (docs/administration.md). Listing and the dashboard
@@ -122,17 +109,7 @@ export async function peopleAdminRoutes(app: FastifyInstance, opts: PeopleAdminR
       schema: {
         tags,
         description: 'Connected users now, people and rooms, messages per day for 30 days, storage.',
-        response: {
-          200: z.object({
-            onlineNow: z.number(),
-            users: z.object({ total: z.number(), byRole: countsSchema }),
-            rooms: countsSchema,
-            messagesPerDay: z.array(z.object({ date: z.string(), messages: z.number() })),
-            uploads: z.object({ count: z.number(), bytes: z.number() }),
-            databaseBytes: z.number(),
-          }),
-          ...refusals,
-        },
+        response: { 200: dashboardSchema, ...refusals },
       },
     },
     async (request) => opts.userAdmin.dashboard(requireSession(request).user.id),

@@ -1,3 +1,4 @@
+import { AdminDialog } from '../admin/AdminDialog.js';
 import { ReportsDialog } from '../moderation/ReportsDialog.js';
 import { BrowseChannelsDialog } from './BrowseChannelsDialog.js';
 import { ChangePasswordDialog } from './ChangePasswordDialog.js';
@@ -44,6 +45,8 @@ export function DialogHost({
       return <ChangePasswordDialog onClose={onClose} />;
     case 'reports':
       return <ReportsDialog onClose={onClose} />;
+    case 'admin':
+      return <AdminDialog onClose={onClose} />;
     case 'settings':
       return <SettingsDialog onClose={onClose} />;
     case 'sessions':

@@ -13,6 +13,8 @@ export type DialogKind =
   | 'shortcuts'
   | 'password'
   | 'reports'
+  /** Admins and moderators: dashboard, people, audit log. */
+  | 'admin'
   /** Admins: sign-up policy, guest rules, invites. */
   | 'settings'
   | 'sessions';

@@ -1,0 +1,174 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { AdminUser } from '../../../shared/protocol.js';
+import { changePerson, loadPeople, type OperatorRole, signInLinkFor } from '../../api/admin.js';
+import { AuthError } from '../../api/auth.js';
+import { useChatSelector } from '../../hooks/useChatSelector.js';
+import { formatLastSeen } from '../../lib/time.js';
+import { useConfirm } from '../dialogs/ConfirmContext.js';
+
+const ROLES: OperatorRole[] = ['admin', 'moderator', 'member'];
+const messageOf = (error: unknown) =>
+  error instanceof AuthError ? error.message : 'Could not reach the server';
+
+/**
+ * People on the server: search by name, see role, status and last seen; admins change roles,
+ * deactivate and reactivate accounts, and make one-time sign-in links for those who lost their
+ * password. Moderators see the list only.
+ */
+export function PeoplePanel() {
+  const isAdmin = useChatSelector((s) => s.me.role === 'admin');
+  const meId = useChatSelector((s) => s.me.id);
+  const confirm = useConfirm();
+  const [query, setQuery] = useState('');
+  const [people, setPeople] = useState<AdminUser[] | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [link, setLink] = useState<{ username: string; url: string } | null>(null);
+
+  const refresh = useCallback(async (q: string) => {
+    try {
+      setPeople(await loadPeople(q));
+    } catch (error) {
+      setStatus(messageOf(error));
+    }
+  }, []);
+  useEffect(() => {
+    const timer = setTimeout(() => void refresh(query), 200);
+    return () => clearTimeout(timer);
+  }, [query, refresh]);
+
+  const replace = (user: AdminUser) =>
+    setPeople((list) => list?.map((u) => (u.id === user.id ? user : u)) ?? null);
+  async function change(person: AdminUser, what: { role?: OperatorRole; deactivated?: boolean }) {
+    if (what.deactivated) {
+      const yes = await confirm({
+        title: `Deactivate ${person.username}?`,
+        body: 'They are signed out everywhere at once and cannot sign in until reactivated. Their messages stay.',
+        confirmLabel: 'Deactivate',
+      });
+      if (!yes) return;
+    }
+    try {
+      const user = await changePerson(person.id, what);
+      replace(user);
+      setStatus(
+        what.role
+          ? `${user.username} is now ${user.role === 'admin' ? 'an admin' : `a ${user.role}`}.`
+          : `${user.username} is ${user.deactivated ? 'deactivated' : 'active again'}.`,
+      );
+    } catch (error) {
+      setStatus(messageOf(error));
+    }
+  }
+  async function makeLink(person: AdminUser) {
+    try {
+      const { url } = await signInLinkFor(person.id);
+      setLink({ username: person.username, url });
+      setStatus(null);
+    } catch (error) {
+      setStatus(messageOf(error));
+    }
+  }
+
+  return (
+    <>
+      <label htmlFor="admin-people-search">Find someone</label>
+      <input
+        id="admin-people-search"
+        type="search"
+        value={query}
+        placeholder="Name"
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {status && (
+        <p role="status" className="admin-status">
+          {status}
+        </p>
+      )}
+      {link && (
+        <div className="invite-link">
+          <label htmlFor="admin-sign-in-link">
+            A sign-in link for {link.username}: it works once, for 24 hours, and asks for a new password.
+          </label>
+          <input id="admin-sign-in-link" readOnly value={link.url} onFocus={(e) => e.target.select()} />
+          <button
+            type="button"
+            onClick={() => void navigator.clipboard.writeText(link.url).then(() => setStatus('Link copied'))}
+          >
+            Copy link
+          </button>
+        </div>
+      )}
+      {!people ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <table className="admin-people">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              {isAdmin && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {people.map((person) => (
+              <tr key={person.id}>
+                <th scope="row">{person.username}</th>
+                <td>
+                  {isAdmin && !person.guest && person.id !== meId ? (
+                    <select
+                      aria-label={`Role of ${person.username}`}
+                      value={person.role}
+                      onChange={(e) => void change(person, { role: e.target.value as OperatorRole })}
+                    >
+                      {ROLES.map((role) => (
+                        <option key={role} value={role}>
+                          {role}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    person.role
+                  )}
+                </td>
+                <td>
+                  {person.deactivated
+                    ? 'Deactivated'
+                    : person.online
+                      ? 'Online'
+                      : person.lastSeenAt
+                        ? `Seen ${formatLastSeen(person.lastSeenAt)}`
+                        : 'Never seen'}
+                </td>
+                {isAdmin && (
+                  <td className="row admin-actions">
+                    {!person.guest && person.id !== meId && (
+                      <>
+                        <button
+                          type="button"
+                          onClick={() => void change(person, { deactivated: !person.deactivated })}
+                          aria-label={`${person.deactivated ? 'Reactivate' : 'Deactivate'} ${person.username}`}
+                        >
+                          {person.deactivated ? 'Reactivate' : 'Deactivate'}
+                        </button>
+                        {!person.deactivated && (
+                          <button
+                            type="button"
+                            onClick={() => void makeLink(person)}
+                            aria-label={`Sign-in link for ${person.username}`}
+                          >
+                            Sign-in link
+                          </button>
+                        )}
+                      </>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
