@@ -236,6 +236,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   await app.register(auditRoutes, services);
   await app.register(peopleAdminRoutes, {
     userAdmin: services.userAdmin,
+    guestBans: services.guestBans,
     publicUrl: config.publicUrl,
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });

@@ -201,6 +201,16 @@ export const dashboardSchema = z.object({
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
+/** A name or an address kept out of guest sign-ins (the admin page). */
+export const guestBanSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['name', 'address']),
+  label: z.string(),
+  reason: z.string().nullable(),
+  createdAt: z.number(),
+});
+export type GuestBan = z.infer<typeof guestBanSchema>;
+
 /** One entry of the audit log: who did what to whom, when and why. */
 export const auditEntrySchema = z.object({
   id: z.string(),

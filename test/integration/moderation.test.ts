@@ -200,3 +200,77 @@ describe('room moderation', () => {
     ).toBe('forbidden: only an admin can do that to an admin');
   });
 });
+
+describe('moderation found wanting by review, and mended', () => {
+  let server: TestServer;
+  let founder: AuthResponse;
+  beforeAll(async () => {
+    server = await startTestServer({}, { rateRules: relaxedLimits });
+    founder = await register(server.url);
+  });
+  afterAll(() => server.close());
+  const refusal = (ack: { ok: boolean; error?: { code: string; message: string } }) =>
+    ack.ok ? 'ok' : `${ack.error!.code}: ${ack.error!.message}`;
+
+  it('keeps a group moderator from removing its owner by room:remove-member too', async () => {
+    const owner = await register(server.url);
+    const mod = await register(server.url);
+    const ownerSocket = await connect(server.url, owner.token);
+    const modSocket = await connect(server.url, mod.token);
+    const { room } = await ok(ownerSocket, 'room:create', {
+      kind: 'group',
+      name: 'g',
+      memberIds: [mod.user.id],
+    });
+    await ok(ownerSocket, 'room:set-role', { roomId: room.id, userId: mod.user.id, role: 'moderator' });
+    expect(
+      refusal(await call(modSocket, 'room:remove-member', { roomId: room.id, userId: owner.user.id })),
+    ).toBe('forbidden: nobody but an admin can do that to the room’s owner');
+  });
+
+  it('keeps a muted member from rewriting an old message', async () => {
+    const owner = await register(server.url);
+    const member = await register(server.url);
+    const ownerSocket = await connect(server.url, owner.token);
+    const memberSocket = await connect(server.url, member.token);
+    const { room } = await ok(ownerSocket, 'room:create', { kind: 'channel', name: `edit-${Date.now()}` });
+    await ok(memberSocket, 'room:join', { roomId: room.id });
+    const { message } = await send(memberSocket, room.id, 'fine words');
+    await ok(ownerSocket, 'room:mute', { roomId: room.id, userId: member.user.id, minutes: 5 });
+    expect(
+      refusal(await call(memberSocket, 'message:edit', { messageId: message.id, text: 'abuse' })),
+    ).toMatch(/^forbidden: you are muted/);
+  });
+
+  it('lets staff delete in a channel they never joined, but not a message of someone above them', async () => {
+    const admin = await connect(server.url, founder.token);
+    const staffer = await register(server.url);
+    const writer = await register(server.url);
+    const writerSocket = await connect(server.url, writer.token);
+    const { room } = await ok(writerSocket, 'room:create', { kind: 'channel', name: `open-${Date.now()}` });
+    const { message } = await send(writerSocket, room.id, 'spam');
+    // The founder is an admin who has not joined this channel.
+    expect(await call(admin, 'message:delete', { messageId: message.id })).toMatchObject({ ok: true });
+    const general = await channelId(admin, 'general');
+    const { message: adminsWord } = await send(admin, general, 'house rules');
+    const db = await import('better-sqlite3');
+    const sqlite = new db.default(`${server.dataDir}/parley.sqlite`);
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.prepare('UPDATE users SET role = ? WHERE id = ?').run('moderator', staffer.user.id);
+    sqlite.close();
+    const stafferSocket = await connect(server.url, staffer.token);
+    expect(refusal(await call(stafferSocket, 'message:delete', { messageId: adminsWord.id }))).toBe(
+      'forbidden: only an admin can do that to an admin',
+    );
+  });
+
+  it('archives twice without an error, and still signs newcomers up while #general is archived', async () => {
+    const admin = await connect(server.url, founder.token);
+    const general = await channelId(admin, 'general');
+    await ok(admin, 'room:update', { roomId: general, archived: true });
+    expect(await call(admin, 'room:update', { roomId: general, archived: true })).toMatchObject({ ok: true });
+    const newcomer = await register(server.url);
+    expect(newcomer.user.role).toBe('member');
+    await ok(admin, 'room:update', { roomId: general, archived: false });
+  });
+});

@@ -152,3 +152,33 @@ describe('reports and the audit log', () => {
     expect(bad.body.code).toBe('bad_request');
   });
 });
+
+describe('a report handled by two moderators at once', () => {
+  const suite = serverWithAdmin();
+
+  it('is acted on once: one of them is told it was already handled', async () => {
+    const admin = await connect(suite.server.url, suite.admin.token);
+    const writer = await register(suite.server.url);
+    const reader = await register(suite.server.url);
+    const writerSocket = await connect(suite.server.url, writer.token);
+    const readerSocket = await connect(suite.server.url, reader.token);
+    const general = await channelId(admin, 'general');
+    const { message } = await send(writerSocket, general, 'rude');
+    const { reportId } = await ok(readerSocket, 'message:report', { messageId: message.id, reason: 'rude' });
+    const second = await connect(suite.server.url, suite.admin.token);
+    const answers = await Promise.all([
+      call(admin, 'report:resolve', { reportId, action: 'mute', minutes: 5 }),
+      call(second, 'report:resolve', { reportId, action: 'dismiss' }),
+    ]);
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => !a.ok)).toEqual([
+      expect.objectContaining({ error: expect.objectContaining({ code: 'conflict' }) }),
+    ]);
+    const audit = await getJson(
+      `${suite.server.url}/api/admin/audit?action=room.mute&target=${writer.user.id}`,
+      suite.admin.token,
+    );
+    const muted = answers[0]!.ok;
+    expect(audit.body.entries).toHaveLength(muted ? 1 : 0);
+  });
+});

@@ -150,3 +150,79 @@ describe('people and the dashboard for admins', () => {
     socket.disconnect();
   });
 });
+
+describe('banning guests, by name and by address', () => {
+  const suite = serverWithAdmin();
+  const post = async (
+    path: string,
+    token: string | undefined,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${suite.server.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+
+  it('signs a banned guest out at once and keeps their name, a look-alike of it, and their address out', async () => {
+    const troll = await post('/api/auth/guest', undefined, { username: 'Trollface' });
+    expect(troll.status).toBe(201);
+    const socket = await connect(suite.server.url, troll.body.token);
+    const closed = new Promise<void>((resolve) => socket.on('disconnect', () => resolve()));
+    const member = await register(suite.server.url);
+    // Only staff ban.
+    expect((await post(`/api/admin/users/${troll.body.user.id}/guest-ban`, member.token, {})).status).toBe(
+      403,
+    );
+    const banned = await post(`/api/admin/users/${troll.body.user.id}/guest-ban`, suite.admin.token, {
+      reason: 'spam',
+    });
+    expect(banned.status).toBe(201);
+    await closed;
+    // The same name, a look-alike spelling, from anywhere: refused.
+    for (const username of ['Trollface', 'TROLLFACE', 'trollface', 'TroIIface']) {
+      const again = await post('/api/auth/guest', undefined, { username });
+      expect({ username, status: again.status, detail: again.body.detail }).toEqual({
+        username,
+        status: 403,
+        detail: 'that name may not be used by guests here: pick another, or sign in with an account',
+      });
+    }
+    // The address their session came from (this test's 127.0.0.1): no guest from it at all.
+    const other = await post('/api/auth/guest', undefined, { username: 'SomeoneElse' });
+    expect(other.status).toBe(403);
+    expect(other.body.detail).toBe('guests may not come in from this address: sign in with an account');
+    // Accounts still sign up from it.
+    expect((await register(suite.server.url)).user.role).toBe('member');
+    // Lifted, the address lets guests in again (the name ban stays).
+    const { body } = await getJson(`${suite.server.url}/api/admin/guest-bans`, suite.admin.token);
+    const addressBan = body.bans.find((b: { kind: string }) => b.kind === 'address');
+    const lift = await fetch(`${suite.server.url}/api/admin/guest-bans/${addressBan.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${suite.admin.token}` },
+    });
+    expect(lift.status).toBe(204);
+    expect((await post('/api/auth/guest', undefined, { username: 'SomeoneElse' })).status).toBe(201);
+    expect((await post('/api/auth/guest', undefined, { username: 'Trollface' })).status).toBe(403);
+  });
+
+  it('refuses bad input and accounts', async () => {
+    const account = await register(suite.server.url);
+    expect((await post(`/api/admin/users/${account.user.id}/guest-ban`, suite.admin.token, {})).status).toBe(
+      400,
+    );
+    expect((await post('/api/admin/guest-bans', suite.admin.token, { address: 'not an ip' })).status).toBe(
+      400,
+    );
+    expect((await post('/api/admin/guest-bans', suite.admin.token, {})).status).toBe(400);
+    expect((await post('/api/admin/guest-bans', undefined, { name: 'x' })).status).toBe(401);
+  });
+});

@@ -35,6 +35,7 @@ import {
   setPasswordHash,
 } from '../store/users.js';
 import type { WriteQueue } from '../store/write-queue.js';
+import { refuseBannedGuest } from './guest-bans.js';
 import { redeemInvite } from './invites.js';
 import type { SettingsService } from './settings.js';
 import { signInTokenHash } from './sign-in-links.js';
@@ -126,7 +127,9 @@ export class AuthService {
   ): Promise<{ session: Session; token: string }> {
     await this.throttleSignup(address);
     if (!(await this.deps.settings.get()).guestsAllowed) throw guestsRefused();
-    return this.createUser(normaliseUsername(username), null, { address, userAgent });
+    const name = normaliseUsername(username);
+    await refuseBannedGuest(this.deps.db, name.skeleton, address);
+    return this.createUser(name, null, { address, userAgent });
   }
 
   async login(

@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import type { MatchQueue } from '../domain/matchmaker.js';
 import type { Presence } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
@@ -9,6 +10,7 @@ import { AuditReads } from './audit.js';
 import { AuthService } from './auth.js';
 import type { ServiceDeps } from './deps.js';
 import { type Effect, effectsOf } from './effects.js';
+import { GuestBans } from './guest-bans.js';
 import { HistoryService } from './history.js';
 import { InvitesService } from './invites.js';
 import { Matching } from './matching.js';
@@ -86,7 +88,12 @@ export async function createServices(options: ServicesOptions) {
     guestSessionTtlMs: options.guestSessionTtlMs,
     guestNameHoldMs: options.guestNameHoldMs ?? options.guestSessionTtlMs,
     async onSignup(user) {
-      if (general) await membership.joinChannel(user, general.id);
+      // The account exists by now: landing in #general is a welcome, not a condition. An
+      // archived (or otherwise closed) #general leaves the newcomer with no room, not an error.
+      if (general)
+        await membership.joinChannel(user, general.id).catch((error: unknown) => {
+          if (!(error instanceof DomainError)) throw error;
+        });
     },
   });
   return {
@@ -111,6 +118,7 @@ export async function createServices(options: ServicesOptions) {
     reports: new Reports(deps, moderation, messageDelete),
     audit: new AuditReads(deps),
     userAdmin: new UserAdmin({ ...deps, database: options.database }),
+    guestBans: new GuestBans(deps),
     sessions: new Sessions(deps),
   };
 }

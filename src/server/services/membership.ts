@@ -1,9 +1,11 @@
 import type { MyRoom, PublicUser, Room } from '../../shared/protocol.js';
 import { normaliseCode } from '../domain/codes.js';
-import { badRequest, conflict, notFound } from '../domain/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../domain/errors.js';
+import { targetRefusal } from '../domain/permissions.js';
 import { addressBucket, enforce } from '../domain/rate-limit.js';
 import { assertJoinable, assertLeavable, isEphemeral } from '../domain/rooms.js';
 import { presentUser } from '../presenters/users.js';
+import { insertAudit } from '../store/audit-log.js';
 import { findMembership, roomsOfUser } from '../store/memberships.js';
 import {
   deleteRoomCascade,
@@ -16,7 +18,7 @@ import {
 import { findUserById } from '../store/users.js';
 import type { ServiceDeps } from './deps.js';
 import { type Effect, type Outcome, outcome } from './effects.js';
-import { requireRoomRight } from './rights.js';
+import { placeIn, requireRoomRight } from './rights.js';
 import { addMemberTo, readableRoom, removeMemberFrom, subscribe } from './room-writes.js';
 import { loadMyRoom, loadRoom } from './views/rooms.js';
 
@@ -88,11 +90,22 @@ export class Membership {
     return writes.run(async (trx) => {
       const room = await readableRoom(trx, roomId, actor.id);
       if (room.kind !== 'group') throw badRequest('only group members are managed individually');
-      await requireRoomRight(trx, actor.id, room, 'kick', now());
+      const mover = await requireRoomRight(trx, actor.id, room, 'kick', now());
       if (userId === actor.id) throw badRequest('to remove yourself, leave the group');
       const target = await findUserById(trx, userId);
-      if (!target || !(await findMembership(trx, roomId, userId))) throw notFound('not a member');
+      const membership = target && (await findMembership(trx, roomId, userId));
+      if (!target || !membership) throw notFound('not a member');
+      // As room:kick: a moderator does not remove the owner or another moderator.
+      const refusal = targetRefusal(mover, await placeIn(trx, room, actor.id), target, membership.role);
+      if (refusal) throw forbidden(refusal);
       const effects = await removeMemberFrom(trx, now, room, presentUser(target), 'removed');
+      await insertAudit(trx, {
+        at: now(),
+        actorId: actor.id,
+        action: 'room.kick',
+        roomId,
+        targetUserId: userId,
+      });
       return outcome(await loadRoom(trx, roomId), effects);
     });
   }

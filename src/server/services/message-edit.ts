@@ -6,6 +6,7 @@ import { logEvents } from '../presenters/log-events.js';
 import { updateMessageText } from '../store/messages.js';
 import type { ServiceDeps } from './deps.js';
 import { type Outcome, outcome } from './effects.js';
+import { requireRoomRight } from './rights.js';
 import { logChange, messageForMember, messageRef } from './room-writes.js';
 import { loadMessages } from './views/messages.js';
 
@@ -17,8 +18,11 @@ export class MessageEdit {
     await enforce(this.deps.limiter, 'action', user.id);
     const text = cleanMessageText(rawText);
     return this.deps.writes.run(async (trx) => {
-      const { row } = await messageForMember(trx, messageId, user.id);
+      const { row, room } = await messageForMember(trx, messageId, user.id);
       assertCanEdit(messageRef(row), user.id);
+      // Rewriting is posting: not while muted, nor in an archived room, nor in a read-only one
+      // one no longer moderates.
+      await requireRoomRight(trx, user.id, room, 'post', this.deps.now());
       if (row.text === text) return outcome((await loadMessages(trx, [row]))[0]!);
       const at = this.deps.now();
       await updateMessageText(trx, messageId, text, at);

@@ -69,7 +69,9 @@ export class Operator {
       };
       await insertUser(trx, row);
       const general = await findRoomBy(trx, 'name_key', DEFAULT_CHANNEL);
-      if (general) await addMemberTo(trx, () => now, toRoomRecord(general), presentUser(row), 'member');
+      // An archived #general is no place to land: the admin starts with no room then.
+      if (general && general.archived_at === null)
+        await addMemberTo(trx, () => now, toRoomRecord(general), presentUser(row), 'member');
       const link = password === null ? newSignInLink(row.id, now, linkTtlMs) : undefined;
       if (link) await insertSignInLink(trx, link.row);
       const { actorId, detail } = this.by();

@@ -1,6 +1,6 @@
 import type { Report, RequestPayload } from '../../shared/protocol.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
-import { moderates } from '../domain/permissions.js';
+import { isStaff, moderates } from '../domain/permissions.js';
 import { enforce } from '../domain/rate-limit.js';
 import { presentUser } from '../presenters/users.js';
 import { insertAudit } from '../store/audit-log.js';
@@ -9,9 +9,10 @@ import { findMessage, messagesAfter, messagesBefore } from '../store/messages.js
 import {
   findReport,
   insertReport,
-  listReports,
+  listReportsFor,
   markReportHandled,
   type ReportRow,
+  reopenReport,
 } from '../store/reports.js';
 import { findRoom, toRoomRecord } from '../store/rooms.js';
 import { findUserById } from '../store/users.js';
@@ -25,6 +26,7 @@ import { loadMessages } from './views/messages.js';
 
 /** Messages shown on each side of a reported one. */
 const CONTEXT = 2;
+const RESOLUTIONS = { dismiss: 'dismissed', delete: 'deleted', mute: 'muted', ban: 'banned' } as const;
 const QUEUE_MAX = 200;
 
 /**
@@ -62,15 +64,10 @@ export class Reports {
   async list(userId: string, status: 'open' | 'all' = 'open'): Promise<Report[]> {
     await enforceRead(this.deps.limiter, userId);
     const { db } = this.deps;
-    const rows = await listReports(db, status, QUEUE_MAX * 4);
-    const mine: ReportRow[] = [];
-    const allowed = new Map<string, boolean>();
-    for (const row of rows) {
-      if (!allowed.has(row.room_id)) allowed.set(row.room_id, await this.handles(db, userId, row.room_id));
-      if (allowed.get(row.room_id)) mine.push(row);
-      if (mine.length >= QUEUE_MAX) break;
-    }
-    return Promise.all(mine.map((row) => presentReport(db, row)));
+    const actor = await actorOf(db, userId);
+    if (actor.deactivated) return [];
+    const rows = await listReportsFor(db, { userId, staff: isStaff(actor.role) }, status, QUEUE_MAX);
+    return Promise.all(rows.map((row) => presentReport(db, row)));
   }
 
   async resolve(
@@ -83,42 +80,27 @@ export class Reports {
     if (row.status !== 'open') throw conflict('that report was already handled');
     const message = await findMessage(db, row.message_id);
     const authorId = message?.author_id;
-    // The action first, with every check it makes; the report is closed only once it is done.
-    let resolution: string;
-    switch (input.action) {
-      case 'dismiss':
-        resolution = 'dismissed';
-        break;
-      case 'delete': {
-        const actor = await findUserById(db, userId);
-        if (actor && message && message.deleted_at === null)
-          await this.deletion.delete(presentUser(actor), row.message_id);
-        resolution = 'deleted';
-        break;
-      }
-      case 'mute':
-        if (!authorId) throw notFound('the message has no author to mute');
-        await this.moderation.mute(userId, row.room_id, authorId, input.minutes!);
-        resolution = 'muted';
-        break;
-      case 'ban':
-        if (!authorId) throw notFound('the message has no author to ban');
-        await this.moderation.ban(userId, row.room_id, authorId, `reported: ${row.reason}`);
-        resolution = 'banned';
-        break;
+    const resolution = RESOLUTIONS[input.action];
+    const status = input.action === 'dismiss' ? 'dismissed' : 'actioned';
+    // Claimed first, in one conditional write: of two moderators handling it at once, one
+    // acts; the other is told it was handled.
+    const claimed = await writes.run((trx) =>
+      markReportHandled(trx, row.id, { by: userId, at: now(), status, resolution }),
+    );
+    if (!claimed) throw conflict('that report was already handled');
+    try {
+      await this.act(userId, input, row, message, authorId);
+    } catch (error) {
+      await writes.run((trx) => reopenReport(trx, row.id));
+      throw error;
     }
     return writes.run(async (trx) => {
-      const at = now();
-      const status = resolution === 'dismissed' ? 'dismissed' : 'actioned';
-      if (!(await markReportHandled(trx, row.id, { by: userId, at, status, resolution })))
-        throw conflict('that report was already handled');
       await insertAudit(trx, {
-        at,
+        at: now(),
         actorId: userId,
         action: 'report.resolve',
         roomId: row.room_id,
         targetUserId: authorId ?? null,
-        reason: row.reason,
         detail: { reportId: row.id, messageId: row.message_id, resolution },
       });
       const handled = (await findReport(trx, row.id))!;
@@ -130,6 +112,35 @@ export class Reports {
         },
       ]);
     });
+  }
+
+  /** What the handler asked for, with the rights and rules of doing it directly. */
+  private async act(
+    userId: string,
+    input: RequestPayload<'report:resolve'>,
+    row: ReportRow,
+    message: Awaited<ReturnType<typeof findMessage>>,
+    authorId: string | null | undefined,
+  ): Promise<void> {
+    const { db } = this.deps;
+    switch (input.action) {
+      case 'dismiss':
+        return;
+      case 'delete': {
+        const actor = await findUserById(db, userId);
+        if (actor && message && message.deleted_at === null)
+          await this.deletion.delete(presentUser(actor), row.message_id);
+        return;
+      }
+      case 'mute':
+        if (!authorId) throw notFound('the message has no author to mute');
+        await this.moderation.mute(userId, row.room_id, authorId, input.minutes!);
+        return;
+      case 'ban':
+        if (!authorId) throw notFound('the message has no author to ban');
+        await this.moderation.ban(userId, row.room_id, authorId, `reported: ${row.reason}`);
+        return;
+    }
   }
 
   /** Whether the user moderates the report's room (the permission table's `moderates`). */

@@ -30,11 +30,23 @@ const MINUTE = 60_000;
 export class RoomModeration {
   constructor(private readonly deps: ServiceDeps) {}
 
-  kick(actorId: string, roomId: string, userId: string): Promise<Outcome<Record<string, never>>> {
-    return this.onMember(actorId, roomId, userId, 'kick', {}, async (trx, room, target) => {
-      if (!target.membership) throw notFound('not a member of this room');
-      return removeMemberFrom(trx, this.deps.now, room, presentUser(target.user), 'removed');
-    });
+  kick(
+    actorId: string,
+    roomId: string,
+    userId: string,
+    reason?: string,
+  ): Promise<Outcome<Record<string, never>>> {
+    return this.onMember(
+      actorId,
+      roomId,
+      userId,
+      'kick',
+      { reason: reason || null },
+      async (trx, room, target) => {
+        if (!target.membership) throw notFound('not a member of this room');
+        return removeMemberFrom(trx, this.deps.now, room, presentUser(target.user), 'removed');
+      },
+    );
   }
 
   /** Removes the member if they are one, and keeps them out: by join, code, invite or being added. */
@@ -178,11 +190,15 @@ export class RoomModeration {
         if (change.topic !== undefined) settings.topic = change.topic || null;
         if (change.description !== undefined) settings.description = change.description || null;
         if (change.readOnly !== undefined) settings.read_only = change.readOnly ? 1 : 0;
-        if (change.archived !== undefined)
-          settings.archived_at = change.archived ? (room.archived ? undefined : at) : null;
-        await updateRoomSettings(trx, room.id, settings);
+        // Archiving an archived room keeps when it was archived.
+        if (change.archived !== undefined && change.archived !== room.archived)
+          settings.archived_at = change.archived ? at : null;
+        // Nothing to store (archived twice, say) is no change: an UPDATE with no SET is invalid.
+        if (Object.keys(settings).length > 0) await updateRoomSettings(trx, room.id, settings);
         const { roomId: _room, ...changed } = change;
-        await insertAudit(trx, { at, actorId, action: 'room.update', roomId: room.id, detail: changed });
+        // A private room's new name or topic is its members' business: only which fields changed.
+        const detail = room.kind === 'channel' ? changed : { changed: Object.keys(changed) };
+        await insertAudit(trx, { at, actorId, action: 'room.update', roomId: room.id, detail });
         const seq = await logChange(trx, {
           roomId: room.id,
           type: 'room:updated',

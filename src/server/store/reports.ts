@@ -40,11 +40,46 @@ export function findReport(db: Executor, id: string) {
   return db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Reports in rooms among `roomIds` (or all), oldest open first. */
-export function listReports(db: Executor, status: 'open' | 'all', limit: number) {
-  let query = db.selectFrom('reports').selectAll();
-  if (status === 'open') query = query.where('status', '=', 'open');
-  return query.orderBy('created_at').orderBy('id').limit(limit).execute();
+/**
+ * The reports one person handles, oldest first: in rooms they own or moderate, and — for
+ * server staff — in every channel. Filtered here, so reports elsewhere (a flood in some
+ * private group) can never push theirs out of the page.
+ */
+export function listReportsFor(
+  db: Executor,
+  viewer: { userId: string; staff: boolean },
+  status: 'open' | 'all',
+  limit: number,
+) {
+  let query = db
+    .selectFrom('reports')
+    .innerJoin('rooms', 'rooms.id', 'reports.room_id')
+    .selectAll('reports')
+    .where((eb) =>
+      eb.or([
+        ...(viewer.staff ? [eb('rooms.kind', '=', 'channel')] : []),
+        eb(
+          'reports.room_id',
+          'in',
+          eb
+            .selectFrom('room_members')
+            .select('room_members.room_id')
+            .where('room_members.user_id', '=', viewer.userId)
+            .where('room_members.role', 'in', ['owner', 'moderator']),
+        ),
+      ]),
+    );
+  if (status === 'open') query = query.where('reports.status', '=', 'open');
+  return query.orderBy('reports.created_at').orderBy('reports.id').limit(limit).execute();
+}
+
+/** Puts a report back in the queue when what its handler asked for could not be done. */
+export async function reopenReport(db: Executor, id: string): Promise<void> {
+  await db
+    .updateTable('reports')
+    .set({ status: 'open', handled_by: null, handled_at: null, resolution: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Marks a report handled; false when someone else handled it first. */

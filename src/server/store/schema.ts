@@ -213,6 +213,17 @@ export interface InviteUsesTable {
   used_at: number;
 }
 
+/** A guest name (its skeleton) or an address (its bucket) kept out of guest sign-ins. */
+export interface GuestBansTable {
+  id: string;
+  kind: 'name' | 'address';
+  value: string;
+  label: string;
+  reason: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -228,5 +239,6 @@ export interface Schema {
   settings: SettingsTable;
   invites: InvitesTable;
   invite_uses: InviteUsesTable;
+  guest_bans: GuestBansTable;
   sign_in_links: SignInLinksTable;
 }

@@ -47,3 +47,7 @@ export const loadAudit = async (filter: { action?: string; before?: string } = {
 
 /** The roles an admin hands out (guests and bots are what they are from the start). */
 export type OperatorRole = 'admin' | 'moderator' | 'member';
+
+/** Bans a guest: their name and addresses may not be used by guests again (staff). */
+export const banGuest = (id: string, reason?: string) =>
+  requestJson('POST', `/api/admin/users/${encodeURIComponent(id)}/guest-ban`, reason ? { reason } : {});

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adminUserSchema, dashboardSchema } from '../../../shared/entities.js';
+import { adminUserSchema, dashboardSchema, guestBanSchema } from '../../../shared/entities.js';
 import { idSchema } from '../../../shared/schemas.js';
+import type { GuestBans } from '../../services/guest-bans.js';
 import { signInLinkUrl } from '../../services/sign-in-links.js';
 import type { UserAdmin } from '../../services/user-admin.js';
 import { problemSchema, problems } from '../schemas.js';
@@ -10,6 +11,7 @@ import { requireSession } from '../session.js';
 
 export interface PeopleAdminRoutesOptions {
   userAdmin: UserAdmin;
+  guestBans: GuestBans;
   /** The link's origin: PUBLIC_URL, else the address the admin reached the server at. */
   publicUrl: string | undefined;
   /** Disconnects the sockets of revoked sessions, on every node. */
@@ -113,5 +115,73 @@ export async function peopleAdminRoutes(app: FastifyInstance, opts: PeopleAdminR
       },
     },
     async (request) => opts.userAdmin.dashboard(requireSession(request).user.id),
+  );
+
+  const reason = z.string().trim().max(500).optional();
+  api.post(
+    '/api/admin/users/:id/guest-ban',
+    {
+      schema: {
+        tags,
+        description:
+          'Bans a guest: their name (and any name that looks like it) and the addresses their sessions came from may not be used by guests again; they are signed out at once. Admins and moderators.',
+        params,
+        body: z.object({ reason }).strict(),
+        response: { 201: z.object({}), ...refusals },
+      },
+    },
+    async (request, reply) => {
+      const { revokedSessions } = await opts.guestBans.banGuest(
+        requireSession(request).user.id,
+        request.params.id,
+        request.body.reason || null,
+      );
+      opts.revokeSockets(revokedSessions);
+      return reply.status(201).send({});
+    },
+  );
+
+  api.get(
+    '/api/admin/guest-bans',
+    {
+      schema: {
+        tags,
+        description: 'Names and addresses kept out of guest sign-ins, newest first.',
+        response: { 200: z.object({ bans: z.array(guestBanSchema) }), ...refusals },
+      },
+    },
+    async (request) => ({ bans: await opts.guestBans.list(requireSession(request).user.id) }),
+  );
+
+  api.post(
+    '/api/admin/guest-bans',
+    {
+      schema: {
+        tags,
+        description: 'Bans a guest name, an address (IPv4, or IPv6 by its /64), or both.',
+        body: z
+          .object({ name: z.string().max(64).optional(), address: z.string().max(64).optional(), reason })
+          .strict()
+          .refine((b) => b.name !== undefined || b.address !== undefined, {
+            message: 'a name or an address',
+          }),
+        response: { 201: z.object({}), ...refusals },
+      },
+    },
+    async (request, reply) => {
+      await opts.guestBans.ban(requireSession(request).user.id, request.body);
+      return reply.status(201).send({});
+    },
+  );
+
+  api.delete(
+    '/api/admin/guest-bans/:id',
+    {
+      schema: { tags, description: 'Lifts a guest ban.', params, response: { 204: z.null(), ...refusals } },
+    },
+    async (request, reply) => {
+      await opts.guestBans.lift(requireSession(request).user.id, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 }

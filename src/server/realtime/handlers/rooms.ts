@@ -65,8 +65,8 @@ export const moderationHandlers: HandlerTable<
   | 'room:set-role'
   | 'room:update'
 > = {
-  'room:kick': async ({ ctx, user }, { roomId, userId }) =>
-    (await ctx.services.moderation.kick(user.id, roomId, userId)).value,
+  'room:kick': async ({ ctx, user }, { roomId, userId, reason }) =>
+    (await ctx.services.moderation.kick(user.id, roomId, userId, reason)).value,
   'room:ban': async ({ ctx, user }, { roomId, userId, reason }) =>
     (await ctx.services.moderation.ban(user.id, roomId, userId, reason)).value,
   'room:unban': async ({ ctx, user }, { roomId, userId }) =>

@@ -11,6 +11,7 @@ import * as signInLinks from './009-sign-in-links.js';
 import * as settingsAndInvites from './010-settings-and-invites.js';
 import * as moderation from './011-moderation.js';
 import * as auditAndReports from './012-audit-and-reports.js';
+import * as guestBans from './013-guest-bans.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '010-settings-and-invites': settingsAndInvites,
   '011-moderation': moderation,
   '012-audit-and-reports': auditAndReports,
+  '013-guest-bans': guestBans,
 };
 
 export const migrationProvider: MigrationProvider = {

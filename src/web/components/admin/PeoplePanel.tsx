@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminUser } from '../../../shared/protocol.js';
-import { changePerson, loadPeople, type OperatorRole, signInLinkFor } from '../../api/admin.js';
+import { banGuest, changePerson, loadPeople, type OperatorRole, signInLinkFor } from '../../api/admin.js';
 import { AuthError } from '../../api/auth.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { formatLastSeen } from '../../lib/time.js';
@@ -17,6 +17,7 @@ const messageOf = (error: unknown) =>
  */
 export function PeoplePanel() {
   const isAdmin = useChatSelector((s) => s.me.role === 'admin');
+  const isStaff = useChatSelector((s) => s.me.role === 'admin' || s.me.role === 'moderator');
   const meId = useChatSelector((s) => s.me.id);
   const confirm = useConfirm();
   const [query, setQuery] = useState('');
@@ -55,6 +56,21 @@ export function PeoplePanel() {
           ? `${user.username} is now ${user.role === 'admin' ? 'an admin' : `a ${user.role}`}.`
           : `${user.username} is ${user.deactivated ? 'deactivated' : 'active again'}.`,
       );
+    } catch (error) {
+      setStatus(messageOf(error));
+    }
+  }
+  async function ban(person: AdminUser) {
+    const yes = await confirm({
+      title: `Ban the guest ${person.username}?`,
+      body: 'They are signed out at once. Guests may not use this name (or one that looks like it) again, nor come in from the addresses they used.',
+      confirmLabel: 'Ban guest',
+    });
+    if (!yes) return;
+    try {
+      await banGuest(person.id);
+      replace({ ...person, deactivated: true, online: false });
+      setStatus(`${person.username} is banned.`);
     } catch (error) {
       setStatus(messageOf(error));
     }
@@ -107,7 +123,7 @@ export function PeoplePanel() {
               <th scope="col">Name</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
-              {isAdmin && <th scope="col">Actions</th>}
+              {isStaff && <th scope="col">Actions</th>}
             </tr>
           </thead>
           <tbody>
@@ -140,9 +156,18 @@ export function PeoplePanel() {
                         ? `Seen ${formatLastSeen(person.lastSeenAt)}`
                         : 'Never seen'}
                 </td>
-                {isAdmin && (
+                {isStaff && (
                   <td className="row admin-actions">
-                    {!person.guest && person.id !== meId && (
+                    {person.guest && !person.deactivated && (
+                      <button
+                        type="button"
+                        onClick={() => void ban(person)}
+                        aria-label={`Ban ${person.username}`}
+                      >
+                        Ban guest
+                      </button>
+                    )}
+                    {isAdmin && !person.guest && person.id !== meId && (
                       <>
                         <button
                           type="button"
