@@ -31,6 +31,7 @@ import {
   findUserByName,
   freeHeldGuestNames,
   insertUser,
+  lockFirstAccountQuestion,
   releaseIdleGuestNames,
   setPasswordHash,
 } from '../store/users.js';
@@ -333,6 +334,7 @@ export class AuthService {
         const holder = await findUserByName(trx, name);
         if (holder) throw holder.name_released_at === null ? nameTaken() : nameRecentlyUsed();
         // The first account on a fresh server runs it (the sign-up screen says so).
+        if (passwordHash !== null) await lockFirstAccountQuestion(trx);
         const first = passwordHash !== null && !(await anyAccount(trx));
         const row = user(passwordHash === null ? 'guest' : first ? 'admin' : 'member');
         await insertUser(trx, row);

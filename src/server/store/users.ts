@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { PostgresAdapter, type Selectable, sql } from 'kysely';
 import type { ServerRole } from '../../shared/protocol.js';
 import type { Executor } from './executor.js';
 import type { UsersTable } from './schema.js';
@@ -28,6 +28,17 @@ export function findUserByName(db: Executor, name: { key: string; skeleton: stri
 export function findUsersByIds(db: Executor, ids: readonly string[]) {
   if (ids.length === 0) return Promise.resolve([] as UserRow[]);
   return db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+}
+
+/**
+ * Inside a sign-up's transaction, before asking `anyAccount`: on PostgreSQL no other node's
+ * sign-up gets past that question until this transaction ends (a transaction-level advisory
+ * lock), so two first sign-ups on two nodes cannot both see an empty server and both become
+ * admin. SQLite has one writer already.
+ */
+export async function lockFirstAccountQuestion(trx: Executor): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter)
+    await sql`select pg_advisory_xact_lock(hashtext('parley:first-account'))`.execute(trx);
 }
 
 /** Whether any account (not a guest) exists: the first one to register becomes the admin. */
@@ -129,13 +140,17 @@ export async function setRole(db: Executor, userId: string, role: ServerRole): P
 
 /** Admins who may still act (deactivated ones do not count). */
 export async function countActiveAdmins(db: Executor): Promise<number> {
-  const row = await db
+  // PostgreSQL: the admins' rows are locked until the change commits, so two admins demoting
+  // each other from two nodes (or the CLI and the web at once) cannot both see two admins and
+  // leave none. SQLite has one writer: nothing runs beside this transaction.
+  const rows = await db
     .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('role', '=', 'admin')
     .where('deactivated_at', 'is', null)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+    .$if(db.getExecutor().adapter instanceof PostgresAdapter, (qb) => qb.forUpdate())
+    .execute();
+  return rows.length;
 }
 
 /** Sets (a time) or clears (null) the account's deactivation. */
