@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminUser } from '../../../shared/protocol.js';
-import { changePerson, loadPeople, type OperatorRole, signInLinkFor } from '../../api/admin.js';
+import {
+  changePerson,
+  loadPeople,
+  type OperatorRole,
+  purgeMessagesOf,
+  signInLinkFor,
+} from '../../api/admin.js';
 import { AuthError } from '../../api/auth.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { formatLastSeen } from '../../lib/time.js';
@@ -13,7 +19,7 @@ const messageOf = (error: unknown) =>
 /**
  * People on the server: search by name, see role, status and last seen; admins change roles,
  * deactivate and reactivate accounts, and make one-time sign-in links for those who lost their
- * password. Moderators see the list only.
+ * password, and remove all of someone's messages (spam clean-up). Moderators see the list only.
  */
 export function PeoplePanel() {
   const isAdmin = useChatSelector((s) => s.me.role === 'admin');
@@ -55,6 +61,20 @@ export function PeoplePanel() {
           ? `${user.username} is now ${user.role === 'admin' ? 'an admin' : `a ${user.role}`}.`
           : `${user.username} is ${user.deactivated ? 'deactivated' : 'active again'}.`,
       );
+    } catch (error) {
+      setStatus(messageOf(error));
+    }
+  }
+  async function purge(person: AdminUser) {
+    const yes = await confirm({
+      title: `Remove every message of ${person.username}?`,
+      body: 'Their messages are deleted in every room, for everyone, and cannot be brought back.',
+      confirmLabel: 'Remove messages',
+    });
+    if (!yes) return;
+    try {
+      const deleted = await purgeMessagesOf(person.id);
+      setStatus(`Removed ${deleted} ${deleted === 1 ? 'message' : 'messages'} of ${person.username}.`);
     } catch (error) {
       setStatus(messageOf(error));
     }
@@ -161,6 +181,15 @@ export function PeoplePanel() {
                           </button>
                         )}
                       </>
+                    )}
+                    {person.id !== meId && (
+                      <button
+                        type="button"
+                        onClick={() => void purge(person)}
+                        aria-label={`Remove messages of ${person.username}`}
+                      >
+                        Remove messages
+                      </button>
                     )}
                   </td>
                 )}
