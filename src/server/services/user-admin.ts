@@ -104,13 +104,15 @@ export class UserAdmin {
       .then((done) => done.value);
     const rooms = new Set<string>();
     let deleted = 0;
+    // Counted once each job has committed: a failed one leaves nothing behind, here either.
     for (let done = false; !done; ) {
-      done = await writes
+      const job = await writes
         .run(async (trx) => {
           await this.target(trx, actorId, userId, policy, 'purge-messages');
           const rows = await messagesOfAuthor(trx, userId, batch);
           const at = now();
           const effects: Effect[] = [];
+          const touched = new Set(rooms);
           for (const { id, room_id: roomId } of rows) {
             await tombstoneMessage(trx, id, at);
             const seq = await logChange(trx, {
@@ -121,12 +123,11 @@ export class UserAdmin {
               at,
             });
             effects.push({ kind: 'log', event: logEvents.messageDeleted({ roomId, seq, at }, id) });
-            rooms.add(roomId);
+            touched.add(roomId);
           }
-          deleted += rows.length;
           const last = rows.length < batch;
           if (last) {
-            const detail = { messages: deleted, rooms: rooms.size };
+            const detail = { messages: deleted + rows.length, rooms: touched.size };
             await insertAudit(trx, {
               at,
               actorId,
@@ -135,9 +136,12 @@ export class UserAdmin {
               detail,
             });
           }
-          return outcome(last, effects);
+          return outcome({ last, count: rows.length, touched }, effects);
         })
-        .then((job) => job.value);
+        .then((ran) => ran.value);
+      deleted += job.count;
+      for (const roomId of job.touched) rooms.add(roomId);
+      done = job.last;
     }
     return { deleted, rooms: rooms.size, revokedSessions };
   }
