@@ -51,6 +51,8 @@ interface World {
   general: string;
   /** What steps hand on to later ones: room and message ids, the join code. */
   ids: Record<string, string>;
+  /** The server's admin (its first account): not an observer. */
+  admin: { token: string };
   /** What the actors' clients did with their acks during the current step. */
   acks: Partial<Record<Name, OwnAck[]>>;
   /** The log event types each step produced live, for the check that every type was seen. */
@@ -154,6 +156,22 @@ const STEPS = {
   // back when it is deleted (state/log.ts, unreadChange; found by this test: it did not).
   'delete an unread message': {
     run: (w) => ok(act(w, 'bob'), 'message:delete', { messageId: w.ids.unread! }),
+  },
+  // Spam clean-up (issue #17): the admin removes every message of bob's, in two rooms.
+  'an admin removes a user’s messages': {
+    prepare: async (w) => {
+      await sendAs(w, 'bob', w.ids.channel!, 'spam one');
+      await sendAs(w, 'bob', w.general, 'spam two');
+      await readAll(w, w.ids.channel!, 'alice', 'bob');
+    },
+    run: async (w) => {
+      const response = await fetch(`${w.url}/api/admin/users/${person(w, 'bob').userId}/purge-messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${w.admin.token}` },
+        body: '{}',
+      });
+      if (response.status !== 200) throw new Error(`purge failed: ${response.status}`);
+    },
   },
   // Moderation (issue #17): alice owns the channel.
   'name a room moderator': {
@@ -298,7 +316,12 @@ const PRODUCED_BY: Record<LogEventType, readonly StepName[]> = {
     'send in a match',
   ],
   'message:updated': ['edit a message', 'edit a quoted message'],
-  'message:deleted': ['delete a quoted message', 'delete a message', 'delete an unread message'],
+  'message:deleted': [
+    'delete a quoted message',
+    'delete a message',
+    'delete an unread message',
+    'an admin removes a user’s messages',
+  ],
   'reaction:updated': [
     'react',
     'react with the same emoji',
@@ -379,7 +402,7 @@ describe.each(BACKENDS)('live events equal a fresh replay, on $name', (backend) 
     server = await startTestServer({ databaseUrl: database.url }, { rateRules: relaxedLimits });
     w.url = server.url;
     // The server's first account is its admin: not one of the people, whom moderators moderate.
-    await signedIn(server.url);
+    w.admin = await signedIn(server.url);
     const people = await Promise.all(NAMES.map(() => signedIn(server.url)));
     w.people = Object.fromEntries(
       NAMES.map((name, i) => [name, { ...people[i]!, name, url: server.url, userId: people[i]!.user.id }]),

@@ -1,21 +1,27 @@
 import type { AdminUser, Dashboard } from '../../shared/protocol.js';
 import { notFound } from '../domain/errors.js';
 import type { OperatorRole } from '../domain/operator.js';
-import { outranks, type Policy } from '../domain/permissions.js';
+import { outranks, type Policy, type ServerAction } from '../domain/permissions.js';
 import { enforce } from '../domain/rate-limit.js';
 import { usernameKeys } from '../domain/usernames.js';
+import { logEvents } from '../presenters/log-events.js';
 import { presentUser } from '../presenters/users.js';
+import { insertAudit } from '../store/audit-log.js';
 import type { Database } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
+import { messagesOfAuthor, tombstoneMessage } from '../store/messages.js';
 import * as stats from '../store/stats.js';
 import { findUserById, listUsersForAdmin, type UserRow } from '../store/users.js';
 import { changeRole, deactivateAccount, issueSignInLink, reactivateAccount } from './account-changes.js';
 import { enforceRead, type ServiceDeps } from './deps.js';
-import { outcome } from './effects.js';
+import { type Effect, outcome } from './effects.js';
 import { requireServerRight } from './rights.js';
+import { logChange } from './room-writes.js';
 import { SIGN_IN_LINK_TTL_MS } from './sign-in-links.js';
 
 const DAY_MS = 86_400_000;
+/** Messages removed per write job: other writes get their turn between jobs. */
+export const PURGE_BATCH = 200;
 
 /**
  * The admin page's people and dashboard: who is here (staff see the list), changing roles,
@@ -73,6 +79,73 @@ export class UserAdmin {
     });
   }
 
+  /**
+   * Removes every message of one user, in every room (spam clean-up), optionally deactivating
+   * them first so that nothing new arrives meanwhile. Each removal is a normal deletion in its
+   * room's log, announced live; they go in jobs of PURGE_BATCH so that a spammer's 50,000
+   * messages never hold the write queue for long. One audit entry records the lot.
+   */
+  async purgeMessages(
+    actorId: string,
+    userId: string,
+    options: { deactivate?: boolean | undefined } = {},
+    batch = PURGE_BATCH,
+  ): Promise<{ deleted: number; rooms: number; revokedSessions: string[] }> {
+    const { writes, limiter, settings, now } = this.deps;
+    await enforce(limiter, 'action', actorId);
+    const policy = await settings.policy();
+    const revokedSessions = await writes
+      .run(async (trx) => {
+        const row = await this.target(trx, actorId, userId, policy, 'purge-messages');
+        if (!options.deactivate) return outcome([] as string[]);
+        await requireServerRight(trx, actorId, 'manage-users', policy);
+        return outcome((await deactivateAccount(trx, row, { actorId, at: now() })).sessions);
+      })
+      .then((done) => done.value);
+    const rooms = new Set<string>();
+    let deleted = 0;
+    // Counted once each job has committed: a failed one leaves nothing behind, here either.
+    for (let done = false; !done; ) {
+      const job = await writes
+        .run(async (trx) => {
+          await this.target(trx, actorId, userId, policy, 'purge-messages');
+          const rows = await messagesOfAuthor(trx, userId, batch);
+          const at = now();
+          const effects: Effect[] = [];
+          const touched = new Set(rooms);
+          for (const { id, room_id: roomId } of rows) {
+            await tombstoneMessage(trx, id, at);
+            const seq = await logChange(trx, {
+              roomId,
+              type: 'message:deleted',
+              messageId: id,
+              userId: actorId,
+              at,
+            });
+            effects.push({ kind: 'log', event: logEvents.messageDeleted({ roomId, seq, at }, id) });
+            touched.add(roomId);
+          }
+          const last = rows.length < batch;
+          if (last) {
+            const detail = { messages: deleted + rows.length, rooms: touched.size };
+            await insertAudit(trx, {
+              at,
+              actorId,
+              action: 'user.purge-messages',
+              targetUserId: userId,
+              detail,
+            });
+          }
+          return outcome({ last, count: rows.length, touched }, effects);
+        })
+        .then((ran) => ran.value);
+      deleted += job.count;
+      for (const roomId of job.touched) rooms.add(roomId);
+      done = job.last;
+    }
+    return { deleted, rooms: rooms.size, revokedSessions };
+  }
+
   /** The dashboard: who is connected now, messages per day for 30 days, storage. */
   async dashboard(actorId: string): Promise<Dashboard> {
     const { db, presence, settings, limiter, now } = this.deps;
@@ -99,8 +172,14 @@ export class UserAdmin {
   }
 
   /** The account an admin acts on: never one who outranks them (an admin acts on admins). */
-  private async target(trx: Executor, actorId: string, userId: string, policy: Policy): Promise<UserRow> {
-    const actor = await requireServerRight(trx, actorId, 'manage-users', policy);
+  private async target(
+    trx: Executor,
+    actorId: string,
+    userId: string,
+    policy: Policy,
+    right: ServerAction = 'manage-users',
+  ): Promise<UserRow> {
+    const actor = await requireServerRight(trx, actorId, right, policy);
     const row = await findUserById(trx, userId);
     if (!row || !outranks(actor, row)) throw notFound('user not found');
     return row;

@@ -74,6 +74,22 @@ export async function tombstoneMessage(db: Executor, id: string, at: number) {
 }
 
 /**
+ * The oldest of one author's messages not yet deleted, in every room: a bulk removal's next
+ * batch (services/user-admin.ts). Their own messages only, never the joined/left lines.
+ */
+export function messagesOfAuthor(db: Executor, authorId: string, limit: number) {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'room_id'])
+    .where('author_id', '=', authorId)
+    .where('kind', '=', 'user')
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
  * One side of a history page, deleted messages left out: newest first before a seq (scrolling
  * back), oldest first after one (catching up forward), each nearest the seq first.
  */

@@ -38,6 +38,14 @@ export const signInLinkFor = (id: string) =>
     expiresAt: number;
   }>;
 
+/** Removes every message of theirs, in every room (spam clean-up); answers how many went. */
+export const purgeMessagesOf = async (id: string) =>
+  (
+    (await requestJson('POST', `/api/admin/users/${encodeURIComponent(id)}/purge-messages`, {})) as {
+      deleted: number;
+    }
+  ).deleted;
+
 export const loadDashboard = async () => (await requestJson('GET', '/api/admin/dashboard')) as Dashboard;
 
 export const loadAudit = async (filter: { action?: string; before?: string } = {}) => {

@@ -105,6 +105,29 @@ export async function peopleAdminRoutes(app: FastifyInstance, opts: PeopleAdminR
     },
   );
 
+  api.post(
+    '/api/admin/users/:id/purge-messages',
+    {
+      schema: {
+        tags,
+        description:
+          'Removes every message of one user in every room (spam clean-up): each is a deletion in its room’s log, as `message:delete` makes. With `deactivate`, the account is deactivated first. One audit entry. Admins only.',
+        params,
+        body: z.object({ deactivate: z.boolean().optional() }).strict().optional(),
+        response: { 200: z.object({ deleted: z.number().int() }), ...refusals },
+      },
+    },
+    async (request) => {
+      const { deleted, revokedSessions } = await opts.userAdmin.purgeMessages(
+        requireSession(request).user.id,
+        request.params.id,
+        { deactivate: request.body?.deactivate },
+      );
+      opts.revokeSockets(revokedSessions);
+      return { deleted };
+    },
+  );
+
   api.get(
     '/api/admin/dashboard',
     {

@@ -17,6 +17,7 @@ const ACTIONS: Record<string, string> = {
   'user.deactivate': 'deactivated',
   'user.reactivate': 'reactivated',
   'user.sign-in-link': 'made a sign-in link for',
+  'user.purge-messages': 'removed the messages of',
   'user.create-admin': 'created the admin',
 };
 

@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminUser } from '../../../shared/protocol.js';
-import { banGuest, changePerson, loadPeople, type OperatorRole, signInLinkFor } from '../../api/admin.js';
+import {
+  banGuest,
+  changePerson,
+  loadPeople,
+  type OperatorRole,
+  purgeMessagesOf,
+  signInLinkFor,
+} from '../../api/admin.js';
 import { AuthError } from '../../api/auth.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { formatLastSeen } from '../../lib/time.js';
@@ -13,7 +20,7 @@ const messageOf = (error: unknown) =>
 /**
  * People on the server: search by name, see role, status and last seen; admins change roles,
  * deactivate and reactivate accounts, and make one-time sign-in links for those who lost their
- * password. Moderators see the list only.
+ * password, and remove all of someone's messages (spam clean-up). Moderators see the list only.
  */
 export function PeoplePanel() {
   const isAdmin = useChatSelector((s) => s.me.role === 'admin');
@@ -71,6 +78,20 @@ export function PeoplePanel() {
       await banGuest(person.id);
       replace({ ...person, deactivated: true, online: false });
       setStatus(`${person.username} is banned.`);
+    } catch (error) {
+      setStatus(messageOf(error));
+    }
+  }
+  async function purge(person: AdminUser) {
+    const yes = await confirm({
+      title: `Remove every message of ${person.username}?`,
+      body: 'Their messages are deleted in every room, for everyone, and cannot be brought back.',
+      confirmLabel: 'Remove messages',
+    });
+    if (!yes) return;
+    try {
+      const deleted = await purgeMessagesOf(person.id);
+      setStatus(`Removed ${deleted} ${deleted === 1 ? 'message' : 'messages'} of ${person.username}.`);
     } catch (error) {
       setStatus(messageOf(error));
     }
@@ -186,6 +207,15 @@ export function PeoplePanel() {
                           </button>
                         )}
                       </>
+                    )}
+                    {isAdmin && person.id !== meId && (
+                      <button
+                        type="button"
+                        onClick={() => void purge(person)}
+                        aria-label={`Remove messages of ${person.username}`}
+                      >
+                        Remove messages
+                      </button>
                     )}
                   </td>
                 )}
