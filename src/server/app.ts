@@ -237,6 +237,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   await app.register(peopleAdminRoutes, {
     userAdmin: services.userAdmin,
     guestBans: services.guestBans,
+    roomAdmin: services.roomAdmin,
     publicUrl: config.publicUrl,
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });

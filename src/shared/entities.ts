@@ -211,6 +211,18 @@ export const guestBanSchema = z.object({
 });
 export type GuestBan = z.infer<typeof guestBanSchema>;
 
+/** A room as the admin page lists it (not DMs or matches: those are their two people's). */
+export const adminRoomSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ROOM_KINDS),
+  name: z.string().nullable(),
+  owner: publicUserSchema.nullable(),
+  memberCount: z.number(),
+  archived: z.boolean(),
+  createdAt: z.number(),
+});
+export type AdminRoom = z.infer<typeof adminRoomSchema>;
+
 /** One entry of the audit log: who did what to whom, when and why. */
 export const auditEntrySchema = z.object({
   id: z.string(),

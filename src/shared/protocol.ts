@@ -63,7 +63,7 @@ export interface RoomAddedEvent {
 }
 export interface RoomDeletedEvent {
   roomId: string;
-  reason: 'empty' | 'ended' | 'removed' | 'banned' | 'left';
+  reason: 'empty' | 'ended' | 'removed' | 'banned' | 'deleted' | 'left';
 }
 export interface MatchFoundEvent {
   room: MyRoom;

@@ -54,11 +54,26 @@ describe.skipIf(!chromiumPath)('the admin page in a real browser', () => {
       .poll(() => other.getByRole('tab', { name: 'Sign in' }).isVisible(), { timeout: 5_000 })
       .toBe(true);
 
+    // Rooms: the seeded channels are the server's; an admin archives one and opens it again.
+    await dialog.getByRole('tab', { name: 'Rooms' }).click();
+    const gaming = dialog.getByRole('row').filter({ hasText: '#gaming' });
+    await expect.poll(() => gaming.getByRole('cell', { name: 'The server' }).isVisible()).toBe(true);
+    await gaming.getByRole('button', { name: 'Archive #gaming' }).click();
+    await expect.poll(() => gaming.textContent()).toContain('(archived)');
+    await gaming.getByRole('button', { name: 'Unarchive #gaming' }).click();
+    await expect.poll(() => gaming.textContent()).not.toContain('(archived)');
+
     await dialog.getByRole('tab', { name: 'Audit log' }).click();
     const entries = dialog.locator('.admin-audit li');
-    await expect.poll(() => entries.first().textContent()).toContain(`deactivated ${name}`);
-    expect(await entries.allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining(`changed the role of ${name}`)]),
-    );
+    // Newest first: the two archive changes, then the deactivation, the link, the role.
+    await expect.poll(() => entries.count()).toBeGreaterThanOrEqual(5);
+    const lines = (await entries.allTextContents()).map((t) => t.replace(/^.*?(chief\S+)/, '$1'));
+    expect(lines.slice(0, 5)).toEqual([
+      expect.stringMatching(/changed a room $/),
+      expect.stringMatching(/changed a room $/),
+      expect.stringContaining(`deactivated ${name}`),
+      expect.stringContaining(`made a sign-in link for ${name}`),
+      expect.stringContaining(`changed the role of ${name}`),
+    ]);
   });
 });

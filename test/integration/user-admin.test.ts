@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelId, connect, getJson, register, send } from '../helpers/clients.js';
+import { channelId, connect, getJson, ok, Recorder, register, send } from '../helpers/clients.js';
 import { serverWithAdmin } from '../helpers/server.js';
 
 /**
@@ -224,5 +224,56 @@ describe('banning guests, by name and by address', () => {
     );
     expect((await post('/api/admin/guest-bans', suite.admin.token, {})).status).toBe(400);
     expect((await post('/api/admin/guest-bans', undefined, { name: 'x' })).status).toBe(401);
+  });
+});
+
+describe('rooms on the admin page', () => {
+  const suite = serverWithAdmin();
+
+  it('lists channels, groups and code rooms — never DMs — and lets an admin delete one for everyone', async () => {
+    const owner = await register(suite.server.url);
+    const member = await register(suite.server.url);
+    const ownerSocket = await connect(suite.server.url, owner.token);
+    const memberSocket = await connect(suite.server.url, member.token);
+    const { room } = await ok(ownerSocket, 'room:create', {
+      kind: 'group',
+      name: 'Dissolve me',
+      memberIds: [member.user.id],
+    });
+    const { room: dm } = await ok(ownerSocket, 'dm:open', { userId: member.user.id });
+    const listed = await getJson(`${suite.server.url}/api/admin/rooms?query=dissolve`, suite.admin.token);
+    expect(listed.status).toBe(200);
+    expect(listed.body.rooms).toEqual([
+      expect.objectContaining({
+        id: room.id,
+        kind: 'group',
+        owner: expect.objectContaining({ id: owner.user.id }),
+        memberCount: 2,
+      }),
+    ]);
+    const all = await getJson(`${suite.server.url}/api/admin/rooms?limit=500`, suite.admin.token);
+    expect(all.body.rooms.some((r: { id: string }) => r.id === dm.id)).toBe(false);
+    expect(
+      all.body.rooms.filter(
+        (r: { kind: string; owner: unknown }) => r.kind === 'channel' && r.owner === null,
+      ),
+    ).toHaveLength(3);
+
+    const remove = (id: string, token: string) =>
+      fetch(`${suite.server.url}/api/admin/rooms/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await remove(room.id, member.token)).status).toBe(403);
+    expect((await remove(dm.id, suite.admin.token)).status).toBe(404);
+    const told = new Recorder(memberSocket);
+    expect((await remove(room.id, suite.admin.token)).status).toBe(204);
+    expect(await told.wait('room:deleted')).toEqual({ roomId: room.id, reason: 'deleted' });
+    expect((await getJson(`${suite.server.url}/api/rooms/${room.id}/messages`, owner.token)).status).toBe(
+      404,
+    );
+    const audit = await getJson(`${suite.server.url}/api/admin/audit?action=room.delete`, suite.admin.token);
+    // A private group's name stays out of the audit log.
+    expect(audit.body.entries[0]).toMatchObject({ roomId: room.id, detail: { kind: 'group' } });
   });
 });

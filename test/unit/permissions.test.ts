@@ -126,6 +126,7 @@ const SERVER_TABLE: Record<ServerAction, ServerRole[]> = {
   'handle-reports': ['admin', 'moderator'],
   'ban-guests': ['admin', 'moderator'],
   'manage-users': ['admin'],
+  'delete-rooms': ['admin'],
   'manage-settings': ['admin'],
   'view-audit': ['admin'],
   'purge-messages': ['admin'],

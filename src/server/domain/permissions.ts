@@ -44,6 +44,8 @@ export type ServerAction =
   | 'purge-messages'
   /** Refuse a guest name or an address. */
   | 'ban-guests'
+  /** Delete any room outright, with its history (the admin page's Rooms). */
+  | 'delete-rooms'
   | 'manage-invites'
   | 'create-invite'
   | 'create-room'
@@ -150,6 +152,7 @@ export function serverRefusal(actor: Actor, action: ServerAction, policy: Policy
     case 'handle-reports':
     case 'ban-guests':
       return isStaff(role) ? null : 'only admins and moderators can do that';
+    case 'delete-rooms':
     case 'manage-users':
     case 'manage-settings':
     case 'view-audit':

@@ -22,6 +22,7 @@ import { People } from './people.js';
 import { Reactions } from './reactions.js';
 import { ReadMarks } from './read-marks.js';
 import { Reports } from './reports.js';
+import { RoomAdmin } from './room-admin.js';
 import { RoomCreation } from './room-create.js';
 import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
@@ -119,6 +120,7 @@ export async function createServices(options: ServicesOptions) {
     audit: new AuditReads(deps),
     userAdmin: new UserAdmin({ ...deps, database: options.database }),
     guestBans: new GuestBans(deps),
+    roomAdmin: new RoomAdmin(deps),
     sessions: new Sessions(deps),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { RoomKind } from '../../shared/protocol.js';
 import type { RoomRecord } from '../domain/rooms.js';
 import type { Executor } from './executor.js';
@@ -138,4 +138,31 @@ export async function deleteRoomCascade(db: Executor, roomId: string): Promise<v
   await db.deleteFrom('room_bans').where('room_id', '=', roomId).execute();
   await db.deleteFrom('reports').where('room_id', '=', roomId).execute();
   await db.deleteFrom('rooms').where('id', '=', roomId).execute();
+}
+
+/**
+ * The admin page's rooms: channels, groups and code rooms (never DMs or matches), newest first,
+ * or those whose name starts with `prefix` (lower-cased), with their owner's name.
+ */
+export function listRoomsForAdmin(db: Executor, prefix: string | undefined, limit: number) {
+  let query = db
+    .selectFrom('rooms')
+    .leftJoin('users', 'users.id', 'rooms.owner_id')
+    .select([
+      'rooms.id',
+      'rooms.kind',
+      'rooms.name',
+      'rooms.member_count',
+      'rooms.archived_at',
+      'rooms.created_at',
+      'users.id as owner_id',
+      'users.username as owner_username',
+      'users.is_guest as owner_is_guest',
+    ])
+    .where('rooms.kind', 'in', ['channel', 'group', 'code']);
+  if (prefix) {
+    const like = `${prefix.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    query = query.where(sql<boolean>`lower(rooms.name) like ${like} escape '\\'`);
+  }
+  return query.orderBy('rooms.created_at', 'desc').orderBy('rooms.id').limit(limit).execute();
 }

@@ -1,4 +1,4 @@
-import type { AdminUser, AuditEntry, Dashboard, Invite } from '../../shared/protocol.js';
+import type { AdminRoom, AdminUser, AuditEntry, Dashboard, Invite } from '../../shared/protocol.js';
 import type { ServerSettings } from '../../shared/schemas.js';
 import { requestJson } from './auth.js';
 
@@ -59,3 +59,12 @@ export type OperatorRole = 'admin' | 'moderator' | 'member';
 /** Bans a guest: their name and addresses may not be used by guests again (staff). */
 export const banGuest = (id: string, reason?: string) =>
   requestJson('POST', `/api/admin/users/${encodeURIComponent(id)}/guest-ban`, reason ? { reason } : {});
+
+export const loadRooms = async (query: string) =>
+  (
+    (await requestJson('GET', `/api/admin/rooms?query=${encodeURIComponent(query)}&limit=200`)) as {
+      rooms: AdminRoom[];
+    }
+  ).rooms;
+
+export const deleteRoom = (id: string) => requestJson('DELETE', `/api/admin/rooms/${encodeURIComponent(id)}`);

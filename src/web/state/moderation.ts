@@ -26,6 +26,11 @@ export class ModerationActions {
     return (await this.server.attempt(() => this.server.request('reports:list', { status })))?.reports ?? [];
   }
 
+  /** A room's name, topic, description, read-only or archived state (its moderators, staff). */
+  async updateRoom(change: RequestPayload<'room:update'>): Promise<boolean> {
+    return (await this.server.attempt(() => this.server.request('room:update', change))) !== undefined;
+  }
+
   async resolve(input: RequestPayload<'report:resolve'>): Promise<Report | undefined> {
     return (await this.server.attempt(() => this.server.request('report:resolve', input)))?.report;
   }

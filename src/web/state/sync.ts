@@ -151,6 +151,7 @@ export class Sync {
     if (event.reason === 'ended') this.store.notify(`The chat with ${name} has ended`);
     else if (event.reason === 'removed') this.store.notify(`You were removed from ${name}`);
     else if (event.reason === 'banned') this.store.notify(`You were banned from ${name}`);
+    else if (event.reason === 'deleted') this.store.notify(`${name} was deleted by an admin`);
     else if (event.reason === 'empty') this.store.notify(`${name} was closed`);
   }
 }

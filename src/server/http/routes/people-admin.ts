@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adminUserSchema, dashboardSchema, guestBanSchema } from '../../../shared/entities.js';
+import {
+  adminRoomSchema,
+  adminUserSchema,
+  dashboardSchema,
+  guestBanSchema,
+} from '../../../shared/entities.js';
 import { idSchema } from '../../../shared/schemas.js';
 import type { GuestBans } from '../../services/guest-bans.js';
+import type { RoomAdmin } from '../../services/room-admin.js';
 import { signInLinkUrl } from '../../services/sign-in-links.js';
 import type { UserAdmin } from '../../services/user-admin.js';
 import { problemSchema, problems } from '../schemas.js';
@@ -11,6 +17,7 @@ import { requireSession } from '../session.js';
 
 export interface PeopleAdminRoutesOptions {
   userAdmin: UserAdmin;
+  roomAdmin: RoomAdmin;
   guestBans: GuestBans;
   /** The link's origin: PUBLIC_URL, else the address the admin reached the server at. */
   publicUrl: string | undefined;
@@ -204,6 +211,47 @@ export async function peopleAdminRoutes(app: FastifyInstance, opts: PeopleAdminR
     },
     async (request, reply) => {
       await opts.guestBans.lift(requireSession(request).user.id, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/admin/rooms',
+    {
+      schema: {
+        tags,
+        description:
+          'Channels, groups and code rooms (never DMs or matches), newest first, or those whose name starts with `query`. Admins and moderators.',
+        querystring: z
+          .object({
+            query: z.string().max(64).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          })
+          .strict(),
+        response: { 200: z.object({ rooms: z.array(adminRoomSchema) }), ...refusals },
+      },
+    },
+    async (request) => ({
+      rooms: await opts.roomAdmin.list(
+        requireSession(request).user.id,
+        request.query.query,
+        request.query.limit,
+      ),
+    }),
+  );
+
+  api.delete(
+    '/api/admin/rooms/:id',
+    {
+      schema: {
+        tags,
+        description: 'Deletes a room and its history for everyone (its members are told). Admins only.',
+        params,
+        response: { 204: z.null(), ...refusals },
+      },
+    },
+    async (request, reply) => {
+      await opts.roomAdmin.delete(requireSession(request).user.id, request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -4,8 +4,9 @@ import { Modal } from '../Modal.js';
 import { AuditPanel } from './AuditPanel.js';
 import { DashboardPanel } from './DashboardPanel.js';
 import { PeoplePanel } from './PeoplePanel.js';
+import { RoomsPanel } from './RoomsPanel.js';
 
-type Tab = 'dashboard' | 'people' | 'audit';
+type Tab = 'dashboard' | 'people' | 'rooms' | 'audit';
 
 /**
  * The admin page, as a large dialog: the dashboard, people (roles, deactivation, sign-in
@@ -18,6 +19,7 @@ export function AdminDialog({ onClose }: { onClose(): void }) {
   const tabs: [Tab, string][] = [
     ['dashboard', 'Dashboard'],
     ['people', 'People'],
+    ['rooms', 'Rooms'],
     ...(isAdmin ? ([['audit', 'Audit log']] as [Tab, string][]) : []),
   ];
   const [tab, setTab] = useState<Tab>('dashboard');
@@ -47,6 +49,7 @@ export function AdminDialog({ onClose }: { onClose(): void }) {
       >
         {tab === 'dashboard' && <DashboardPanel />}
         {tab === 'people' && <PeoplePanel />}
+        {tab === 'rooms' && <RoomsPanel />}
         {tab === 'audit' && <AuditPanel />}
       </div>
     </Modal>

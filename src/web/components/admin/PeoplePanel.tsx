@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AdminUser } from '../../../shared/protocol.js';
 import {
   banGuest,
@@ -8,14 +8,13 @@ import {
   purgeMessagesOf,
   signInLinkFor,
 } from '../../api/admin.js';
-import { AuthError } from '../../api/auth.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { formatLastSeen } from '../../lib/time.js';
 import { useConfirm } from '../dialogs/ConfirmContext.js';
+import { AdminSearch } from './AdminSearch.js';
+import { messageOf, useAdminList } from './useAdminList.js';
 
 const ROLES: OperatorRole[] = ['admin', 'moderator', 'member'];
-const messageOf = (error: unknown) =>
-  error instanceof AuthError ? error.message : 'Could not reach the server';
 
 /**
  * People on the server: search by name, see role, status and last seen; admins change roles,
@@ -27,22 +26,8 @@ export function PeoplePanel() {
   const isStaff = useChatSelector((s) => s.me.role === 'admin' || s.me.role === 'moderator');
   const meId = useChatSelector((s) => s.me.id);
   const confirm = useConfirm();
-  const [query, setQuery] = useState('');
-  const [people, setPeople] = useState<AdminUser[] | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const { query, setQuery, items: people, setItems: setPeople, status, setStatus } = useAdminList(loadPeople);
   const [link, setLink] = useState<{ username: string; url: string } | null>(null);
-
-  const refresh = useCallback(async (q: string) => {
-    try {
-      setPeople(await loadPeople(q));
-    } catch (error) {
-      setStatus(messageOf(error));
-    }
-  }, []);
-  useEffect(() => {
-    const timer = setTimeout(() => void refresh(query), 200);
-    return () => clearTimeout(timer);
-  }, [query, refresh]);
 
   const replace = (user: AdminUser) =>
     setPeople((list) => list?.map((u) => (u.id === user.id ? user : u)) ?? null);
@@ -108,19 +93,13 @@ export function PeoplePanel() {
 
   return (
     <>
-      <label htmlFor="admin-people-search">Find someone</label>
-      <input
+      <AdminSearch
         id="admin-people-search"
-        type="search"
-        value={query}
-        placeholder="Name"
-        onChange={(e) => setQuery(e.target.value)}
+        label="Find someone"
+        query={query}
+        onQuery={setQuery}
+        status={status}
       />
-      {status && (
-        <p role="status" className="admin-status">
-          {status}
-        </p>
-      )}
       {link && (
         <div className="invite-link">
           <label htmlFor="admin-sign-in-link">
