@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient } from '../../src/web/state/client.js';
 import { startBalancer } from '../helpers/balancer.js';
@@ -198,6 +199,31 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)(
       await dropped;
       expect(Date.now() - started).toBeLessThan(1_000);
       expect((await getJson(`${b()}/api/me`, other.body.token)).status).toBe(401);
+    });
+
+    it('an admin on node A deactivates someone: their sockets on nodes B and C close within 1 s', async () => {
+      const admin = await register(a());
+      // Made an admin in the store, as the operator CLI would (another test registered first).
+      const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+      await pool.query('UPDATE users SET role = $1 WHERE id = $2', ['admin', admin.user.id]);
+      await pool.end();
+      const victim = await register(b());
+      const second = await postJson(`${c()}/api/auth/login`, {
+        username: victim.user.username,
+        password: 'correct horse battery',
+      });
+      const sockets = [await connect(b(), victim.token), await connect(c(), second.body.token)];
+      const dropped = sockets.map((socket) => new Promise((resolve) => socket.once('disconnect', resolve)));
+      const started = Date.now();
+      const answer = await fetch(`${a()}/api/admin/users/${victim.user.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ deactivated: true }),
+      });
+      expect(answer.status).toBe(200);
+      await Promise.all(dropped);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect((await getJson(`${c()}/api/me`, second.body.token)).status).toBe(401);
     });
 
     it('reports the metrics and readiness of each node', async () => {
