@@ -3,8 +3,9 @@ import type { VirtuosoHandle } from 'react-virtuoso';
 
 /**
  * Scrolls a row into place and keeps at it: until the list has measured the rows above, a
- * scroll lands short, so it aims again every tick until the element is on screen (or two
- * seconds have passed). A handle gone (unmounted) ends it.
+ * scroll lands short, so it aims again every tick until the element is where it was aimed —
+ * near the middle, or near the top — (or two seconds have passed). A handle gone (unmounted)
+ * ends it.
  */
 export function aimAt(
   virtuoso: RefObject<VirtuosoHandle | null>,
@@ -31,7 +32,14 @@ export function aimAt(
     if (element && scroller && tries > 3) {
       const box = element.getBoundingClientRect();
       const view = scroller.getBoundingClientRect();
-      if (box.top >= view.top - 1 && box.bottom <= view.bottom + 1) {
+      // Where it was aimed, not merely somewhere on screen: rows measured after a landing at
+      // the edge would leave it there (or push it off).
+      const inView = box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+      const placed =
+        align === 'center'
+          ? Math.abs(box.top + box.height / 2 - (view.top + view.height / 2)) <= view.height * 0.2
+          : box.top <= view.top + view.height * 0.2;
+      if (inView && placed) {
         tries = Number.POSITIVE_INFINITY;
         return aim();
       }
