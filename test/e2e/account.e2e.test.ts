@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, newPersonPage, screenshotPath } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, chromiumPath, screenshotPath } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
-import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { signInWithAccount, signUpAsGuest, signUpWithAccount, typeInto } from '../helpers/web-people.js';
 
 const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
@@ -16,31 +14,17 @@ const SAFARI_ON_IPHONE =
  * signed out one at a time or all at once, each landing on the sign-in screen.
  */
 describe.skipIf(!chromiumPath)('the account in a real browser: password and sessions', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const cspViolations: string[] = [];
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    server = await startTestServer({}, { rateRules: relaxedLimits });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(() => {
-    expect(cspViolations).toEqual([]);
-  });
-
-  const newPage = (userAgent?: string) => newPersonPage(browser, cspViolations, { userAgent });
+  const newPage = (userAgent?: string) => suite.newPage({ userAgent });
 
   it('refuses a wrong current password under its field, then changes it and signs the other browser out', async () => {
     const name = uniqueName('pw');
     const here = await newPage();
-    await signUpWithAccount(here, server.url, name);
+    await signUpWithAccount(here, suite.server.url, name);
     // The same person, signed in on another computer.
     const elsewhere = await newPage();
-    await signInWithAccount(elsewhere, server.url, name);
+    await signInWithAccount(elsewhere, suite.server.url, name);
 
     await here.getByRole('button', { name: 'Change password' }).click();
     const dialog = here.getByRole('dialog', { name: 'Change password' });
@@ -87,7 +71,7 @@ describe.skipIf(!chromiumPath)('the account in a real browser: password and sess
 
   it('offers no password change to a guest, who has none, nor a list of their one session', async () => {
     const guest = await newPage();
-    await signUpAsGuest(guest, server.url, uniqueName('guest'));
+    await signUpAsGuest(guest, suite.server.url, uniqueName('guest'));
     expect(await guest.getByRole('button', { name: 'Change password' }).count()).toBe(0);
     expect(await guest.getByRole('button', { name: 'Sessions' }).count()).toBe(0);
   });
@@ -95,10 +79,10 @@ describe.skipIf(!chromiumPath)('the account in a real browser: password and sess
   it('lists the sessions and signs the other browsers out from the dialog', async () => {
     const name = uniqueName('devices');
     const here = await newPage();
-    await signUpWithAccount(here, server.url, name);
+    await signUpWithAccount(here, suite.server.url, name);
     const signIn = async (userAgent: string) => {
       const page = await newPage(userAgent);
-      await signInWithAccount(page, server.url, name);
+      await signInWithAccount(page, suite.server.url, name);
       return page;
     };
     const desktop = await signIn(FIREFOX_ON_WINDOWS);

@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, newPersonPage, screenshotPath } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, chromiumPath, screenshotPath } from '../helpers/browser.js';
 import { linkToken, runParley } from '../helpers/cli.js';
 import { uniqueName } from '../helpers/clients.js';
-import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
 import { signUpWithAccount } from '../helpers/web-people.js';
 
 /**
@@ -12,32 +10,18 @@ import { signUpWithAccount } from '../helpers/web-people.js';
  * was signed in as the same person elsewhere is signed out. The link works once.
  */
 describe.skipIf(!chromiumPath)('a one-time sign-in link in a real browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const cspViolations: string[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({}, { rateRules: relaxedLimits });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(() => {
-    expect(cspViolations).toEqual([]);
-  });
+  const suite = browserSuite();
 
   it('sets a new password once, signs in, and signs the other browser out', async () => {
     const name = uniqueName('lost');
-    const elsewhere = await newPersonPage(browser, cspViolations);
-    await signUpWithAccount(elsewhere, server.url, name);
-    const printed = await runParley(['reset-password', name], { env: { DATA_DIR: server.dataDir } });
+    const elsewhere = await suite.newPage();
+    await signUpWithAccount(elsewhere, suite.server.url, name);
+    const printed = await runParley(['reset-password', name], { env: { DATA_DIR: suite.server.dataDir } });
     expect(printed.code).toBe(0);
     const token = linkToken(printed.stdout);
 
-    const here = await newPersonPage(browser, cspViolations);
-    await here.goto(`${server.url}/#/sign-in/${token}`);
+    const here = await suite.newPage();
+    await here.goto(`${suite.server.url}/#/sign-in/${token}`);
     await here.getByRole('heading', { name: 'Set a new password' }).waitFor();
     expect(await here.locator('.auth-card').textContent()).toContain('At least');
     const field = here.getByLabel('New password');
@@ -60,8 +44,8 @@ describe.skipIf(!chromiumPath)('a one-time sign-in link in a real browser', () =
     await expect.poll(() => elsewhere.getByRole('tab', { name: 'Sign in' }).isVisible()).toBe(true);
 
     // Opened again, the link is refused under its field.
-    const again = await newPersonPage(browser, cspViolations);
-    await again.goto(`${server.url}/#/sign-in/${token}`);
+    const again = await suite.newPage();
+    await again.goto(`${suite.server.url}/#/sign-in/${token}`);
     await again.getByLabel('New password').click();
     await again.keyboard.type('another long password');
     await again.keyboard.press('Enter');

@@ -185,7 +185,11 @@ export async function allDelivered(from: Page, to: Page) {
  * `newPage()` is one more person's own window.
  */
 export function browserSuite(overrides: Partial<Config> = {}) {
-  const suite = {} as { server: TestServer; browser: Browser; newPage(): Promise<Page> };
+  const suite = {} as {
+    server: TestServer;
+    browser: Browser;
+    newPage(options?: { userAgent?: string | undefined }): Promise<Page>;
+  };
   const cspViolations: string[] = [];
   beforeAll(async () => {
     suite.server = await startTestServer(overrides, { rateRules: relaxedLimits });
@@ -198,6 +202,6 @@ export function browserSuite(overrides: Partial<Config> = {}) {
   afterEach(() => {
     expect(cspViolations).toEqual([]);
   });
-  suite.newPage = () => newPersonPage(suite.browser, cspViolations);
+  suite.newPage = (options = {}) => newPersonPage(suite.browser, cspViolations, options);
   return suite;
 }
