@@ -15,10 +15,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A temp directory removed when the test process exits, whatever happened. */
+/** Temp directories made by this test process, removed together when it exits. */
+const tempDirs = new Set<string>();
+let removingOnExit = false;
+
+/**
+ * A temp directory removed when the test process exits, whatever happened. One exit listener
+ * for all of them: a listener each set off Node's "possible memory leak" warning past ten.
+ */
 export function tempDir(prefix = 'parley-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.add(dir);
+  if (!removingOnExit) {
+    removingOnExit = true;
+    process.once('exit', () => {
+      for (const each of tempDirs) rmSync(each, { recursive: true, force: true });
+    });
+  }
   return dir;
 }
 
