@@ -17,8 +17,26 @@ export type ServerRole = z.infer<typeof serverRoleSchema>;
 export const roomRoleSchema = z.enum(ROOM_ROLES);
 export type RoomRole = z.infer<typeof roomRoleSchema>;
 
-/** The signed-in user as they see themselves: with their server role (others do not see it). */
-export const selfSchema = publicUserSchema.extend({ role: serverRoleSchema });
+/**
+ * What the server's settings and the user's role let them start, so the client offers only
+ * that (the server decides each request again: domain/permissions.ts).
+ */
+export const selfRightsSchema = z.object({
+  createRoom: z.boolean(),
+  openDm: z.boolean(),
+  createInvite: z.boolean(),
+});
+export type SelfRights = z.infer<typeof selfRightsSchema>;
+
+/** A user with their server role: what sessions hold and presenters start from. */
+export const rankedUserSchema = publicUserSchema.extend({ role: serverRoleSchema });
+export type RankedUser = z.infer<typeof rankedUserSchema>;
+
+/**
+ * The signed-in user as they see themselves: with their server role (others do not see it)
+ * and what they may start. `me:updated` brings a new one when either changes.
+ */
+export const selfSchema = rankedUserSchema.extend({ may: selfRightsSchema });
 export type Self = z.infer<typeof selfSchema>;
 
 /** An invite link as its creator and the admins see it; the token itself is shown once. */

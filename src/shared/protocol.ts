@@ -90,6 +90,11 @@ export interface ServerToClientEvents extends LogEventListeners {
   typing: (e: TypingEvent) => void;
   /** A report you filed was handled (docs/administration.md). */
   'report:handled': (e: ReportHandledEvent) => void;
+  /**
+   * How you see yourself: sent on every connection, and again when your role or what the
+   * server's settings let you start changes.
+   */
+  'me:updated': (e: { user: Self }) => void;
 }
 export interface ReportHandledEvent {
   reportId: string;

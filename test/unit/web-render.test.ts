@@ -34,7 +34,13 @@ vi.mock(import('../../src/web/components/messages/MessageList.js'), async (impor
     createElement(Profiler, { id: 'MessageList', onRender }, createElement(MessageList, props))) as never;
   return { MessageList: ProfiledMessageList };
 });
-const me: Self = { id: 'me', username: 'maria', guest: false, role: 'member' };
+const me: Self = {
+  id: 'me',
+  username: 'maria',
+  guest: false,
+  role: 'member',
+  may: { createRoom: true, openDm: true, createInvite: false },
+};
 const bob: PublicUser = { id: 'bob', username: 'bob', guest: false };
 const general = room({ id: 'room-1', lastSeq: 1, lastReadSeq: 1 });
 const member = (user: PublicUser): Member => ({

@@ -1,12 +1,12 @@
-import type { RoomKind, RoomRole, ServerRole } from '../../shared/protocol.js';
+import type { RoomKind, RoomRole, SelfRights, ServerRole } from '../../shared/protocol.js';
 import { forbidden } from './errors.js';
 
 /**
  * Who may do what: one table for the whole server, decided here and nowhere else. Services
  * load the actor's current role and membership (never a copy cached in a socket: a demotion
  * takes effect on the next action), ask `roomRight` or `serverRight`, and only then write.
- * The web client asks the same questions of the same table, to show only what can be done;
- * the server's answer is the one that counts. test/unit/permissions.test.ts walks the table.
+ * The web client is told the answers that shape its screens (`serverRightsOf`, in `Self`), to
+ * offer only what can be done; the server's answer to each request is the one that counts. test/unit/permissions.test.ts walks the table.
  */
 
 /** What a member may do in a room. */
@@ -170,6 +170,13 @@ export function serverRefusal(actor: Actor, action: ServerAction, policy: Policy
       return null;
   }
 }
+
+/** What the client should offer this actor (they are asked again per request). */
+export const serverRightsOf = (actor: Actor, policy: Policy): SelfRights => ({
+  createRoom: serverRefusal(actor, 'create-room', policy) === null,
+  openDm: serverRefusal(actor, 'open-dm', policy) === null,
+  createInvite: serverRefusal(actor, 'create-invite', policy) === null,
+});
 
 export function assertRoomRight(actor: Actor, action: RoomAction, place: RoomPlace, now: number): void {
   const refusal = roomRefusal(actor, action, place, now);

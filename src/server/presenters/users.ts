@@ -1,4 +1,5 @@
-import type { Member, PublicUser, Self } from '../../shared/protocol.js';
+import type { Member, PublicUser, RankedUser, Self } from '../../shared/protocol.js';
+import { type Policy, serverRightsOf } from '../domain/permissions.js';
 import type { MemberRow } from '../store/memberships.js';
 import type { UserRow } from '../store/users.js';
 
@@ -9,10 +10,19 @@ export const presentUser = (row: Pick<UserRow, 'id' | 'username' | 'is_guest'>):
   guest: row.is_guest === 1,
 });
 
-/** The signed-in user as they see themselves: with their server role. */
-export const presentSelf = (row: Pick<UserRow, 'id' | 'username' | 'is_guest' | 'role'>): Self => ({
+/** A user with their server role, as a session holds them. */
+export const presentRanked = (row: Pick<UserRow, 'id' | 'username' | 'is_guest' | 'role'>): RankedUser => ({
   ...presentUser(row),
   role: row.role,
+});
+
+/**
+ * The signed-in user as they see themselves: with their server role and what the settings let
+ * them start. An active user: a deactivated one has no session to see it with.
+ */
+export const presentSelf = (user: RankedUser, policy: Policy): Self => ({
+  ...user,
+  may: serverRightsOf({ id: user.id, role: user.role, deactivated: false }, policy),
 });
 
 /** A room member as the member list shows them, with presence from the presence service. */

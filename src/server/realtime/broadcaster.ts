@@ -12,7 +12,7 @@ export type Delivery =
   | { kind: 'typing'; event: TypingEvent }
   | { kind: 'disconnect-sessions'; sessionIds: string[] };
 
-type RoomEffect = Exclude<Effect, { kind: 'log' | 'settings-changed' }>;
+type RoomEffect = Exclude<Effect, { kind: 'log' | 'settings-changed' | 'self-changed' }>;
 type Immediate = Exclude<Delivery, { kind: 'log' }>;
 
 /** Where deliveries go to reach the other nodes (cluster/bus.ts); absent on a single node. */
@@ -35,6 +35,14 @@ export interface RoomStep {
   after: RoomEffect[];
 }
 
+/** What the gateway does about deliveries that change what this node holds, not sockets. */
+export interface BroadcastHooks {
+  /** The settings changed, here or on another node: drop this node's copy, tell its sockets. */
+  settingsChanged?(): void;
+  /** These users' role or standing changed: tell their sockets on this node. */
+  selvesChanged?(userIds: readonly string[]): void;
+}
+
 /** How long a room's event that arrived early waits for the ones before it (RoomOrder). */
 export const HOLD_FOR_GAP_MS = 250;
 
@@ -51,8 +59,7 @@ export class Broadcaster {
     private readonly io: ParleyServer,
     private readonly peers: Peers | undefined,
     metrics?: Metrics,
-    /** The settings changed, here or on another node: drop this node's copy. */
-    private readonly onSettingsChanged: () => void = () => {},
+    private readonly hooks: BroadcastHooks = {},
   ) {
     this.order = new RoomOrder<RoomStep>({
       holdMs: HOLD_FOR_GAP_MS,
@@ -118,7 +125,10 @@ export class Broadcaster {
         io.in(item.sessionIds.map(sessionChannel)).disconnectSockets(true);
         return;
       case 'settings-changed':
-        this.onSettingsChanged();
+        this.hooks.settingsChanged?.();
+        return;
+      case 'self-changed':
+        this.hooks.selvesChanged?.(item.userIds);
         return;
       case 'room-deleted':
         // Whatever the room still had waiting goes out before it is gone.

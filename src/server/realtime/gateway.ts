@@ -7,7 +7,7 @@ import type { RateDecision } from '../domain/rate-limit.js';
 import { isOriginAllowed } from '../http/origin.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
 import type { Metrics } from '../metrics.js';
-import type { Session } from '../services/auth.js';
+import { type Session, selfOf } from '../services/auth.js';
 import type { Effect } from '../services/effects.js';
 import type { Services } from '../services/index.js';
 import { Broadcaster, type Delivery, type Peers } from './broadcaster.js';
@@ -69,9 +69,13 @@ export class Gateway implements GatewayForHandlers {
       },
       cors: deps.allowedOrigins.length > 0 ? { origin: deps.allowedOrigins, credentials: true } : undefined,
     });
-    this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics, () =>
-      deps.services.settings.invalidate(),
-    );
+    this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics, {
+      settingsChanged: () => {
+        deps.services.settings.invalidate();
+        this.tellSelves();
+      },
+      selvesChanged: (userIds) => this.tellSelves(userIds),
+    });
     this.presence = new PresenceAnnouncer({
       presence: deps.services.presence,
       markSeen: (userId, at) => deps.services.people.markSeen(userId, at),
@@ -191,11 +195,44 @@ export class Gateway implements GatewayForHandlers {
     return this.deps.services.auth.authenticate(token);
   }
 
+  /**
+   * Sends `me:updated` to this node's sockets of these users (all of them when none are
+   * given): their role, or what the settings let them start, changed.
+   */
+  private tellSelves(userIds?: readonly string[]): void {
+    const wanted = userIds && new Set(userIds);
+    const socketsOf = new Map<string, ParleySocket[]>();
+    for (const socket of this.io.sockets.sockets.values()) {
+      const id = socket.data.session?.user.id;
+      if (!id || (wanted && !wanted.has(id))) continue;
+      socketsOf.set(id, [...(socketsOf.get(id) ?? []), socket]);
+    }
+    if (socketsOf.size === 0) return;
+    this.deps.services.people.selvesOf([...socketsOf.keys()]).then(
+      (selves) => {
+        for (const [id, user] of selves) {
+          for (const socket of socketsOf.get(id) ?? []) {
+            socket.data.session = { ...socket.data.session, role: user.role };
+            socket.emit('me:updated', { user });
+          }
+        }
+      },
+      (error: unknown) => this.deps.logger.warn({ err: error }, 'could not tell users of their new rights'),
+    );
+  }
+
   private onConnection(socket: ParleySocket): void {
     const { session } = socket.data;
     const userId = session.user.id;
     const log = this.deps.logger.child({ socketId: socket.id, userId });
     this.deps.metrics?.connections.inc();
+    // Who they are now: the page may have been open through a promotion or a settings change.
+    this.deps.services.settings.policy().then(
+      (policy) => {
+        if (socket.connected) socket.emit('me:updated', { user: selfOf(socket.data.session, policy) });
+      },
+      (error: unknown) => log.warn({ err: error }, 'could not read the settings for me:updated'),
+    );
 
     // Handlers are attached at once so no early packet is dropped; they wait for `ready`,
     // which resolves when the socket is in all its rooms.

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
-import type { PublicUser, Self, ServerRole } from '../../shared/protocol.js';
+import type { PublicUser, RankedUser, Self, ServerRole } from '../../shared/protocol.js';
 import type { ServerSettings, SignInOptions } from '../../shared/schemas.js';
 import { displayAddress, storedUserAgent } from '../domain/devices.js';
 import { conflict, DomainError } from '../domain/errors.js';
+import type { Policy } from '../domain/permissions.js';
 import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
 import {
   type NormalisedUsername,
@@ -12,7 +13,7 @@ import {
   usernameKeys,
   validatePassword,
 } from '../domain/usernames.js';
-import { presentSelf, presentUser } from '../presenters/users.js';
+import { presentRanked, presentSelf, presentUser } from '../presenters/users.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Schema } from '../store/schema.js';
 import {
@@ -154,7 +155,7 @@ export class AuthService {
     await failure.refund();
     // Told apart only after the password was right: a wrong guess learns nothing about the account.
     if (user.deactivated_at !== null) throw deactivated();
-    return this.startSession(presentSelf(user), { address, userAgent });
+    return this.startSession(presentRanked(user), { address, userAgent });
   }
 
   /**
@@ -263,7 +264,7 @@ export class AuthService {
       }
       await setPasswordHash(trx, user.id, passwordHash);
       const revoked = await deleteSessionsOfUser(trx, user.id);
-      const started = this.newSession(presentSelf(user), { address, userAgent });
+      const started = this.newSession(presentRanked(user), { address, userAgent });
       await insertSession(trx, started.row);
       return { session: started.session, token: started.token, revoked };
     });
@@ -346,7 +347,7 @@ export class AuthService {
         }
         // In the same job: a guest without a session looks departed to the sweep, which would
         // start holding (and later free) the name of someone still signing up.
-        const session = this.newSession(presentSelf(row), client);
+        const session = this.newSession(presentRanked(row), client);
         await insertSession(trx, session.row);
         return session;
       });
@@ -357,14 +358,19 @@ export class AuthService {
     return { session: started.session, token: started.token };
   }
 
-  private async startSession(user: Self, client: Client): Promise<{ session: Session; token: string }> {
+  /** The session's user as they see themselves, with what the settings now let them start. */
+  async selfOf(session: Session): Promise<Self> {
+    return selfOf(session, await this.deps.settings.policy());
+  }
+
+  private async startSession(user: RankedUser, client: Client): Promise<{ session: Session; token: string }> {
     const started = this.newSession(user, client);
     await this.deps.writes.run((trx) => insertSession(trx, started.row));
     return started;
   }
 
   /** A fresh token and the session row it stands for (only the token's hash is stored). */
-  private newSession(user: Self, client: Client) {
+  private newSession(user: RankedUser, client: Client) {
     const token = randomBytes(32).toString('base64url');
     const id = sessionIdOf(token);
     const createdAt = this.deps.now();
@@ -396,8 +402,9 @@ interface Client {
   userAgent: string | undefined;
 }
 
-/** The session's user as they see themselves: with their server role. */
-export const selfOf = (session: Session): Self => ({ ...session.user, role: session.role });
+/** The session's user as they see themselves: with their server role and rights. */
+export const selfOf = (session: Session, policy: Policy): Self =>
+  presentSelf({ ...session.user, role: session.role }, policy);
 
 export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');

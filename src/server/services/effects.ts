@@ -22,7 +22,9 @@ export type Effect =
   /** Tell one user a room is gone for them, while it lives on for others. */
   | { kind: 'room-gone'; userId: string; roomId: string; reason: RoomDeletedEvent['reason'] }
   /** The server's settings changed: every node drops its copy (services/settings.ts). */
-  | { kind: 'settings-changed' };
+  | { kind: 'settings-changed' }
+  /** These users' role or standing changed: their sockets get a new `me:updated`. */
+  | { kind: 'self-changed'; userIds: string[] };
 
 /** A job's result: the value for the caller, and the effects to announce after the commit. */
 export class Outcome<T> {

@@ -63,7 +63,12 @@ export class UserAdmin {
           revokedSessions = (await deactivateAccount(trx, { ...row, role: change.role ?? row.role }, by))
             .sessions;
         if (change.deactivated === false) await reactivateAccount(trx, row, by);
-        return outcome({ user: (await this.view(trx, row.id))!, revokedSessions });
+        // Their open pages learn of a new role at once (what they are offered changes with it).
+        const effects: Effect[] =
+          change.role !== undefined && change.role !== row.role
+            ? [{ kind: 'self-changed', userIds: [row.id] }]
+            : [];
+        return outcome({ user: (await this.view(trx, row.id))!, revokedSessions }, effects);
       })
       .then((done) => done.value);
   }

@@ -1,4 +1,4 @@
-import type { RoomKind } from '../../shared/protocol.js';
+import type { RoomKind, SelfRights } from '../../shared/protocol.js';
 import { useChatClient } from '../hooks/ChatContext.js';
 import { useChatSelector } from '../hooks/useChatSelector.js';
 import { roomIcon, roomLabel, roomTitle, unreadBadge } from '../lib/rooms.js';
@@ -10,7 +10,8 @@ import { Icon, type IconName } from './Icon.js';
 interface Section {
   title: string;
   kinds: RoomKind[];
-  actions: { label: string; dialog: DialogKind; icon: IconName }[];
+  /** `needs`: offered only when the server says the user may (guests, by the settings). */
+  actions: { label: string; dialog: DialogKind; icon: IconName; needs?: keyof SelfRights }[];
   empty: string;
 }
 
@@ -20,20 +21,20 @@ const SECTIONS: Section[] = [
     kinds: ['channel'],
     actions: [
       { label: 'Browse channels', dialog: 'browse', icon: 'search' },
-      { label: 'New channel', dialog: 'channel', icon: 'plus' },
+      { label: 'New channel', dialog: 'channel', icon: 'plus', needs: 'createRoom' },
     ],
     empty: 'No channels yet',
   },
   {
     title: 'Direct messages',
     kinds: ['dm', 'match'],
-    actions: [{ label: 'New direct message', dialog: 'dm', icon: 'plus' }],
+    actions: [{ label: 'New direct message', dialog: 'dm', icon: 'plus', needs: 'openDm' }],
     empty: 'Start a conversation',
   },
   {
     title: 'Groups',
     kinds: ['group'],
-    actions: [{ label: 'New group', dialog: 'group', icon: 'plus' }],
+    actions: [{ label: 'New group', dialog: 'group', icon: 'plus', needs: 'createRoom' }],
     empty: 'No groups yet',
   },
   {
@@ -41,7 +42,7 @@ const SECTIONS: Section[] = [
     kinds: ['code'],
     actions: [
       { label: 'Join with a code', dialog: 'join-code', icon: 'login' },
-      { label: 'New code room', dialog: 'code', icon: 'plus' },
+      { label: 'New code room', dialog: 'code', icon: 'plus', needs: 'createRoom' },
     ],
     empty: 'Join one with a code',
   },
@@ -60,6 +61,7 @@ export function Sidebar({
   const presence = useChatSelector((s) => s.presence);
   const match = useChatSelector((s) => s.match);
   const views = Object.values(rooms);
+  const may = useChatSelector((s) => s.me.may);
   const isStaff = useChatSelector((s) => s.me.role === 'admin' || s.me.role === 'moderator');
   // Server staff, or a room's owner or moderator: they have a report queue to look at.
   const moderatesSomething = useChatSelector(
@@ -95,18 +97,20 @@ export function Sidebar({
             <header className="section-header">
               <h2>{section.title}</h2>
               <div className="section-actions">
-                {section.actions.map((action) => (
-                  <button
-                    key={action.dialog}
-                    type="button"
-                    className="icon-button small"
-                    aria-label={action.label}
-                    title={action.label}
-                    onClick={() => onOpenDialog(action.dialog)}
-                  >
-                    <Icon name={action.icon} size={15} />
-                  </button>
-                ))}
+                {section.actions
+                  .filter((action) => !action.needs || may[action.needs])
+                  .map((action) => (
+                    <button
+                      key={action.dialog}
+                      type="button"
+                      className="icon-button small"
+                      aria-label={action.label}
+                      title={action.label}
+                      onClick={() => onOpenDialog(action.dialog)}
+                    >
+                      <Icon name={action.icon} size={15} />
+                    </button>
+                  ))}
               </div>
             </header>
             <ul>

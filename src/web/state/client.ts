@@ -193,6 +193,8 @@ export class ChatClient {
           : `A moderator handled the message you reported: ${RESOLUTIONS[resolution] ?? resolution}.`,
       ),
     );
+    // A promotion, a demotion or a settings change: what the screens offer follows.
+    socket.on('me:updated', ({ user }) => this.store.update(() => ({ me: user })));
     socket.on('presence', (event) => this.members.setPresence(event));
     socket.on('typing', (event) => this.typing.receive(event));
   }

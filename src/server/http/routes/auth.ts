@@ -9,7 +9,7 @@ import {
   signInLinkSchema,
   signInOptionsSchema,
 } from '../../../shared/schemas.js';
-import { type AuthService, selfOf } from '../../services/auth.js';
+import type { AuthService } from '../../services/auth.js';
 import { authResponseSchema, problemSchema, problems, selfSchema } from '../schemas.js';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../session.js';
 
@@ -50,7 +50,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         request.headers['user-agent'],
       );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
-      return reply.status(201).send({ user: selfOf(session), token });
+      return reply.status(201).send({ user: await auth.selfOf(session), token });
     },
   );
 
@@ -65,7 +65,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         request.headers['user-agent'],
       );
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
-      return { user: selfOf(session), token };
+      return { user: await auth.selfOf(session), token };
     },
   );
 
@@ -85,7 +85,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         request.headers['user-agent'],
       );
       setSessionCookie(request, reply, token, opts.guestSessionTtlMs);
-      return reply.status(201).send({ user: selfOf(session), token });
+      return reply.status(201).send({ user: await auth.selfOf(session), token });
     },
   );
 
@@ -125,13 +125,13 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
       );
       opts.revokeSockets(revoked);
       setSessionCookie(request, reply, token, opts.sessionTtlMs);
-      return { user: selfOf(session), token };
+      return { user: await auth.selfOf(session), token };
     },
   );
 
   api.get(
     '/api/me',
     { schema: { tags, response: { 200: z.object({ user: selfSchema }), ...problems } } },
-    async (request) => ({ user: selfOf(requireSession(request)) }),
+    async (request) => ({ user: await auth.selfOf(requireSession(request)) }),
   );
 }
