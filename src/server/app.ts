@@ -16,7 +16,7 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
-import { DEFAULT_SETTINGS } from './domain/settings.js';
+import { DEFAULT_SETTINGS, rateRulesOf, uploadLimitOf } from './domain/settings.js';
 import { compressionOptions, fastifyCompress, keepSecretsUncompressed } from './http/compression.js';
 import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
@@ -37,6 +37,7 @@ import { Gateway } from './realtime/gateway.js';
 import { EphemeralRooms } from './services/ephemeral.js';
 import { createServices } from './services/index.js';
 import { MediaService } from './services/media.js';
+import { SETTINGS_TTL_MS } from './services/settings.js';
 import { type Database, openDatabase } from './store/database.js';
 import { checkFreeSpace } from './store/disk-space.js';
 import { LocalFileStore } from './store/files.js';
@@ -96,7 +97,8 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   const now = options.now ?? Date.now;
   const nodeId = config.nodeId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const metrics = new Metrics();
-  const rateRules = { ...DEFAULT_RATE_RULES, ...options.rateRules };
+  // One object the limiters read at every decision: the admin's settings change it in place.
+  const rateRules: RateRules = { ...DEFAULT_RATE_RULES, ...options.rateRules };
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -135,14 +137,21 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     announce: (effects) => gateway?.apply(effects),
     onBatch: metrics.recordBatch,
     settingsTtlMs: options.settingsTtlMs,
+    uploadCeilingBytes: config.uploadMaxBytes,
   });
   const { writes, limiter, presence, auth } = services;
+  // The admin's limits, whenever the settings are read; a test's or benchmark's own rules win.
+  services.settings.onLoaded((settings) =>
+    Object.assign(rateRules, rateRulesOf(settings), options.rateRules),
+  );
   // The environment's defaults count on the first start only; after that, the stored settings.
   await services.settings.seed(writer, {
     ...DEFAULT_SETTINGS,
     signupPolicy: config.signupPolicy,
     guestsAllowed: config.guestsAllowed,
+    uploadMaxBytes: config.uploadMaxBytes,
   });
+  await services.settings.get();
 
   const files = new LocalFileStore(path.join(config.dataDir, 'uploads'));
   const media = new MediaService({
@@ -153,7 +162,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     sharedStorage: Boolean(cluster),
     limiter,
     now,
-    maxBytes: config.uploadMaxBytes,
+    maxBytes: async () => uploadLimitOf(await services.settings.get(), config.uploadMaxBytes),
     dailyQuotaBytes: config.uploadDailyQuotaBytes,
     logger,
   });
@@ -215,7 +224,9 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       await cluster?.ping();
       await checkFreeSpace(config.dataDir, config.diskMinFreeBytes);
     },
-    publicConfig: { uploadMaxBytes: config.uploadMaxBytes },
+    publicConfig: async () => ({
+      uploadMaxBytes: uploadLimitOf(await services.settings.get(), config.uploadMaxBytes),
+    }),
   });
   // On the main port only behind a token, and only when they have no listener of their own.
   if (config.metricsToken && config.metricsPort === undefined) {
@@ -324,6 +335,13 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
           checkingSessions = false;
         });
     }, REVOKED_SESSIONS_CHECK_MS),
+    // The limits are read at every send, from rules the settings set: a node that missed the
+    // bus's news of a change (Redis away) still takes it within a copy's lifetime.
+    setInterval(() => {
+      services.settings
+        .get()
+        .catch((error: unknown) => logger.debug({ err: error }, 'settings refresh failed'));
+    }, SETTINGS_TTL_MS),
   ];
   for (const timer of timers) timer.unref();
   ready = true;

@@ -49,8 +49,11 @@ export const inviteSchema = z.object({
   maxUses: z.number().nullable(),
   uses: z.number(),
   revokedAt: z.number().nullable(),
-  /** Whether it still lets someone in, and if not, why. */
-  state: z.enum(['active', 'expired', 'used-up', 'revoked']),
+  /**
+   * Whether it still lets someone in, and if not, why. 'lapsed': its creator may no longer
+   * invite (demoted, deactivated, or members may no longer invite); it works again if they may.
+   */
+  state: z.enum(['active', 'expired', 'used-up', 'revoked', 'lapsed']),
   /** Who registered with it, in order. */
   usedBy: z.array(z.object({ user: publicUserSchema, usedAt: z.number() })),
 });

@@ -8,7 +8,7 @@
  * client would break; the minor when something is added or tightened. The OpenAPI document of
  * the HTTP API carries it too.
  */
-export const PROTOCOL_VERSION = '1.4';
+export const PROTOCOL_VERSION = '1.5';
 
 export const LIMITS = {
   messageTextMax: 4000,

@@ -152,6 +152,18 @@ export const usernameInputSchema = z.string().trim().min(1).max(64);
 export const signupPolicySchema = z.enum(['open', 'invite', 'closed']);
 export type SignupPolicy = z.infer<typeof signupPolicySchema>;
 
+/**
+ * A rate an admin sets: at most `count` in any `perSeconds` seconds, taken in a burst or spread
+ * out (a token bucket of `count` tokens refilled over `perSeconds`).
+ */
+export const rateSettingSchema = z
+  .object({
+    count: z.number().int().min(1).max(10_000),
+    perSeconds: z.number().int().min(1).max(86_400),
+  })
+  .strict();
+export type RateSetting = z.infer<typeof rateSettingSchema>;
+
 /** What an admin decides at runtime (GET/PUT /api/admin/settings). */
 export const serverSettingsSchema = z.object({
   signupPolicy: signupPolicySchema,
@@ -159,6 +171,20 @@ export const serverSettingsSchema = z.object({
   guestsMayOpenDms: z.boolean(),
   guestsMayCreateRooms: z.boolean(),
   membersMayInvite: z.boolean(),
+  /** Messages, per user. */
+  messageRate: rateSettingSchema,
+  /** File uploads, per user. */
+  uploadRate: rateSettingSchema,
+  /** New channels, groups and code rooms, per user. */
+  roomCreationRate: rateSettingSchema,
+  /** New accounts and guest names, per address (an IPv6 address by its /64). */
+  signupRate: rateSettingSchema,
+  /** The largest file one may upload; never above the operator's UPLOAD_MAX_BYTES. */
+  uploadMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024),
 });
 export type ServerSettings = z.infer<typeof serverSettingsSchema>;
 /** A change: only the settings given change. */

@@ -1,5 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, register, uniqueName, until } from '../helpers/clients.js';
+import type { AuthResponse } from '../../src/shared/protocol.js';
+import {
+  call,
+  channelId,
+  connect,
+  getJson,
+  guest,
+  postJson,
+  Recorder,
+  register,
+  send,
+  uniqueName,
+  until,
+} from '../helpers/clients.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
 import { redisServerPath, startRedis, type TestRedis } from '../helpers/redis.js';
 import { relaxedLimits, startTestServer, type TestServer, tempDir } from '../helpers/server.js';
@@ -9,10 +23,15 @@ import { relaxedLimits, startTestServer, type TestServer, tempDir } from '../hel
  * invite's last use goes to one person even when two nodes take it at once. Each node trusts
  * its copy of the settings for a minute here, so only the cluster bus can make it forget.
  */
+/** Sends are left to the admin's message rate, which the last test changes. */
+const { send: _send, ...allButSends } = relaxedLimits!;
+
 describe.skipIf(!postgresAdminUrl || !redisServerPath)('settings and invites across nodes', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let redis: TestRedis;
   let nodes: TestServer[] = [];
+  /** The first account, made by the first test. */
+  let admin: AuthResponse;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -22,7 +41,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)('settings and invites acr
       nodes.push(
         await startTestServer(
           { databaseUrl: database.url, redisUrl: redis.url, dataDir, nodeId: `settings-${i}` },
-          { rateRules: relaxedLimits, settingsTtlMs: 60_000 },
+          { rateRules: allButSends, settingsTtlMs: 60_000 },
         ),
       );
     }
@@ -36,7 +55,7 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)('settings and invites acr
 
   it('closes sign-up on every node at once', async () => {
     const [a, b] = nodes as [TestServer, TestServer];
-    const admin = await register(a.url);
+    admin = await register(a.url);
     expect(admin.user.role).toBe('admin');
     // Both nodes have read (and cached) the open policy.
     expect((await getJson(`${b.url}/api/auth/options`)).body.signupPolicy).toBe('open');
@@ -80,5 +99,31 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)('settings and invites acr
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 403]);
     }
+  });
+
+  it('holds sockets on every node to a new message rate, and tells them what they may start', async () => {
+    const [a, b] = nodes as [TestServer, TestServer];
+    const visitor = await guest(b.url);
+    const socket = await connect(b.url, visitor.token);
+    const recorder = new Recorder(socket);
+    const general = await channelId(socket, 'general');
+    const change = (body: Record<string, unknown>) =>
+      fetch(`${a.url}/api/admin/settings`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => expect(r.status).toBe(200));
+
+    await change({ messageRate: { count: 2, perSeconds: 3600 }, guestsMayCreateRooms: false });
+    const told = await recorder.wait('me:updated', (e) => e.user.may.createRoom === false, 1_000);
+    expect(told.user.may).toEqual({ createRoom: false, openDm: true, createInvite: false });
+    for (let i = 0; i < 2; i++) await send(socket, general, `within ${i}`);
+    const refused = await call(socket, 'message:send', {
+      roomId: general,
+      clientMsgId: randomUUID(),
+      text: 'over',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    await change({ messageRate: { count: 20, perSeconds: 4 }, guestsMayCreateRooms: true });
   });
 });

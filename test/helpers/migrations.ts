@@ -53,6 +53,7 @@ export function servicesOn(database: Database) {
     limiter: new MemoryRateLimiter({ ...DEFAULT_RATE_RULES, ...relaxedLimits }),
     sessionTtlMs: 60_000,
     guestSessionTtlMs: 60_000,
+    uploadCeilingBytes: 8 * 1024 * 1024,
     announce: () => {},
   });
 }

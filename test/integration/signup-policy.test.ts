@@ -272,6 +272,57 @@ describe.each(BACKENDS)('who may come in, on $name', (backend) => {
     expect((await as(member.token, 'POST', `${server.url}/api/invites`, {})).status).toBe(403);
   });
 
+  it('lets an invite in only while its maker may still invite, and audits invites', async () => {
+    const inviter = await register(server.url);
+    await settings({ membersMayInvite: true, signupPolicy: 'invite' });
+    const { invite, token } = await newInvite({}, inviter.token);
+    expect(invite.state).toBe('active');
+
+    // Members may no longer invite: the member's invite lapses, for the list and at the door.
+    await settings({ membersMayInvite: false });
+    const listed = await as(admin.token, 'GET', `${server.url}/api/invites`);
+    expect(listed.body.invites.find((i: any) => i.id === invite.id).state).toBe('lapsed');
+    const refused = await signUp(server.url, token);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({
+      field: 'inviteToken',
+      detail: expect.stringContaining('may no longer invite'),
+    });
+    // Allowed again, it works again, and the refusal did not spend a use.
+    await settings({ membersMayInvite: true });
+    expect((await signUp(server.url, token)).status).toBe(201);
+
+    // A deactivated maker's invites lapse whatever the setting.
+    const second = await newInvite({}, inviter.token);
+    expect(
+      (
+        await as(admin.token, 'PATCH', `${server.url}/api/admin/users/${inviter.user.id}`, {
+          deactivated: true,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await signUp(server.url, second.token)).body.detail).toContain('may no longer invite');
+    // A revoked one says it was withdrawn, not that its maker lapsed.
+    expect((await as(admin.token, 'DELETE', `${server.url}/api/invites/${second.invite.id}`)).status).toBe(
+      200,
+    );
+    expect((await signUp(server.url, second.token)).body.detail).toContain('withdrawn');
+
+    const aboutInviter = await as(
+      admin.token,
+      'GET',
+      `${server.url}/api/admin/audit?target=${inviter.user.id}`,
+    );
+    expect(aboutInviter.body.entries.map((e: any) => e.action)).toContain('invite.revoke');
+    const actions = (await as(admin.token, 'GET', `${server.url}/api/admin/audit`)).body.entries.map(
+      (e: any) => `${e.action} ${e.detail?.inviteId ?? ''}`,
+    );
+    expect(actions).toContain(`invite.create ${invite.id}`);
+    expect(actions).toContain(`invite.create ${second.invite.id}`);
+    expect(actions).toContain(`invite.revoke ${second.invite.id}`);
+    await settings({ membersMayInvite: false, signupPolicy: 'open' });
+  });
+
   it('refuses every settings and invite route to those who may not: 401 signed out, 403 otherwise', async () => {
     const { invite } = await newInvite();
     const routes: [string, string, unknown?][] = [

@@ -56,6 +56,7 @@ describe.each(backends)('store on $name', (backend) => {
       now,
       sessionTtlMs: 60_000,
       guestSessionTtlMs: 1_000,
+      uploadCeilingBytes: 8 * 1024 * 1024,
       announce: () => {},
     });
   const newUser = async (node: Services, kind: 'register' | 'guest' = 'register') => {

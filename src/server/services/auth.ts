@@ -7,6 +7,7 @@ import { displayAddress, storedUserAgent } from '../domain/devices.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import type { Policy } from '../domain/permissions.js';
 import { addressBucket, enforce, type RateLimiter } from '../domain/rate-limit.js';
+import { policyOf } from '../domain/settings.js';
 import {
   type NormalisedUsername,
   normaliseUsername,
@@ -341,8 +342,9 @@ export class AuthService {
         await insertUser(trx, row);
         if (passwordHash !== null && !first) {
           // Here, in the job, two sign-ups racing to be a closed server's first cannot both be.
-          if (admission(await this.deps.settings.get(), false, inviteToken) === 'invite') {
-            await redeemInvite(trx, inviteToken!, row.id, createdAt);
+          const settings = await this.deps.settings.get();
+          if (admission(settings, false, inviteToken) === 'invite') {
+            await redeemInvite(trx, inviteToken!, row.id, createdAt, policyOf(settings));
           }
         }
         // In the same job: a guest without a session looks departed to the sweep, which would

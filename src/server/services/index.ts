@@ -51,6 +51,8 @@ export interface ServicesOptions {
   onBatch?: ((durationMs: number, size: number) => void) | undefined;
   /** How long a node trusts its copy of the settings (services/settings.ts). */
   settingsTtlMs?: number | undefined;
+  /** The operator's UPLOAD_MAX_BYTES: the admin's upload limit stays under it. */
+  uploadCeilingBytes: number;
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -71,7 +73,13 @@ export async function createServices(options: ServicesOptions) {
       if (effects.length > 0) process.nextTick(() => options.announce(effects));
     },
   });
-  const settings = new SettingsService({ db, writes, now, ttlMs: options.settingsTtlMs });
+  const settings = new SettingsService({
+    db,
+    writes,
+    now,
+    ttlMs: options.settingsTtlMs,
+    uploadCeilingBytes: options.uploadCeilingBytes,
+  });
   const deps: ServiceDeps = { db, writes, limiter, matchQueue, presence, settings, now };
   // One service per use case (Zulip's actions by verb): a new feature adds one here.
   const membership = new Membership(deps);

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Invite } from '../../shared/protocol.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { serverRefusal } from '../domain/permissions.js';
+import { type Actor, type Policy, serverRefusal } from '../domain/permissions.js';
 import { presentUser } from '../presenters/users.js';
+import { insertAudit } from '../store/audit-log.js';
 import type { Executor } from '../store/executor.js';
 import {
   findInviteById,
@@ -15,6 +16,7 @@ import {
   revokeInvite,
   takeInviteUse,
 } from '../store/invites.js';
+import { findUserById } from '../store/users.js';
 import type { WriteQueue } from '../store/write-queue.js';
 import { actorOf, requireServerRight } from './rights.js';
 import type { SettingsService } from './settings.js';
@@ -45,13 +47,23 @@ export class InvitesService {
     await writes.run(async (trx) => {
       await requireServerRight(trx, userId, 'create-invite', policy);
       const createdAt = now();
+      const expiresAt = input.expiresInHours
+        ? createdAt + Math.round(input.expiresInHours * 3_600_000)
+        : null;
+      const maxUses = input.maxUses ?? null;
       await insertInvite(trx, {
         id,
         token_hash: tokenHashOf(token),
         created_by: userId,
         created_at: createdAt,
-        expires_at: input.expiresInHours ? createdAt + Math.round(input.expiresInHours * 3_600_000) : null,
-        max_uses: input.maxUses ?? null,
+        expires_at: expiresAt,
+        max_uses: maxUses,
+      });
+      await insertAudit(trx, {
+        at: createdAt,
+        actorId: userId,
+        action: 'invite.create',
+        detail: { inviteId: id, expiresAt, maxUses },
       });
     });
     const [invite] = await this.load(id);
@@ -71,7 +83,16 @@ export class InvitesService {
       const row = await findInviteById(trx, inviteId);
       // Someone else's invite is as unknown to a member as one that does not exist.
       if (!row || (scope !== undefined && row.created_by !== scope)) throw notFound('invite not found');
-      await revokeInvite(trx, inviteId, now());
+      if (row.revoked_at !== null) return;
+      const at = now();
+      await revokeInvite(trx, inviteId, at);
+      await insertAudit(trx, {
+        at,
+        actorId: userId,
+        action: 'invite.revoke',
+        targetUserId: row.created_by,
+        detail: { inviteId, uses: row.uses },
+      });
     });
     const [invite] = await this.load(inviteId);
     return invite!;
@@ -89,7 +110,8 @@ export class InvitesService {
   }
 
   private async load(id?: string, createdBy?: string): Promise<Invite[]> {
-    const { db, now } = this.deps;
+    const { db, now, settings } = this.deps;
+    const policy = await settings.policy();
     const rows = await listInvites(db, createdBy, id);
     const uses = await listInviteUses(
       db,
@@ -111,7 +133,20 @@ export class InvitesService {
       maxUses: row.max_uses,
       uses: row.uses,
       revokedAt: row.revoked_at,
-      state: inviteState(row, at) ?? 'active',
+      state:
+        inviteState(row, at) ??
+        (creatorMayInvite(
+          row.creator_role === null
+            ? null
+            : {
+                id: row.created_by,
+                role: row.creator_role,
+                deactivated: row.creator_deactivated_at !== null,
+              },
+          policy,
+        )
+          ? 'active'
+          : 'lapsed'),
       usedBy: uses
         .filter((use) => use.invite_id === row.id)
         .map((use) => ({ user: presentUser(use), usedAt: use.used_at })),
@@ -127,11 +162,20 @@ function inviteState(row: InviteRow, at: number): 'revoked' | 'used-up' | 'expir
   return null;
 }
 
+/**
+ * An invite lets people in only while its creator may still make one: a member's invites lapse
+ * when members may no longer invite, a moderator's when they are demoted, anyone's when they
+ * are deactivated — and come back if that is undone.
+ */
+const creatorMayInvite = (creator: Actor | null, policy: Policy) =>
+  creator !== null && serverRefusal(creator, 'create-invite', policy) === null;
+
 const REFUSALS = {
   unknown: 'this invite link is not valid: ask for a new one',
   revoked: 'this invite link has been withdrawn: ask for a new one',
   'used-up': 'this invite link has been used as many times as it may be: ask for a new one',
   expired: 'this invite link has expired: ask for a new one',
+  lapsed: 'whoever made this invite link may no longer invite people: ask for a new one',
 } as const;
 
 const refused = (why: keyof typeof REFUSALS) =>
@@ -142,9 +186,23 @@ const refused = (why: keyof typeof REFUSALS) =>
  * the use back): takes one use atomically and records who took it; refuses with the reason
  * otherwise.
  */
-export async function redeemInvite(db: Executor, token: string, userId: string, at: number): Promise<void> {
+export async function redeemInvite(
+  db: Executor,
+  token: string,
+  userId: string,
+  at: number,
+  policy: Policy,
+): Promise<void> {
   const row = await findInviteByTokenHash(db, tokenHashOf(token));
   if (!row) throw refused('unknown');
+  const creator = await findUserById(db, row.created_by);
+  const actor = creator && {
+    id: creator.id,
+    role: creator.role,
+    deactivated: creator.deactivated_at !== null,
+  };
+  // Its own state first: a withdrawn link says so, whatever became of its creator.
+  if (!inviteState(row, at) && !creatorMayInvite(actor ?? null, policy)) throw refused('lapsed');
   if (!(await takeInviteUse(db, row.id, at))) {
     // Read again: on PostgreSQL another node may have taken the last use meanwhile.
     const now = await findInviteById(db, row.id);

@@ -33,7 +33,8 @@ export interface MediaDeps {
   sharedStorage: boolean;
   limiter: RateLimiter;
   now(): number;
-  maxBytes: number;
+  /** The largest upload now (the admin's setting, under UPLOAD_MAX_BYTES). */
+  maxBytes(): Promise<number>;
   dailyQuotaBytes: number;
   logger: Logger;
 }
@@ -65,18 +66,19 @@ export class MediaService {
     await enforce(this.deps.limiter, 'upload', uploaderId, 'you are uploading too fast, slow down');
     // Uploads in progress reserve the most they could use, so parallel uploads cannot all
     // squeeze under the quota at once.
+    const maxBytes = await this.deps.maxBytes();
     const reserved = this.reserved.get(uploaderId) ?? 0;
     const usedToday = (await this.usedToday(uploaderId)) + reserved;
     if (usedToday >= this.deps.dailyQuotaBytes) throw quotaExceeded();
-    this.reserved.set(uploaderId, reserved + this.deps.maxBytes);
+    this.reserved.set(uploaderId, reserved + maxBytes);
     try {
-      return await this.receive(uploaderId, file, fileName, usedToday);
+      return await this.receive(uploaderId, file, fileName, usedToday, maxBytes);
     } catch (error) {
       if (!isOutOfSpace(error)) throw error;
       this.deps.logger.error({ err: error }, 'an upload was refused: out of storage space');
       throw new DomainError('unavailable', 'the server is out of storage space, try again later');
     } finally {
-      const left = (this.reserved.get(uploaderId) ?? this.deps.maxBytes) - this.deps.maxBytes;
+      const left = (this.reserved.get(uploaderId) ?? maxBytes) - maxBytes;
       if (left > 0) this.reserved.set(uploaderId, left);
       else this.reserved.delete(uploaderId);
     }
@@ -109,6 +111,7 @@ export class MediaService {
     file: Readable,
     fileName: string | undefined,
     usedToday: number,
+    maxBytes: number,
   ): Promise<Attachment> {
     const id = randomUUID();
     await mkdir(this.deps.tempDir, { recursive: true });
@@ -116,8 +119,8 @@ export class MediaService {
     const cleaned = path.join(this.deps.tempDir, `${id}.clean`);
     const thumb = path.join(this.deps.tempDir, `${id}.thumb`);
     try {
-      await saveStream(file, received);
-      if ((file as Readable & { truncated?: boolean }).truncated) throw tooLarge(this.deps.maxBytes);
+      const complete = await saveStream(file, received, maxBytes);
+      if (!complete || (file as Readable & { truncated?: boolean }).truncated) throw tooLarge(maxBytes);
       const detected = (await fileTypeFromFile(received))?.mime;
       const plan = imagePlan(detected);
       if (plan?.action === 'refuse') throw new DomainError('bad_request', plan.message);
@@ -126,7 +129,7 @@ export class MediaService {
       let image: CleanedImage | null = null;
       let stored = received;
       if (plan) {
-        image = await cleanImage(received, mime, plan, this.deps.maxBytes);
+        image = await cleanImage(received, mime, plan, maxBytes);
         await writeFile(cleaned, image.data);
         await writeFile(thumb, image.thumb.data);
         stored = cleaned;
@@ -274,14 +277,29 @@ export class MediaService {
 }
 
 /**
- * Writes an upload's stream to a file. When writing fails (a full disk) the rest of the stream
- * is still read and dropped, so the request ends and its connection carries the answer — and
- * the client's next request — instead of stalling with an unread body.
+ * Writes an upload's stream to a file; false when it held more than `maxBytes` (the admin's
+ * limit, under the multipart parser's). When writing fails (a full disk) or the file is too
+ * large, the rest of the stream is still read and dropped, so the request ends and its
+ * connection carries the answer — and the client's next request — instead of stalling with
+ * an unread body.
  */
-function saveStream(file: Readable, target: string): Promise<void> {
+function saveStream(file: Readable, target: string, maxBytes: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(target);
-    out.once('finish', resolve);
+    let received = 0;
+    let tooLong = false;
+    file.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= maxBytes || tooLong) return;
+      tooLong = true;
+      file.unpipe(out);
+      out.end();
+      // The 'data' listener keeps the rest flowing, to be dropped.
+      file.once('end', () => resolve(false));
+    });
+    out.once('finish', () => {
+      if (!tooLong) resolve(true);
+    });
     out.once('error', (error) => {
       file.unpipe(out);
       if (file.readableEnded || file.destroyed) return reject(error);

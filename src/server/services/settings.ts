@@ -1,6 +1,9 @@
+import { formatBytes } from '../../shared/format.js';
 import type { ServerSettings } from '../../shared/schemas.js';
+import { DomainError } from '../domain/errors.js';
 import type { Policy } from '../domain/permissions.js';
 import { policyOf, settingsFrom } from '../domain/settings.js';
+import { insertAudit } from '../store/audit-log.js';
 import type { Executor } from '../store/executor.js';
 import { insertMissingSettings, readSettingRows, writeSettings } from '../store/settings.js';
 import type { WriteQueue } from '../store/write-queue.js';
@@ -31,8 +34,21 @@ export class SettingsService {
       writes: WriteQueue;
       now(): number;
       ttlMs?: number;
+      /** The operator's UPLOAD_MAX_BYTES: the admin's upload limit stays under it. */
+      uploadCeilingBytes: number;
     },
   ) {}
+
+  private readonly listeners = new Set<(settings: ServerSettings) => void>();
+
+  /**
+   * Calls `listener` with every copy read from the database (after a change here, on another
+   * node, or when the copy ran out): what is held outside this service (the rate limiter's
+   * rules) follows the settings with it.
+   */
+  onLoaded(listener: (settings: ServerSettings) => void): void {
+    this.listeners.add(listener);
+  }
 
   /** Stores the first start's defaults for every setting not stored yet (safe on every start). */
   async seed(db: Executor, defaults: ServerSettings): Promise<void> {
@@ -49,7 +65,10 @@ export class SettingsService {
       const loading = readSettingRows(this.deps.db)
         .then((rows) => {
           const value = settingsFrom(rows);
-          if (generation === this.generation) this.cached = { value, at: Date.now() };
+          if (generation === this.generation) {
+            this.cached = { value, at: Date.now() };
+            for (const listener of this.listeners) listener(value);
+          }
           return value;
         })
         .finally(() => {
@@ -64,11 +83,17 @@ export class SettingsService {
     return policyOf(await this.get());
   }
 
-  /** Forgets the copy: the next read asks the database (another node changed the settings). */
+  /**
+   * Forgets the copy (another node changed the settings) and reads them again at once, so
+   * what follows them does not wait for the next sign-up to ask.
+   */
   invalidate(): void {
     this.generation++;
     this.cached = undefined;
     this.loading = undefined;
+    this.get().catch(() => {
+      // The database is away: the next read tries again, and the old rules hold meanwhile.
+    });
   }
 
   /** The settings as the admin's dialog shows them ('manage-settings'). */
@@ -78,15 +103,51 @@ export class SettingsService {
     return settings;
   }
 
-  /** An admin's change; every node hears of it through the `settings-changed` effect. */
+  /**
+   * An admin's change, in the audit log with what each setting was before; every node hears of
+   * it through the `settings-changed` effect.
+   */
   async update(userId: string, change: Partial<ServerSettings>): Promise<ServerSettings> {
+    const { uploadCeilingBytes } = this.deps;
+    if (change.uploadMaxBytes !== undefined && change.uploadMaxBytes > uploadCeilingBytes) {
+      throw new DomainError(
+        'bad_request',
+        `uploads can be at most ${formatBytes(uploadCeilingBytes)} on this server (its UPLOAD_MAX_BYTES)`,
+        undefined,
+        'uploadMaxBytes',
+      );
+    }
     const policy = await this.policy();
     await this.deps.writes.run(async (trx) => {
       await requireServerRight(trx, userId, 'manage-settings', policy);
-      await writeSettings(trx, change, this.deps.now(), userId);
+      const before = settingsFrom(await readSettingRows(trx));
+      const changed = Object.fromEntries(
+        Object.entries(change).filter(
+          ([key, value]) => JSON.stringify(before[key as keyof ServerSettings]) !== JSON.stringify(value),
+        ),
+      );
+      if (Object.keys(changed).length === 0) return outcome(null);
+      const at = this.deps.now();
+      await writeSettings(trx, changed, at, userId);
+      await insertAudit(trx, {
+        at,
+        actorId: userId,
+        action: 'settings.change',
+        detail: Object.fromEntries(
+          Object.entries(changed).map(([key, to]) => [
+            key,
+            { from: before[key as keyof ServerSettings], to },
+          ]),
+        ),
+      });
       return outcome(null, [{ kind: 'settings-changed' }]);
     });
     this.invalidate();
     return this.get();
+  }
+
+  /** What bounds the admin's choices: the operator's, from the environment. */
+  ceilings(): { uploadMaxBytes: number } {
+    return { uploadMaxBytes: this.deps.uploadCeilingBytes };
   }
 }

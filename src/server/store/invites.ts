@@ -56,7 +56,12 @@ export function listInvites(db: Executor, createdBy?: string, id?: string) {
     .selectFrom('invites')
     .leftJoin('users', 'users.id', 'invites.created_by')
     .selectAll('invites')
-    .select(['users.username as creator_name', 'users.is_guest as creator_is_guest'])
+    .select([
+      'users.username as creator_name',
+      'users.is_guest as creator_is_guest',
+      'users.role as creator_role',
+      'users.deactivated_at as creator_deactivated_at',
+    ])
     .orderBy('invites.created_at', 'desc')
     .orderBy('invites.id', 'desc');
   if (createdBy !== undefined) query = query.where('invites.created_by', '=', createdBy);

@@ -24,15 +24,20 @@ export function isUploadExpired(attachment: HeldAttachment, fallbackUploadedAt: 
   return now > uploadExpiresAt(attachment, fallbackUploadedAt);
 }
 
-let cachedLimit: Promise<number> | null = null;
+let cachedLimit: { value: Promise<number>; at: number } | null = null;
+/** An admin can change the limit at any time: a page open for long asks again now and then. */
+const LIMIT_FRESH_MS = 60_000;
 
 /** The server's upload size limit (checked here for a quick, clear error; enforced there). */
 export function uploadLimit(): Promise<number> {
-  cachedLimit ??= fetch('/api/config', { credentials: 'include' })
-    .then((r) => r.json() as Promise<{ uploadMaxBytes: number }>)
-    .then((c) => c.uploadMaxBytes)
-    .catch(() => Number.POSITIVE_INFINITY);
-  return cachedLimit;
+  if (!cachedLimit || Date.now() - cachedLimit.at > LIMIT_FRESH_MS) {
+    const value = fetch('/api/config', { credentials: 'include' })
+      .then((r) => r.json() as Promise<{ uploadMaxBytes: number }>)
+      .then((c) => c.uploadMaxBytes)
+      .catch(() => Number.POSITIVE_INFINITY);
+    cachedLimit = { value, at: Date.now() };
+  }
+  return cachedLimit.value;
 }
 
 /**

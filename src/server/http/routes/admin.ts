@@ -26,18 +26,26 @@ export interface AdminRoutesOptions {
 export async function adminRoutes(app: FastifyInstance, opts: AdminRoutesOptions): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const refusals = { ...problems, 403: problemSchema };
-  const settingsResponse = z.object({ settings: serverSettingsSchema });
+  const settingsResponse = z.object({
+    settings: serverSettingsSchema,
+    /** What bounds the admin's choices: set by the operator, in the environment. */
+    ceilings: z.object({ uploadMaxBytes: z.number() }),
+  });
 
   api.get(
     '/api/admin/settings',
     {
       schema: {
         tags: ['admin'],
-        description: 'The sign-up policy and guest rules. Admins only.',
+        description:
+          'The sign-up policy, guest rules, rate limits and upload size, with the operator’s ceilings. Admins only.',
         response: { 200: settingsResponse, ...refusals },
       },
     },
-    async (request) => ({ settings: await opts.settings.forAdmin(requireSession(request).user.id) }),
+    async (request) => ({
+      settings: await opts.settings.forAdmin(requireSession(request).user.id),
+      ceilings: opts.settings.ceilings(),
+    }),
   );
 
   api.put(
@@ -53,6 +61,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRoutesOptions
     },
     async (request) => ({
       settings: await opts.settings.update(requireSession(request).user.id, request.body),
+      ceilings: opts.settings.ceilings(),
     }),
   );
 

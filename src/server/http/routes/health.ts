@@ -4,7 +4,7 @@ export interface HealthOptions {
   /** Resolves when the server can take traffic; throws with a reason when it cannot. */
   checkReady(): Promise<void>;
   /** Limits clients should know before they try (they are enforced on the server anyway). */
-  publicConfig: { uploadMaxBytes: number };
+  publicConfig(): Promise<{ uploadMaxBytes: number }>;
 }
 
 const READY_TIMEOUT_MS = 3_000;
@@ -13,7 +13,7 @@ const READY_TIMEOUT_MS = 3_000;
 export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
   const hide = { schema: { tags: ['operations'] } };
   app.get('/healthz', hide, async () => ({ status: 'ok' }));
-  app.get('/api/config', { schema: { tags: ['operations'] } }, async () => opts.publicConfig);
+  app.get('/api/config', { schema: { tags: ['operations'] } }, () => opts.publicConfig());
   app.get('/readyz', hide, async (request, reply) => {
     let timer: NodeJS.Timeout | undefined;
     try {

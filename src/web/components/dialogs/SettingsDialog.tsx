@@ -33,6 +33,7 @@ const STATES: Record<Invite['state'], string> = {
   expired: 'Expired',
   'used-up': 'Used up',
   revoked: 'Revoked',
+  lapsed: 'Lapsed: its maker may no longer invite',
 };
 
 /** A moment before or after now, as a date and a time ("3 Dec 2026, 14:00"). */
