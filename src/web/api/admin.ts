@@ -68,3 +68,10 @@ export const loadRooms = async (query: string) =>
   ).rooms;
 
 export const deleteRoom = (id: string) => requestJson('DELETE', `/api/admin/rooms/${encodeURIComponent(id)}`);
+
+/** The settings with what bounds them (the operator's ceilings), for the admin's Settings tab. */
+export const loadSettingsWithCeilings = async () =>
+  (await requestJson('GET', '/api/admin/settings')) as {
+    settings: ServerSettings;
+    ceilings: { uploadMaxBytes: number };
+  };
