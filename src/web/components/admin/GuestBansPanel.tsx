@@ -74,7 +74,7 @@ export function GuestBansPanel() {
 
   return (
     <div className="guest-bans">
-      <form className="invite-form" onSubmit={ban} noValidate aria-label="Ban a guest name or address">
+      <form className="invite-form" onSubmit={ban} noValidate aria-label="New guest ban">
         <FormField
           label="Guest name"
           value={name}
