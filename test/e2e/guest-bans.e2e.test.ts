@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserSuite, chromiumPath } from '../helpers/browser.js';
+import { browserSuite, chromiumPath, screenshotPath } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { signInWithAccount, signUpWithAccount, typeInto } from '../helpers/web-people.js';
 
@@ -37,6 +37,7 @@ describe.skipIf(!chromiumPath)('guest bans and the admin tabs in a real browser'
     const bans = dialog.getByRole('list', { name: 'Guest bans' });
     await expect.poll(() => bans.textContent()).toContain(name);
     expect(await bans.textContent()).toContain('spam in #general');
+    await dialog.screenshot({ path: await screenshotPath('admin-guest-bans') });
 
     // Someone else tries that name as a guest: refused, and told why, under the name.
     const visitor = await suite.newPage();

@@ -74,7 +74,7 @@ export function GuestBansPanel() {
 
   return (
     <div className="guest-bans">
-      <form className="invite-form" onSubmit={ban} noValidate aria-label="New guest ban">
+      <form className="guest-ban-form" onSubmit={ban} noValidate aria-label="New guest ban">
         <FormField
           label="Guest name"
           value={name}
@@ -112,9 +112,9 @@ export function GuestBansPanel() {
       ) : bans.length === 0 ? (
         <p className="hint">No guest bans.</p>
       ) : (
-        <ul className="invite-list" aria-label="Guest bans">
+        <ul className="guest-ban-list" aria-label="Guest bans">
           {bans.map((entry) => (
-            <li key={entry.id} className="invite">
+            <li key={entry.id} className="guest-ban">
               <div>
                 <span className="muted small">{KINDS[entry.kind]}</span> <strong>{entry.label}</strong>{' '}
                 <span className="muted small">
