@@ -10,7 +10,7 @@ import {
 } from '../helpers/browser.js';
 import { uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
-import { composer, messageList, retype, typeInto } from '../helpers/web-people.js';
+import { chooseFromAccountMenu, composer, messageList, retype, typeInto } from '../helpers/web-people.js';
 
 /**
  * Two people in two separate browser contexts use the real web app against a real server,
@@ -354,9 +354,9 @@ describe.skipIf(!chromiumPath)('web app in a real browser', () => {
 
   it('saves screenshots of the main views at desktop and phone sizes', async () => {
     await a.screenshot({ path: await screenshotPath('desktop-chat') });
-    await a.getByRole('button', { name: 'Switch to light theme' }).click();
+    await chooseFromAccountMenu(a, 'Switch to light theme');
     await a.screenshot({ path: await screenshotPath('desktop-chat-light') });
-    await a.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await chooseFromAccountMenu(a, 'Switch to dark theme');
 
     const phone = await browser.newContext({
       viewport: { width: 360, height: 740 },

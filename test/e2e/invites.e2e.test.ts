@@ -5,7 +5,7 @@ import { signUpWithAccount, typeInto } from '../helpers/web-people.js';
 
 /**
  * Issue #17, who may come in, as people see it: the admin closes sign-up to invites only and
- * makes an invite in "Settings & invites"; a second person opens the link and registers with
+ * makes an invite in the admin page's Settings and Invites tabs; a second person opens the link and registers with
  * it; a third, without one, is told that sign-up needs an invite — and that there are no guests.
  */
 describe.skipIf(!chromiumPath)('sign-up by invite', () => {
@@ -18,12 +18,14 @@ describe.skipIf(!chromiumPath)('sign-up by invite', () => {
       .context()
       .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.server.url });
     await signUpWithAccount(admin, suite.server.url, uniqueName('admin'));
-    await admin.getByRole('button', { name: 'Settings & invites' }).click();
-    const dialog = admin.getByRole('dialog', { name: 'Settings & invites' });
+    await admin.getByRole('button', { name: 'Administration' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Administration' });
+    await dialog.getByRole('tab', { name: 'Settings' }).click();
     await dialog.getByRole('radio', { name: /Invite only/ }).click();
     await expect.poll(() => dialog.getByRole('status').textContent()).toBe('Saved.');
     await dialog.getByRole('switch', { name: /Let guests in/ }).click();
     await expect.poll(() => dialog.getByRole('switch', { name: /Let guests in/ }).isChecked()).toBe(false);
+    await dialog.getByRole('tab', { name: 'Invites' }).click();
     await dialog.getByLabel('Expires after').selectOption('1 day');
     await typeInto(admin, 'Uses', '1');
     await dialog.getByRole('button', { name: 'Create invite' }).click();
@@ -72,13 +74,12 @@ describe.skipIf(!chromiumPath)('sign-up by invite', () => {
 
     // The admin sees who came in with it.
     await admin.getByRole('button', { name: 'Close' }).click();
-    await admin.getByRole('button', { name: 'Settings & invites' }).click();
+    await admin.getByRole('button', { name: 'Administration' }).click();
+    await dialog.getByRole('tab', { name: 'Invites' }).click();
     await expect
       .poll(() => admin.getByRole('list', { name: 'Invites' }).textContent())
       .toContain(`Used by ${name}`);
     expect(await admin.getByRole('list', { name: 'Invites' }).textContent()).toContain('Used up');
-    await admin
-      .getByRole('dialog', { name: 'Settings & invites' })
-      .screenshot({ path: await screenshotPath('settings-and-invites') });
+    await dialog.screenshot({ path: await screenshotPath('admin-invites') });
   });
 });

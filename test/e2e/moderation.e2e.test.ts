@@ -66,6 +66,17 @@ describe.skipIf(!chromiumPath)(
         .poll(() => reporter.getByRole('status').filter({ hasText: 'Reported' }).isVisible())
         .toBe(true);
 
+      // Staff have the same queue in the admin page's Reports tab.
+      await moderator.getByRole('button', { name: 'Administration' }).click();
+      const adminPage = moderator.getByRole('dialog', { name: 'Administration' });
+      await adminPage.getByRole('tab', { name: 'Reports' }).click();
+      await expect
+        .poll(() => adminPage.getByRole('listitem', { name: 'Report: spam, selling watches' }).isVisible())
+        .toBe(true);
+      await adminPage.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => adminPage.count()).toBe(0);
+
+      // The sidebar's Reports button, which room owners and moderators who are not staff use.
       await moderator.getByRole('button', { name: 'Reports' }).click();
       const queue = moderator.getByRole('dialog', { name: 'Reports' });
       const report = queue.getByRole('listitem', { name: 'Report: spam, selling watches' });

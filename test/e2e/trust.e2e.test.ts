@@ -3,7 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchBrowser, screenshotPath, watchCsp } from '../helpers/browser.js';
 import { ok, signedIn, uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
-import { composer, signUpAsGuest, signUpWithAccount, storedKeysOf } from '../helpers/web-people.js';
+import {
+  chooseFromAccountMenu,
+  composer,
+  signUpAsGuest,
+  signUpWithAccount,
+  storedKeysOf,
+} from '../helpers/web-people.js';
 
 /**
  * Trust on a shared computer: nothing destructive happens without an in-app question that says
@@ -158,7 +164,7 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
     await composer(page).click();
     await page.keyboard.type('Another draft');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await chooseFromAccountMenu(page, 'Sign out');
     const dialog = confirmDialog(page);
     await expect.poll(() => dialog.isVisible()).toBe(true);
     expect(await dialog.textContent()).toContain('1 message has not been sent yet and will be lost');
@@ -168,7 +174,7 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
 
     // Offline the server cannot end the session (an HttpOnly cookie): the app says so and
     // keeps everything, rather than look signed out while a reload would sign back in.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await chooseFromAccountMenu(page, 'Sign out');
     await dialog.getByRole('button', { name: 'Sign out anyway' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Could not sign out');
     expect(await page.getByRole('navigation', { name: 'Rooms' }).isVisible()).toBe(true);
@@ -178,7 +184,7 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
     // unsent) and leaves neither the draft nor the outbox behind.
     await context.setOffline(false);
     await expect.poll(() => page.getByText('Waiting to send…').count(), { timeout: 20_000 }).toBe(0);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await chooseFromAccountMenu(page, 'Sign out');
     await expect.poll(() => page.getByRole('button', { name: 'Start chatting' }).isVisible()).toBe(true);
     expect(await dialog.count()).toBe(0);
     expect(await storedKeysOf(page, aliceId)).toEqual([]);
@@ -205,7 +211,7 @@ describe.skipIf(!chromiumPath)('trust on shared computers, in a real browser', (
     await guestPage.keyboard.type('Left for later');
     await expect.poll(() => storedKeysOf(guestPage, guestId)).toContain(`parley:drafts:${guestId}`);
 
-    await guestPage.getByRole('button', { name: 'Sign out' }).click();
+    await chooseFromAccountMenu(guestPage, 'Sign out');
     const dialog = confirmDialog(guestPage);
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const text = await dialog.textContent();

@@ -72,3 +72,12 @@ export function myId(page: Page): Promise<string> {
 export function storedKeysOf(page: Page, userId: string): Promise<string[]> {
   return page.evaluate((id) => Object.keys(localStorage).filter((key) => key.endsWith(`:${id}`)), userId);
 }
+
+/** The account menu beside the user's name, as the sidebar shows it. */
+export const accountMenu = (page: Page) => page.getByRole('menu', { name: 'Account' });
+
+/** Opens the account menu with a click and chooses an item (Sessions, Sign out, …), as a person does. */
+export async function chooseFromAccountMenu(page: Page, item: string | RegExp) {
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await accountMenu(page).getByRole('menuitem', { name: item }).click();
+}

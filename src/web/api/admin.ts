@@ -1,11 +1,8 @@
-import type { AdminRoom, AdminUser, AuditEntry, Dashboard, Invite } from '../../shared/protocol.js';
+import type { AdminRoom, AdminUser, AuditEntry, Dashboard, GuestBan, Invite } from '../../shared/protocol.js';
 import type { ServerSettings } from '../../shared/schemas.js';
 import { requestJson } from './auth.js';
 
 /** Who may come in: the server's settings and invite links (admins; docs/administration.md). */
-
-export const loadSettings = async () =>
-  ((await requestJson('GET', '/api/admin/settings')) as { settings: ServerSettings }).settings;
 
 export const saveSettings = async (change: Partial<ServerSettings>) =>
   ((await requestJson('PUT', '/api/admin/settings', change)) as { settings: ServerSettings }).settings;
@@ -59,6 +56,20 @@ export type OperatorRole = 'admin' | 'moderator' | 'member';
 /** Bans a guest: their name and addresses may not be used by guests again (staff). */
 export const banGuest = (id: string, reason?: string) =>
   requestJson('POST', `/api/admin/users/${encodeURIComponent(id)}/guest-ban`, reason ? { reason } : {});
+
+/** Names and addresses kept out of guest sign-ins, newest first (staff). */
+export const loadGuestBans = async () =>
+  ((await requestJson('GET', '/api/admin/guest-bans')) as { bans: GuestBan[] }).bans;
+
+/**
+ * Bans a guest name (and every spelling that looks like it), an address, or both, when no guest
+ * holds them now — someone seen elsewhere, or about to come back (staff).
+ */
+export const banGuestNameOrAddress = (input: { name?: string; address?: string; reason?: string }) =>
+  requestJson('POST', '/api/admin/guest-bans', input);
+
+export const liftGuestBan = (id: string) =>
+  requestJson('DELETE', `/api/admin/guest-bans/${encodeURIComponent(id)}`);
 
 export const loadRooms = async (query: string) =>
   (

@@ -2,6 +2,7 @@ import { AdminDialog } from '../admin/AdminDialog.js';
 import { ReportsDialog } from '../moderation/ReportsDialog.js';
 import { BrowseChannelsDialog } from './BrowseChannelsDialog.js';
 import { ChangePasswordDialog } from './ChangePasswordDialog.js';
+import { InvitesDialog } from './InvitesDialog.js';
 import { JoinWithCodeDialog } from './JoinWithCodeDialog.js';
 import type { DialogKind } from './kinds.js';
 import { NewChannelDialog } from './NewChannelDialog.js';
@@ -10,7 +11,6 @@ import { NewDirectMessageDialog } from './NewDirectMessageDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
 import { SessionsDialog } from './SessionsDialog.js';
-import { SettingsDialog } from './SettingsDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 
 /** Shows the one dialog that is open. */
@@ -47,8 +47,8 @@ export function DialogHost({
       return <ReportsDialog onClose={onClose} />;
     case 'admin':
       return <AdminDialog onClose={onClose} />;
-    case 'settings':
-      return <SettingsDialog onClose={onClose} />;
+    case 'invites':
+      return <InvitesDialog onClose={onClose} />;
     case 'sessions':
       return <SessionsDialog onClose={onClose} />;
   }

@@ -15,7 +15,7 @@ const deviceOf = (session: SessionInfo) => session.device ?? 'Unknown device';
  * Every browser and app signed in as the user, this one marked "This device": what it
  * is, where it was last used from, when it signed in and was last active. Any other one can
  * be signed out, or all of them at once, after a question; a signed-out browser shows its
- * sign-in screen at once. This device is signed out with the profile bar's Sign out, which
+ * sign-in screen at once. This device is signed out with the account menu's Sign out, which
  * also clears what it keeps in the browser.
  */
 export function SessionsDialog({ onClose }: { onClose(): void }) {

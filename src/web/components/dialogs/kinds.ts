@@ -13,8 +13,8 @@ export type DialogKind =
   | 'shortcuts'
   | 'password'
   | 'reports'
-  /** Admins and moderators: dashboard, people, audit log. */
+  /** Admins and moderators: everything they run, settings included (admins). */
   | 'admin'
-  /** Admins: sign-up policy, guest rules, invites. */
-  | 'settings'
+  /** Anyone the server lets make invite links (SelfRights.createInvite). */
+  | 'invites'
   | 'sessions';

@@ -1,7 +1,8 @@
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Message } from '../../../shared/protocol.js';
 import { useChatClient } from '../../hooks/ChatContext.js';
 import { useChatSelector } from '../../hooks/useChatSelector.js';
+import { useMenuButton } from '../../hooks/useMenuButton.js';
 import { messageHash } from '../../lib/route.js';
 import { Icon } from '../Icon.js';
 import { ReportDialog } from '../moderation/ReportDialog.js';
@@ -13,17 +14,12 @@ interface MenuItem {
 
 /**
  * A message's "More actions" (⋯) menu: a menu button with a `role="menu"` popup, operated as
- * the ARIA pattern says — focus goes to the first item on opening, arrows (and Home, End) move
- * between items, Enter or Space runs one, Escape closes and gives the focus back to the button,
- * as does Tab or a click elsewhere (without taking the focus back).
+ * the ARIA pattern says (useMenuButton).
  */
 export function MessageMenu({ message }: { message: Message }) {
   const client = useChatClient();
-  const [open, setOpen] = useState(false);
   const [reporting, setReporting] = useState(false);
   const meId = useChatSelector((s) => s.me.id);
-  const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
 
   const items: MenuItem[] = [
     {
@@ -48,51 +44,15 @@ export function MessageMenu({ message }: { message: Message }) {
       : []),
   ];
 
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const onPointer = (e: PointerEvent) => {
-      const target = e.target as Node;
-      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer, true);
-    return () => document.removeEventListener('pointerdown', onPointer, true);
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const entries = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const at = entries.indexOf(document.activeElement as HTMLElement);
-    const move = (index: number) => entries[(index + entries.length) % entries.length]?.focus();
-    if (e.key === 'ArrowDown') move(at + 1);
-    else if (e.key === 'ArrowUp') move(at - 1);
-    else if (e.key === 'Home') move(0);
-    else if (e.key === 'End') move(entries.length - 1);
-    else if (e.key === 'Escape') close();
-    else if (e.key === 'Tab') setOpen(false);
-    else return;
-    if (e.key !== 'Tab') e.preventDefault();
-    e.stopPropagation();
-  };
+  const { open, close, buttonProps, menuProps } = useMenuButton();
 
   return (
     <span className="message-menu-anchor">
-      <button
-        ref={button}
-        type="button"
-        className="icon-button small"
-        aria-label="More actions"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
-      >
+      <button {...buttonProps} type="button" className="icon-button small" aria-label="More actions">
         <Icon name="more" size={15} />
       </button>
       {open && (
-        <div ref={menu} className="message-menu" role="menu" aria-label="More actions" onKeyDown={onKeyDown}>
+        <div {...menuProps} role="menu" className="message-menu" aria-label="More actions">
           {items.map((item) => (
             <button
               key={item.label}
