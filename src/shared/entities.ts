@@ -154,6 +154,36 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
+/** One message a search found, with where it is (GET /api/search; docs/search.md). */
+export const searchHitSchema = z.object({
+  message: messageSchema,
+  room: z.object({
+    id: z.string(),
+    kind: z.enum(ROOM_KINDS),
+    /** Null for DMs and matches: show `peer`. */
+    name: z.string().nullable(),
+    peer: publicUserSchema.nullable(),
+    /** False for a public channel the searcher has not joined (asked for with `publicChannels`). */
+    joined: z.boolean(),
+  }),
+});
+export type SearchHit = z.infer<typeof searchHitSchema>;
+
+export const searchResultsSchema = z.object({
+  hits: z.array(searchHitSchema),
+  /** How many messages match in all, counted up to 1000 (`totalCapped`: "1,000+"). */
+  total: z.number(),
+  totalCapped: z.boolean(),
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: z.string().nullable(),
+  /**
+   * What to highlight in each hit: the query's words and phrases (not its exclusions or
+   * filters), lower-cased and without accents, as the search compared them.
+   */
+  highlight: z.array(z.string()),
+});
+export type SearchResults = z.infer<typeof searchResultsSchema>;
+
 export const memberSchema = publicUserSchema.extend({
   role: roomRoleSchema,
   online: z.boolean(),

@@ -148,6 +148,34 @@ export type RequestSchemas = typeof requestSchemas;
 
 export const usernameInputSchema = z.string().trim().min(1).max(64);
 
+/** A day as `YYYY-MM-DD` (the searcher's calendar day; the client sends its UTC offset). */
+const dayFilterSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date (YYYY-MM-DD)');
+
+/**
+ * GET /api/search. `q` holds the words and may hold the filters too (`in:#room`, `from:@user`,
+ * `has:`, `before:`, `after:`, `on:`, `is:mention`); the parameters below are the same filters
+ * picked in the UI, and count together with the typed ones.
+ */
+export const searchQuerySchema = z
+  .object({
+    q: z.string().trim().min(1).max(500),
+    room: idSchema.optional(),
+    from: idSchema.optional(),
+    has: z.enum(['file', 'image', 'link']).optional(),
+    before: dayFilterSchema.optional(),
+    after: dayFilterSchema.optional(),
+    on: dayFilterSchema.optional(),
+    /** Minutes east of UTC of the searcher's calendar (what `before:` and `on:` days mean). */
+    tz: z.coerce.number().int().min(-840).max(840).default(0),
+    order: z.enum(['newest', 'relevance']).default('newest'),
+    /** Also public channels the searcher has not joined. */
+    publicChannels: z.enum(['0', '1']).default('0'),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+  })
+  .strict();
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
 /** Who may register: anyone, only with an invite link, or nobody (docs/administration.md). */
 export const signupPolicySchema = z.enum(['open', 'invite', 'closed']);
 export type SignupPolicy = z.infer<typeof signupPolicySchema>;
