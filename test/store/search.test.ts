@@ -323,7 +323,10 @@ describe.each(backends)('message search on $name', (backend) => {
     let pages = 0;
     do {
       const page = await search('narwhal', 'alice', { cursor, limit: 400 });
-      expect(page).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: true });
+      // Counted on the first page only.
+      expect(page).toMatchObject(
+        cursor ? { total: null, totalCapped: false } : { total: SEARCH_COUNT_CAP, totalCapped: true },
+      );
       seen.push(...page.rows.map((row) => row.id));
       cursor = page.nextCursor ?? undefined;
       pages++;

@@ -1,6 +1,6 @@
 import { PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import type { Executor } from './executor.js';
-import type { MessageRow } from './messages.js';
+import { type MessageRow, messagesByIds } from './messages.js';
 
 /**
  * Message search (issue 18): every message the user may read that holds all the terms, newest
@@ -51,28 +51,13 @@ export interface MessageSearch {
 
 export interface SearchPage {
   rows: MessageRow[];
-  /** Matches, counted up to SEARCH_COUNT_CAP. */
-  total: number;
+  /** Matches, counted up to SEARCH_COUNT_CAP; null on pages after the first. */
+  total: number | null;
   /** More than SEARCH_COUNT_CAP matched: show "1,000+". */
   totalCapped: boolean;
   /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: string | null;
 }
-
-const COLUMNS = [
-  'id',
-  'room_id',
-  'seq',
-  'kind',
-  'author_id',
-  'client_msg_id',
-  'text',
-  'system',
-  'reply_to',
-  'created_at',
-  'edited_at',
-  'deleted_at',
-] as const;
 
 const codePoints = (text: string) => [...text].length;
 const indexable = (term: string) => codePoints(term) >= 3;
@@ -131,31 +116,32 @@ function scopeOf(search: MessageSearch): RawBuilder<unknown>[] {
 const and = (conditions: RawBuilder<unknown>[]) =>
   conditions.length === 0 ? sql`1 = 1` : sql.join(conditions, sql` and `);
 
+/**
+ * The first page also counts: one run of the query takes up to SEARCH_COUNT_CAP + 1 ids, which
+ * give both the count and the page, whose rows are then read by id. Later pages (a cursor)
+ * take just their ids and leave `total` null: the client keeps the first page's.
+ */
 export async function searchMessages(db: Executor, search: MessageSearch): Promise<SearchPage> {
   if (search.roomIds?.length === 0 || search.authorIds?.length === 0) {
     return { rows: [], total: 0, totalCapped: false, nextCursor: null };
   }
   const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? postgres : sqlite;
-  const plan = planOf(search);
-  const page = await dialect(search, plan, search.limit + 1, true).execute(db);
-  const counted = await sql<{ n: number | string }>`
-    select count(*) as n from (${dialect(search, plan, SEARCH_COUNT_CAP + 1, false)}) found`.execute(db);
-  const count = Number(counted.rows[0]?.n ?? 0);
-  const rows = (page.rows as MessageRow[]).slice(0, search.limit);
+  const counting = !search.cursor;
+  const take = counting ? Math.max(SEARCH_COUNT_CAP + 1, search.limit + 1) : search.limit + 1;
+  const found = await dialect(search, planOf(search), take).execute(db);
+  const ids = (found.rows as { id: string }[]).map((row) => row.id);
+  const pageIds = ids.slice(0, search.limit);
+  const byId = new Map((await messagesByIds(db, pageIds)).map((row) => [row.id, row]));
   return {
-    rows,
-    total: Math.min(count, SEARCH_COUNT_CAP),
-    totalCapped: count > SEARCH_COUNT_CAP,
-    nextCursor: page.rows.length > search.limit ? rows[rows.length - 1]!.id : null,
+    rows: pageIds.map((id) => byId.get(id)!),
+    total: counting ? Math.min(ids.length, SEARCH_COUNT_CAP) : null,
+    totalCapped: counting && ids.length > SEARCH_COUNT_CAP,
+    nextCursor: ids.length > search.limit ? pageIds[pageIds.length - 1]! : null,
   };
 }
 
-type DialectQuery = (
-  search: MessageSearch,
-  plan: Plan,
-  limit: number,
-  withCursor: boolean,
-) => RawBuilder<unknown>;
+/** The ids of the matches, newest first, at most `limit`, after the cursor if there is one. */
+type DialectQuery = (search: MessageSearch, plan: Plan, limit: number) => RawBuilder<unknown>;
 
 /**
  * SQLite: FTS5 MATCH drives the query when any term is indexable — the trigram table hands
@@ -163,8 +149,7 @@ type DialectQuery = (
  * and kept if the user may read it, until the page is full. Rowids follow insertion order,
  * which is id order but for messages written in the same millisecond.
  */
-const sqlite: DialectQuery = (search, plan, limit, withCursor) => {
-  const columns = sql.join(COLUMNS.map((c) => sql.ref(`m.${c}`)));
+const sqlite: DialectQuery = (search, plan, limit) => {
   const required = plan.required.filter(indexable);
   const excluded = plan.excluded.filter(indexable);
   const textConditions: RawBuilder<unknown>[] = [
@@ -172,9 +157,7 @@ const sqlite: DialectQuery = (search, plan, limit, withCursor) => {
     ...plan.excluded.filter((t) => !indexable(t)).map((t) => sql`instr(lower(m.text), ${t}) = 0`),
   ];
   const cursor = (key: RawBuilder<unknown>) =>
-    withCursor && search.cursor
-      ? [sql`${key} < (select c.rowid from messages c where c.id = ${search.cursor})`]
-      : [];
+    search.cursor ? [sql`${key} < (select c.rowid from messages c where c.id = ${search.cursor})`] : [];
   const positives = [
     ...required.map(ftsString),
     ...(plan.anyOf.length > 0 ? [`(${plan.anyOf.map(ftsString).join(' OR ')})`] : []),
@@ -182,7 +165,7 @@ const sqlite: DialectQuery = (search, plan, limit, withCursor) => {
   if (positives.length > 0) {
     const match = [`(${positives.join(' AND ')})`, ...excluded.map(ftsString)].join(' NOT ');
     return sql`
-      select ${columns} from message_search s join messages m on m.rowid = s.rowid
+      select m.id from message_search s join messages m on m.rowid = s.rowid
       where s.message_search match ${match}
         and ${and([...scopeOf(search), ...cursor(sql`s.rowid`), ...textConditions])}
       order by s.rowid desc limit ${limit}`;
@@ -194,11 +177,11 @@ const sqlite: DialectQuery = (search, plan, limit, withCursor) => {
   }
   return sql`
     with recent as (
-      select m.rowid as k, ${columns} from messages m
+      select m.rowid as k, m.id, m.text from messages m
       where ${and([...scopeOf(search), ...cursor(sql`m.rowid`)])}
       order by m.rowid desc limit ${SHORT_QUERY_WINDOW}
     )
-    select ${sql.join(COLUMNS.map((c) => sql.ref(`m.${c}`)))} from recent m
+    select m.id from recent m
     where ${and(textConditions)}
     order by m.k desc limit ${limit}`;
 };
@@ -208,8 +191,7 @@ const sqlite: DialectQuery = (search, plan, limit, withCursor) => {
  * on, with the term folded by the same function; the planner uses the index for terms of 3+
  * characters. Newest first by id (time-ordered), the cursor an id.
  */
-const postgres: DialectQuery = (search, plan, limit, withCursor) => {
-  const columns = sql.join(COLUMNS.map((c) => sql.ref(`m.${c}`)));
+const postgres: DialectQuery = (search, plan, limit) => {
   const folded = sql`parley_search_text(m.text)`;
   const contains = (term: string) =>
     sql`${folded} like '%' || parley_search_text(${likeEscaped(term)}) || '%'`;
@@ -218,17 +200,17 @@ const postgres: DialectQuery = (search, plan, limit, withCursor) => {
     ...plan.excluded.map((t) => sql`not (${contains(t)})`),
     ...(plan.anyOf.length > 0 ? [sql`(${sql.join(plan.anyOf.map(contains), sql` or `)})`] : []),
   ];
-  const cursor = withCursor && search.cursor ? [sql`m.id < ${search.cursor}`] : [];
+  const cursor = search.cursor ? [sql`m.id < ${search.cursor}`] : [];
   const indexed = plan.required.some(indexable) || plan.anyOf.length > 0;
   if (indexed) {
     return sql`
-      select ${columns} from messages m
+      select m.id from messages m
       where ${and([...scopeOf(search), ...cursor, ...textConditions])}
       order by m.id desc limit ${limit}`;
   }
   return sql`
-    select ${columns} from (
-      select ${columns} from messages m
+    select m.id from (
+      select m.id, m.text from messages m
       where ${and([...scopeOf(search), ...cursor])}
       order by m.id desc limit ${SHORT_QUERY_WINDOW}
     ) m
