@@ -12,6 +12,7 @@ import * as settingsAndInvites from './010-settings-and-invites.js';
 import * as moderation from './011-moderation.js';
 import * as auditAndReports from './012-audit-and-reports.js';
 import * as guestBans from './013-guest-bans.js';
+import * as messageSearch from './014-message-search.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '011-moderation': moderation,
   '012-audit-and-reports': auditAndReports,
   '013-guest-bans': guestBans,
+  '014-message-search': messageSearch,
 };
 
 export const migrationProvider: MigrationProvider = {

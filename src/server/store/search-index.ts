@@ -1,0 +1,66 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { Executor } from './executor.js';
+
+/**
+ * Upkeep of the SQLite search index (migration 014): indexing the messages that were there
+ * before it, and starting it over. New writes are indexed by the migration's triggers; on
+ * PostgreSQL the GIN index covers every row by itself, so these do nothing there.
+ */
+
+const onPostgres = (db: Executor) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+export interface BackfillStep {
+  /** Messages looked at in this step (system lines and deleted ones are skipped, not indexed). */
+  examined: number;
+  /** Rowids below this are still to do; 0 when the backfill is finished. */
+  remainingBelow: number;
+}
+
+/**
+ * Indexes the next `batchSize` messages older than the index, newest first — recent messages
+ * are what people look for, so they become findable first. Meant to run as one job of the
+ * write queue at a time (the service loops until `examined` is 0): each step is a few
+ * milliseconds of write lock, never minutes. An entry a trigger already made (an old message
+ * edited meanwhile) is replaced, not doubled: a contentless FTS5 table does not refuse a
+ * second row with the same rowid.
+ */
+export async function backfillSearchIndex(db: Executor, batchSize: number): Promise<BackfillStep> {
+  if (onPostgres(db)) return { examined: 0, remainingBelow: 0 };
+  const state = await sql<{ next_below: number }>`
+    select next_below from message_search_backfill where id = 1`.execute(db);
+  const nextBelow = state.rows[0]?.next_below ?? 0;
+  if (nextBelow <= 0) return { examined: 0, remainingBelow: 0 };
+  const batch = await sql<{ low: number | null; n: number }>`
+    select min(rowid) as low, count(*) as n from (
+      select rowid from messages where rowid < ${nextBelow} order by rowid desc limit ${batchSize}
+    )`.execute(db);
+  const { low, n } = batch.rows[0] ?? { low: null, n: 0 };
+  if (low === null || n === 0) {
+    await sql`update message_search_backfill set next_below = 0 where id = 1`.execute(db);
+    return { examined: 0, remainingBelow: 0 };
+  }
+  await sql`
+    delete from message_search where rowid >= ${low} and rowid < ${nextBelow}`.execute(db);
+  await sql`
+    insert into message_search (rowid, text)
+    select rowid, text from messages
+    where rowid >= ${low} and rowid < ${nextBelow} and kind = 'user' and deleted_at is null`.execute(db);
+  await sql`update message_search_backfill set next_below = ${low} where id = 1`.execute(db);
+  return { examined: Number(n), remainingBelow: low };
+}
+
+/**
+ * Empties the index and sets the backfill to redo every message (the rebuild command), for a
+ * copy whose rowids moved — VACUUM may renumber the rowids of a table without an INTEGER
+ * PRIMARY KEY, which would leave the index pointing at the wrong messages.
+ */
+export async function resetSearchIndex(db: Executor): Promise<void> {
+  if (onPostgres(db)) {
+    await sql`reindex index messages_search`.execute(db);
+    return;
+  }
+  await sql`insert into message_search (message_search) values ('delete-all')`.execute(db);
+  await sql`
+    update message_search_backfill set next_below = (select coalesce(max(rowid), 0) + 1 from messages)
+    where id = 1`.execute(db);
+}

@@ -1,0 +1,219 @@
+import { PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import type { Executor } from './executor.js';
+import { type MessageRow, messagesByIds } from './messages.js';
+
+/**
+ * Message search (issue 18): every message the user may read that holds all the terms, newest
+ * first, a page at a time. Who may read what is decided inside the query — a join on the
+ * user's memberships (and, if asked, the public channels) — never by filtering a page
+ * afterwards, which would leak counts and break the cursor.
+ *
+ * Terms are normalised substrings (domain/search-query.ts). Those of 3+ characters are served
+ * by the trigram index of migration 014: FTS5 MATCH on SQLite, LIKE on the folded text on
+ * PostgreSQL (pg_trgm's GIN index). Shorter ones (2-character CJK words) cannot be: a query
+ * made only of those, or only of filters, looks through the `SHORT_QUERY_WINDOW` newest
+ * messages the user may read that pass the filters, a bounded scan, instead of every message.
+ *
+ * User text only ever travels as bound parameters. The FTS5 query is itself a parameter,
+ * built here with each term as an FTS5 string (double quotes doubled), so no term can carry
+ * operators or column filters.
+ */
+
+export const SEARCH_COUNT_CAP = 1000;
+/** How many recent readable messages a query without an indexable term looks through. */
+export const SHORT_QUERY_WINDOW = 20_000;
+
+export type SearchHas = 'file' | 'image' | 'link';
+
+export interface MessageSearch {
+  userId: string;
+  /** Normalised substrings, all required. */
+  terms: readonly string[];
+  /** Normalised substrings, none allowed. */
+  excluded?: readonly string[] | undefined;
+  /** Only these rooms (any of them). */
+  roomIds?: readonly string[] | undefined;
+  /** Only messages by these users (any of them). */
+  authorIds?: readonly string[] | undefined;
+  has?: readonly SearchHas[] | undefined;
+  /** created_at < before, ms. */
+  before?: number | undefined;
+  /** created_at >= after, ms. */
+  after?: number | undefined;
+  /** Only messages holding `@username` (any case). */
+  mentionOf?: string | undefined;
+  /** Also public channels the user has not joined (never those they are banned from). */
+  includePublicChannels?: boolean | undefined;
+  /** The id of the last message of the previous page. */
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface SearchPage {
+  rows: MessageRow[];
+  /** Matches, counted up to SEARCH_COUNT_CAP; null on pages after the first. */
+  total: number | null;
+  /** More than SEARCH_COUNT_CAP matched: show "1,000+". */
+  totalCapped: boolean;
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+const codePoints = (text: string) => [...text].length;
+const indexable = (term: string) => codePoints(term) >= 3;
+
+/** An FTS5 string: the whole term as one phrase, its double quotes doubled. */
+const ftsString = (term: string) => `"${term.replaceAll('"', '""')}"`;
+
+/** A LIKE pattern finding `term` anywhere, its wildcards escaped (backslash is PostgreSQL's default escape). */
+const likeEscaped = (term: string) => term.replace(/[\\%_]/gu, (c) => `\\${c}`);
+
+interface Plan {
+  required: string[];
+  excluded: string[];
+  /** At least one of these must appear (has:link). */
+  anyOf: string[];
+}
+
+function planOf(search: MessageSearch): Plan {
+  const required = [...search.terms];
+  if (search.mentionOf) required.push(`@${search.mentionOf.toLowerCase()}`);
+  return {
+    required,
+    excluded: [...(search.excluded ?? [])],
+    anyOf: search.has?.includes('link') ? ['http://', 'https://'] : [],
+  };
+}
+
+/** What the user may read, and the filters that do not look at the text, for messages `m`. */
+function scopeOf(search: MessageSearch): RawBuilder<unknown>[] {
+  const { userId } = search;
+  const conditions: RawBuilder<unknown>[] = [
+    sql`m.kind = 'user'`,
+    sql`m.deleted_at is null`,
+    search.includePublicChannels
+      ? sql`(m.room_id in (select rm.room_id from room_members rm where rm.user_id = ${userId})
+            or m.room_id in (select r.id from rooms r where r.kind = 'channel'))`
+      : sql`m.room_id in (select rm.room_id from room_members rm where rm.user_id = ${userId})`,
+    // A ban ends the membership too; this holds even where something left one behind.
+    sql`m.room_id not in (select b.room_id from room_bans b where b.user_id = ${userId})`,
+  ];
+  if (search.roomIds) conditions.push(sql`m.room_id in (${sql.join(search.roomIds)})`);
+  if (search.authorIds) conditions.push(sql`m.author_id in (${sql.join(search.authorIds)})`);
+  if (search.before !== undefined) conditions.push(sql`m.created_at < ${search.before}`);
+  if (search.after !== undefined) conditions.push(sql`m.created_at >= ${search.after}`);
+  if (search.has?.includes('image')) {
+    conditions.push(
+      sql`exists (select 1 from uploads u where u.message_id = m.id and u.kind = 'image' and u.removed_at is null)`,
+    );
+  }
+  if (search.has?.includes('file')) {
+    conditions.push(sql`exists (select 1 from uploads u where u.message_id = m.id and u.removed_at is null)`);
+  }
+  return conditions;
+}
+
+const and = (conditions: RawBuilder<unknown>[]) =>
+  conditions.length === 0 ? sql`1 = 1` : sql.join(conditions, sql` and `);
+
+/**
+ * The first page also counts: one run of the query takes up to SEARCH_COUNT_CAP + 1 ids, which
+ * give both the count and the page, whose rows are then read by id. Later pages (a cursor)
+ * take just their ids and leave `total` null: the client keeps the first page's.
+ */
+export async function searchMessages(db: Executor, search: MessageSearch): Promise<SearchPage> {
+  if (search.roomIds?.length === 0 || search.authorIds?.length === 0) {
+    return { rows: [], total: 0, totalCapped: false, nextCursor: null };
+  }
+  const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? postgres : sqlite;
+  const counting = !search.cursor;
+  const take = counting ? Math.max(SEARCH_COUNT_CAP + 1, search.limit + 1) : search.limit + 1;
+  const found = await dialect(search, planOf(search), take).execute(db);
+  const ids = (found.rows as { id: string }[]).map((row) => row.id);
+  const pageIds = ids.slice(0, search.limit);
+  const byId = new Map((await messagesByIds(db, pageIds)).map((row) => [row.id, row]));
+  return {
+    rows: pageIds.map((id) => byId.get(id)!),
+    total: counting ? Math.min(ids.length, SEARCH_COUNT_CAP) : null,
+    totalCapped: counting && ids.length > SEARCH_COUNT_CAP,
+    nextCursor: ids.length > search.limit ? pageIds[pageIds.length - 1]! : null,
+  };
+}
+
+/** The ids of the matches, newest first, at most `limit`, after the cursor if there is one. */
+type DialectQuery = (search: MessageSearch, plan: Plan, limit: number) => RawBuilder<unknown>;
+
+/**
+ * SQLite: FTS5 MATCH drives the query when any term is indexable — the trigram table hands
+ * out rowids newest first (ORDER BY rowid DESC is native to FTS5), each joined to its message
+ * and kept if the user may read it, until the page is full. Rowids follow insertion order,
+ * which is id order but for messages written in the same millisecond.
+ */
+const sqlite: DialectQuery = (search, plan, limit) => {
+  const required = plan.required.filter(indexable);
+  const excluded = plan.excluded.filter(indexable);
+  const textConditions: RawBuilder<unknown>[] = [
+    ...plan.required.filter((t) => !indexable(t)).map((t) => sql`instr(lower(m.text), ${t}) > 0`),
+    ...plan.excluded.filter((t) => !indexable(t)).map((t) => sql`instr(lower(m.text), ${t}) = 0`),
+  ];
+  const cursor = (key: RawBuilder<unknown>) =>
+    search.cursor ? [sql`${key} < (select c.rowid from messages c where c.id = ${search.cursor})`] : [];
+  const positives = [
+    ...required.map(ftsString),
+    ...(plan.anyOf.length > 0 ? [`(${plan.anyOf.map(ftsString).join(' OR ')})`] : []),
+  ];
+  if (positives.length > 0) {
+    const match = [`(${positives.join(' AND ')})`, ...excluded.map(ftsString)].join(' NOT ');
+    return sql`
+      select m.id from message_search s join messages m on m.rowid = s.rowid
+      where s.message_search match ${match}
+        and ${and([...scopeOf(search), ...cursor(sql`s.rowid`), ...textConditions])}
+      order by s.rowid desc limit ${limit}`;
+  }
+  if (excluded.length > 0) {
+    textConditions.push(
+      sql`m.k not in (select x.rowid from message_search x where x.message_search match ${excluded.map(ftsString).join(' OR ')})`,
+    );
+  }
+  return sql`
+    with recent as (
+      select m.rowid as k, m.id, m.text from messages m
+      where ${and([...scopeOf(search), ...cursor(sql`m.rowid`)])}
+      order by m.rowid desc limit ${SHORT_QUERY_WINDOW}
+    )
+    select m.id from recent m
+    where ${and(textConditions)}
+    order by m.k desc limit ${limit}`;
+};
+
+/**
+ * PostgreSQL: LIKE on parley_search_text(text), the expression the GIN trigram index is built
+ * on, with the term folded by the same function; the planner uses the index for terms of 3+
+ * characters. Newest first by id (time-ordered), the cursor an id.
+ */
+const postgres: DialectQuery = (search, plan, limit) => {
+  const folded = sql`parley_search_text(m.text)`;
+  const contains = (term: string) =>
+    sql`${folded} like '%' || parley_search_text(${likeEscaped(term)}) || '%'`;
+  const textConditions = [
+    ...plan.required.map(contains),
+    ...plan.excluded.map((t) => sql`not (${contains(t)})`),
+    ...(plan.anyOf.length > 0 ? [sql`(${sql.join(plan.anyOf.map(contains), sql` or `)})`] : []),
+  ];
+  const cursor = search.cursor ? [sql`m.id < ${search.cursor}`] : [];
+  const indexed = plan.required.some(indexable) || plan.anyOf.length > 0;
+  if (indexed) {
+    return sql`
+      select m.id from messages m
+      where ${and([...scopeOf(search), ...cursor, ...textConditions])}
+      order by m.id desc limit ${limit}`;
+  }
+  return sql`
+    select m.id from (
+      select m.id, m.text from messages m
+      where ${and([...scopeOf(search), ...cursor])}
+      order by m.id desc limit ${SHORT_QUERY_WINDOW}
+    ) m
+    where ${and(textConditions)}
+    order by m.id desc limit ${limit}`;
+};
