@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { isHelpShortcut } from '../../src/web/lib/shortcuts.js';
+import { isHelpShortcut, isSearchShortcut } from '../../src/web/lib/shortcuts.js';
 
 /** A key press as the browser reports it, aimed at `target`. */
 function press(init: KeyboardEventInit, target: HTMLElement = document.body): KeyboardEvent {
@@ -29,5 +29,20 @@ describe('the shortcuts list shortcut', () => {
   it('leaves Ctrl+- alone on layouts whose Slash key types -, where it is zoom out', () => {
     // German layout: the key at the US slash position types "-".
     expect(isHelpShortcut(press({ key: '-', code: 'Slash', ctrlKey: true }))).toBe(false);
+  });
+});
+
+describe('the search shortcut', () => {
+  it('is / outside a field, and never Ctrl+F or ⌘F (the browser’s find)', () => {
+    expect(isSearchShortcut(press({ key: '/', code: 'Slash' }))).toBe(true);
+    expect(isSearchShortcut(press({ key: 'f', code: 'KeyF', ctrlKey: true }))).toBe(false);
+    expect(isSearchShortcut(press({ key: 'f', code: 'KeyF', metaKey: true }))).toBe(false);
+    expect(isSearchShortcut(press({ key: '/', code: 'Slash', ctrlKey: true }))).toBe(false);
+  });
+
+  it('is not / typed into a field', () => {
+    for (const tag of ['input', 'textarea']) {
+      expect(isSearchShortcut(press({ key: '/' }, document.createElement(tag)))).toBe(false);
+    }
   });
 });

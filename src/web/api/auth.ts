@@ -16,10 +16,16 @@ export class AuthError extends Error {
 }
 
 /** A JSON request with the session cookie; a refusal throws an AuthError carrying its field. */
-export async function requestJson(method: string, path: string, body?: unknown): Promise<unknown> {
+export async function requestJson(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const response = await fetch(path, {
     method,
     credentials: 'include',
+    ...(signal ? { signal } : {}),
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });

@@ -34,3 +34,11 @@ export function isHelpShortcut(e: KeyboardEvent): boolean {
 }
 
 export const HELP_SHORTCUT = apple ? '⌘/' : 'Ctrl /';
+
+/**
+ * Search: `/` when not typing in a field, as on GitHub or Slack. Ctrl+F / ⌘F stay the
+ * browser's find.
+ */
+export function isSearchShortcut(e: KeyboardEvent): boolean {
+  return e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTypingTarget(e.target);
+}
