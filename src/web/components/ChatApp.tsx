@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Self } from '../../shared/protocol.js';
 import { ChatProvider, useChatClient } from '../hooks/ChatContext.js';
 import { useChatSelector } from '../hooks/useChatSelector.js';
@@ -6,8 +6,9 @@ import { useEscapeClosesDrawer } from '../hooks/useEscapeClosesDrawer.js';
 import { useHelpShortcut } from '../hooks/useHelpShortcut.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { useRoomRoute } from '../hooks/useRoomRoute.js';
+import { focusComposer } from '../lib/focus.js';
 import { showNotification } from '../lib/notifications.js';
-import { isSwitcherShortcut } from '../lib/shortcuts.js';
+import { isSearchShortcut, isSwitcherShortcut } from '../lib/shortcuts.js';
 import { ChatClient } from '../state/client.js';
 import { openRoomId, totalUnread } from '../state/selectors.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
@@ -18,6 +19,8 @@ import { ProfileBar } from './ProfileBar.js';
 import { RoomView } from './room/RoomView.js';
 import { Sidebar } from './Sidebar.js';
 import { SkipLink } from './SkipLink.js';
+import { SearchPanel } from './search/SearchPanel.js';
+import { useSearch } from './search/useSearch.js';
 import { Toast } from './Toast.js';
 import { useSignOut } from './useSignOut.js';
 
@@ -42,13 +45,13 @@ export function ChatApp({ me, onSignedOut }: { me: Self; onSignedOut(): void }) 
   return (
     <ChatProvider client={client}>
       <ConfirmProvider>
-        <ChatLayout onSignedOut={onSignedOut} />
+        <ChatLayout me={me} onSignedOut={onSignedOut} />
       </ConfirmProvider>
     </ChatProvider>
   );
 }
 
-function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
+function ChatLayout({ me, onSignedOut }: { me: Self; onSignedOut(): void }) {
   const client = useChatClient();
   const connection = useChatSelector((s) => s.connection);
   const activeRoomId = useChatSelector((s) => s.activeRoomId);
@@ -58,6 +61,47 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const isPhone = useMediaQuery('(max-width: 760px)');
+
+  // Search: its state lives here, not in the room (RoomView is keyed by room), so the panel
+  // stays open, with its results, while jumping between results in different rooms.
+  const search = useSearch(window.localStorage, me.id);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const searchField = useRef<HTMLInputElement | null>(null);
+  const searchReturnTo = useRef<HTMLElement | null>(null);
+  const openSearch = useCallback(() => {
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active !== searchField.current && active !== document.body)
+      searchReturnTo.current = active;
+    setSearchOpen(true);
+    // Once rendered: the field takes the focus, what it holds selected to type over.
+    requestAnimationFrame(() => {
+      searchField.current?.focus();
+      searchField.current?.select();
+    });
+  }, []);
+  const closeSearch = useCallback(() => {
+    setSearchOpen(false);
+    const back = searchReturnTo.current;
+    searchReturnTo.current = null;
+    requestAnimationFrame(() => {
+      if (back?.isConnected) back.focus();
+      else focusComposer();
+    });
+  }, []);
+  // On a phone the panel covers the room: jumping to a result closes it to show the message
+  // (opening it again shows the same results).
+  const onJumped = useCallback(() => {
+    if (isPhone) setSearchOpen(false);
+  }, [isPhone]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || !isSearchShortcut(e) || document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      openSearch();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openSearch]);
 
   // Share links: /#/code/ABC123 joins the room once signed in.
   useEffect(() => {
@@ -114,7 +158,7 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
   const showSidebar = !isPhone || drawerOpen || !openId;
 
   return (
-    <div className={`app${isPhone ? ' phone' : ''}`}>
+    <div className={`app${isPhone ? ' phone' : ''}${searchOpen ? ' search-open' : ''}`}>
       {openId && <SkipLink />}
       <ConnectionBanner />
       {showSidebar && (
@@ -138,6 +182,7 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
           key={openId}
           roomId={openId}
           onOpenSidebar={isPhone ? () => setDrawerOpen(true) : undefined}
+          onOpenSearch={openSearch}
         />
       ) : (
         !isPhone && (
@@ -145,6 +190,9 @@ function ChatLayout({ onSignedOut }: { onSignedOut(): void }) {
             <p>Pick a room on the left, or start something new.</p>
           </main>
         )
+      )}
+      {searchOpen && (
+        <SearchPanel search={search} inputRef={searchField} onClose={closeSearch} onJumped={onJumped} />
       )}
       {dialog && (
         <DialogHost kind={dialog} onClose={() => setDialog(null)} onNavigate={() => setDrawerOpen(false)} />

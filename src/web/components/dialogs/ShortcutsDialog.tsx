@@ -7,9 +7,18 @@ const GROUPS: { title: string; keys: [string, string][] }[] = [
     title: 'Anywhere',
     keys: [
       [SWITCHER_SHORTCUT, 'Jump to a room or person'], // ChatApp, QuickSwitcher
+      ['/', 'Search messages'], // ChatApp, SearchPanel
       [`? or ${HELP_SHORTCUT}`, 'Show this list'], // useHelpShortcut
       ['Tab (first on the page)', 'Skip to the composer'], // SkipLink
       ['Escape', 'Close a dialog, a menu, or the sidebar on a phone'], // Modal, useEscapeClosesDrawer
+    ],
+  },
+  {
+    title: 'In search',
+    keys: [
+      ['Enter', 'Search; on a result, jump to its message'], // SearchField, SearchResultItem
+      ['↓ ↑', 'Move between the results'], // SearchResultList
+      ['Escape', 'Close search, back where you were'], // SearchField
     ],
   },
   {

@@ -20,11 +20,13 @@ export function RoomHeader({
   showMembers,
   onToggleMembers,
   onOpenSidebar,
+  onOpenSearch,
 }: {
   roomId: string;
   showMembers: boolean;
   onToggleMembers(): void;
   onOpenSidebar: (() => void) | undefined;
+  onOpenSearch(): void;
 }) {
   const client = useChatClient();
   const confirm = useConfirm();
@@ -71,6 +73,16 @@ export function RoomHeader({
         </p>
       </div>
       <div className="room-actions">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Search messages"
+          aria-keyshortcuts="/"
+          title="Search messages (/)"
+          onClick={onOpenSearch}
+        >
+          <Icon name="search" />
+        </button>
         <button
           type="button"
           className="icon-button"

@@ -26,9 +26,11 @@ const MEMBERS_REFRESH_MS = 30_000;
 export function RoomView({
   roomId,
   onOpenSidebar,
+  onOpenSearch,
 }: {
   roomId: string;
   onOpenSidebar: (() => void) | undefined;
+  onOpenSearch(): void;
 }) {
   const client = useChatClient();
   const confirm = useConfirm();
@@ -109,6 +111,7 @@ export function RoomView({
         showMembers={showMembers}
         onToggleMembers={() => setShowMembers((s) => !s)}
         onOpenSidebar={onOpenSidebar}
+        onOpenSearch={onOpenSearch}
       />
       <LightboxProvider>
         <div className="room-body">
