@@ -101,7 +101,7 @@ async function renderRoom() {
       createElement(
         ConfirmProvider,
         null,
-        createElement(RoomView, { roomId: general.id, onOpenSidebar: undefined }),
+        createElement(RoomView, { roomId: general.id, onOpenSidebar: undefined, onOpenSearch: () => {} }),
       ),
     ),
   );

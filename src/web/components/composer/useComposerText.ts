@@ -44,7 +44,7 @@ export function useComposerText(input: RefObject<HTMLTextAreaElement | null>, co
   }, [replyTo, input]);
   // A room just opened — from the sidebar, a dialog that closed, a match — is for writing in:
   // the box takes the focus unless the user is typing somewhere else (the sidebar's search, a
-  // dialog). Not on touch screens, where focusing would pop the keyboard up over the room.
+  // dialog) or moving through a panel beside the room (search results). Not on touch screens, where focusing would pop the keyboard up over the room.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the room changes
   useEffect(() => {
     if (!window.matchMedia?.('(pointer: fine)').matches) return;
@@ -65,7 +65,9 @@ export function useComposerText(input: RefObject<HTMLTextAreaElement | null>, co
         active instanceof HTMLElement &&
         active !== input.current &&
         active.matches('input, textarea, select, [contenteditable]');
-      if (!typingElsewhere) input.current?.focus();
+      // Opened from a list that stays beside the room (search results): the next one is a key away.
+      const openedFromPanel = active instanceof HTMLElement && active.closest('[data-keeps-focus]') !== null;
+      if (!typingElsewhere && !openedFromPanel) input.current?.focus();
     };
     frame = requestAnimationFrame(focusWhenFree);
     return () => cancelAnimationFrame(frame);

@@ -66,6 +66,7 @@ export function SearchPanel({
     <aside
       className="search-panel"
       aria-label="Search"
+      data-keeps-focus
       onKeyDown={(e) => {
         if (e.key !== 'Escape' || e.defaultPrevented) return;
         e.preventDefault();
