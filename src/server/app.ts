@@ -16,7 +16,7 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
-import { DEFAULT_SETTINGS, rateRulesOf, uploadLimitOf } from './domain/settings.js';
+import { DEFAULT_SETTINGS, policyOf, rateRulesOf, uploadLimitOf } from './domain/settings.js';
 import { compressionOptions, fastifyCompress, keepSecretsUncompressed } from './http/compression.js';
 import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
@@ -141,9 +141,15 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const { writes, limiter, presence, auth } = services;
   // The admin's limits, whenever the settings are read; a test's or benchmark's own rules win.
-  services.settings.onLoaded((settings) =>
-    Object.assign(rateRules, rateRulesOf(settings), options.rateRules),
-  );
+  // And when what users may start changed, every open page on this node hears it, however the
+  // news came: a change here, the bus, or the periodic read after the bus missed it.
+  let policyRead: string | undefined;
+  services.settings.onLoaded((settings) => {
+    Object.assign(rateRules, rateRulesOf(settings), options.rateRules);
+    const policy = JSON.stringify(policyOf(settings));
+    if (policyRead !== undefined && policy !== policyRead) gateway?.tellSelves();
+    policyRead = policy;
+  });
   // The environment's defaults count on the first start only; after that, the stored settings.
   await services.settings.seed(writer, {
     ...DEFAULT_SETTINGS,
@@ -283,6 +289,12 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const liveGateway = gateway;
   await cluster?.bus.start((deliveries) => liveGateway.fromPeer(deliveries));
+  // Back from a Redis outage: settings changes and role changes published meanwhile may be
+  // lost. Read the settings again and tell every open page who it is now.
+  cluster?.bus.onReconnect(() => {
+    services.settings.invalidate();
+    liveGateway.tellSelves();
+  });
   const ephemeral = new EphemeralRooms(services.membership, {
     db,
     presence,
@@ -339,9 +351,9 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     // bus's news of a change (Redis away) still takes it within a copy's lifetime.
     setInterval(() => {
       services.settings
-        .get()
+        .refresh()
         .catch((error: unknown) => logger.debug({ err: error }, 'settings refresh failed'));
-    }, SETTINGS_TTL_MS),
+    }, options.settingsTtlMs ?? SETTINGS_TTL_MS),
   ];
   for (const timer of timers) timer.unref();
   ready = true;
