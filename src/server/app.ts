@@ -29,6 +29,7 @@ import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { peopleAdminRoutes } from './http/routes/people-admin.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { searchRoutes } from './http/routes/search.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import { APP_CSP_DIRECTIVES, cspHeader, securityHeaders } from './http/security-headers.js';
 import { sessionPlugin } from './http/session.js';
@@ -37,6 +38,7 @@ import { Gateway } from './realtime/gateway.js';
 import { EphemeralRooms } from './services/ephemeral.js';
 import { createServices } from './services/index.js';
 import { MediaService } from './services/media.js';
+import { SearchIndexer } from './services/search-indexer.js';
 import { SETTINGS_TTL_MS } from './services/settings.js';
 import { type Database, openDatabase } from './store/database.js';
 import { checkFreeSpace } from './store/disk-space.js';
@@ -249,6 +251,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
   await app.register(roomRoutes, services);
+  await app.register(searchRoutes, { search: services.search });
   await app.register(adminRoutes, services);
   await app.register(auditRoutes, services);
   await app.register(peopleAdminRoutes, {
@@ -324,6 +327,8 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         });
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
+  const searchIndexer = new SearchIndexer({ run: (step) => writes.run(step), logger });
+  searchIndexer.start();
   media.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'orphan upload sweep failed'));
   let checkingSessions = false;
   const timers: NodeJS.Timeout[] = [
@@ -376,6 +381,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       ready = false;
       for (const timer of timers) clearInterval(timer);
       ephemeral.stop();
+      await searchIndexer.stop();
       // The order docs/deployment.md promises: no new connections or requests; what was
       // accepted is committed and acknowledged on still-open sockets; then the sockets close,
       // each recording its last-seen and presence (the other nodes announce those offline

@@ -27,6 +27,7 @@ import { RoomAdmin } from './room-admin.js';
 import { RoomCreation } from './room-create.js';
 import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
+import { MessageSearchService } from './search.js';
 import { Sessions } from './sessions.js';
 import { SettingsService } from './settings.js';
 import { UserAdmin } from './user-admin.js';
@@ -126,6 +127,7 @@ export async function createServices(options: ServicesOptions) {
     reactions: new Reactions(deps),
     readMarks: new ReadMarks(deps),
     people: new People(deps),
+    search: new MessageSearchService(deps),
     moderation,
     reports: new Reports(deps, moderation, messageDelete),
     audit: new AuditReads(deps),
