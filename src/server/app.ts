@@ -16,7 +16,7 @@ import type { Config } from './config.js';
 import { MemoryMatchQueue } from './domain/matchmaker.js';
 import { MemoryPresence } from './domain/presence.js';
 import { DEFAULT_RATE_RULES, MemoryRateLimiter, type RateRules } from './domain/rate-limit.js';
-import { DEFAULT_SETTINGS, rateRulesOf, uploadLimitOf } from './domain/settings.js';
+import { DEFAULT_SETTINGS, policyOf, rateRulesOf, uploadLimitOf } from './domain/settings.js';
 import { compressionOptions, fastifyCompress, keepSecretsUncompressed } from './http/compression.js';
 import { csrfPlugin } from './http/csrf.js';
 import { metricsRoute, startMetricsListener } from './http/metrics.js';
@@ -29,6 +29,7 @@ import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { peopleAdminRoutes } from './http/routes/people-admin.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { searchRoutes } from './http/routes/search.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import { APP_CSP_DIRECTIVES, cspHeader, securityHeaders } from './http/security-headers.js';
 import { sessionPlugin } from './http/session.js';
@@ -37,6 +38,7 @@ import { Gateway } from './realtime/gateway.js';
 import { EphemeralRooms } from './services/ephemeral.js';
 import { createServices } from './services/index.js';
 import { MediaService } from './services/media.js';
+import { SearchIndexer } from './services/search-indexer.js';
 import { SETTINGS_TTL_MS } from './services/settings.js';
 import { type Database, openDatabase } from './store/database.js';
 import { checkFreeSpace } from './store/disk-space.js';
@@ -141,9 +143,15 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const { writes, limiter, presence, auth } = services;
   // The admin's limits, whenever the settings are read; a test's or benchmark's own rules win.
-  services.settings.onLoaded((settings) =>
-    Object.assign(rateRules, rateRulesOf(settings), options.rateRules),
-  );
+  // And when what users may start changed, every open page on this node hears it, however the
+  // news came: a change here, the bus, or the periodic read after the bus missed it.
+  let policyRead: string | undefined;
+  services.settings.onLoaded((settings) => {
+    Object.assign(rateRules, rateRulesOf(settings), options.rateRules);
+    const policy = JSON.stringify(policyOf(settings));
+    if (policyRead !== undefined && policy !== policyRead) gateway?.tellSelves();
+    policyRead = policy;
+  });
   // The environment's defaults count on the first start only; after that, the stored settings.
   await services.settings.seed(writer, {
     ...DEFAULT_SETTINGS,
@@ -243,6 +251,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     revokeSockets: (ids) => gateway?.disconnectSessions(ids),
   });
   await app.register(roomRoutes, services);
+  await app.register(searchRoutes, { search: services.search });
   await app.register(adminRoutes, services);
   await app.register(auditRoutes, services);
   await app.register(peopleAdminRoutes, {
@@ -283,6 +292,12 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const liveGateway = gateway;
   await cluster?.bus.start((deliveries) => liveGateway.fromPeer(deliveries));
+  // Back from a Redis outage: settings changes and role changes published meanwhile may be
+  // lost. Read the settings again and tell every open page who it is now.
+  cluster?.bus.onReconnect(() => {
+    services.settings.invalidate();
+    liveGateway.tellSelves();
+  });
   const ephemeral = new EphemeralRooms(services.membership, {
     db,
     presence,
@@ -312,6 +327,8 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
         });
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
+  const searchIndexer = new SearchIndexer({ run: (step) => writes.run(step), logger });
+  searchIndexer.start();
   media.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'orphan upload sweep failed'));
   let checkingSessions = false;
   const timers: NodeJS.Timeout[] = [
@@ -339,9 +356,9 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     // bus's news of a change (Redis away) still takes it within a copy's lifetime.
     setInterval(() => {
       services.settings
-        .get()
+        .refresh()
         .catch((error: unknown) => logger.debug({ err: error }, 'settings refresh failed'));
-    }, SETTINGS_TTL_MS),
+    }, options.settingsTtlMs ?? SETTINGS_TTL_MS),
   ];
   for (const timer of timers) timer.unref();
   ready = true;
@@ -364,6 +381,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
       ready = false;
       for (const timer of timers) clearInterval(timer);
       ephemeral.stop();
+      await searchIndexer.stop();
       // The order docs/deployment.md promises: no new connections or requests; what was
       // accepted is committed and acknowledged on still-open sockets; then the sockets close,
       // each recording its last-seen and presence (the other nodes announce those offline

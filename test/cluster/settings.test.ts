@@ -4,6 +4,7 @@ import type { AuthResponse } from '../../src/shared/protocol.js';
 import {
   call,
   channelId,
+  closeAllSockets,
   connect,
   getJson,
   guest,
@@ -125,5 +126,58 @@ describe.skipIf(!postgresAdminUrl || !redisServerPath)('settings and invites acr
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     await change({ messageRate: { count: 20, perSeconds: 4 }, guestsMayCreateRooms: true });
+  });
+});
+
+/**
+ * Without the bus (here: two nodes on one database and no Redis at all — as a node is while
+ * Redis is away), a node still takes a change within its copy's lifetime, and tells its
+ * open pages.
+ */
+describe.skipIf(!postgresAdminUrl)('settings reaching a node that missed the news', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let nodes: TestServer[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    for (let i = 0; i < 2; i++) {
+      nodes.push(
+        await startTestServer(
+          { databaseUrl: database.url, nodeId: `lonely-${i}` },
+          { rateRules: allButSends, settingsTtlMs: 500 },
+        ),
+      );
+    }
+  });
+  afterAll(async () => {
+    closeAllSockets();
+    for (const node of nodes) await node.close();
+    nodes = [];
+    await database?.drop();
+  });
+
+  it('reads them again on its own, holds sends to the new rate and tells its pages', async () => {
+    const [a, b] = nodes as [TestServer, TestServer];
+    const admin = await register(a.url);
+    const visitor = await guest(b.url);
+    const socket = await connect(b.url, visitor.token);
+    const recorder = new Recorder(socket);
+    const general = await channelId(socket, 'general');
+    const put = await fetch(`${a.url}/api/admin/settings`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messageRate: { count: 1, perSeconds: 3600 }, guestsMayOpenDms: false }),
+    });
+    expect(put.status).toBe(200);
+    const told = await recorder.wait('me:updated', (e) => e.user.may.openDm === false, 3_000);
+    expect(told.user.may).toEqual({ createRoom: true, openDm: false, createInvite: false });
+    await send(socket, general, 'the one allowed');
+    expect(
+      await call(socket, 'message:send', {
+        roomId: general,
+        clientMsgId: randomUUID(),
+        text: 'one too many',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
   });
 });

@@ -73,6 +73,7 @@ export const relaxedLimits: ParleyOptions['rateRules'] = Object.fromEntries(
     'roomCreate',
     'typing',
     'lookup',
+    'search',
     'loginAccount',
     'loginAccountFromAddress',
     'loginAddress',

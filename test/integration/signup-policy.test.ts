@@ -288,6 +288,10 @@ describe.each(BACKENDS)('who may come in, on $name', (backend) => {
       field: 'inviteToken',
       detail: expect.stringContaining('may no longer invite'),
     });
+    // Its maker still sees it, and may end it for good (not this one: it is used below).
+    const own = await as(inviter.token, 'GET', `${server.url}/api/invites`);
+    expect(own.status).toBe(200);
+    expect(own.body.invites.map((i: any) => [i.id, i.state])).toEqual([[invite.id, 'lapsed']]);
     // Allowed again, it works again, and the refusal did not spend a use.
     await settings({ membersMayInvite: true });
     expect((await signUp(server.url, token)).status).toBe(201);
@@ -337,9 +341,17 @@ describe.each(BACKENDS)('who may come in, on $name', (backend) => {
         401,
       );
       for (const who of [member, visitor]) {
-        const refused = await as(who.token, method, `${server.url}${route}`, body);
-        expect(refused.status, `${method} ${route} as ${who.user.role}`).toBe(403);
-        expect(refused.body.code).toBe('forbidden');
+        const answer = await as(who.token, method, `${server.url}${route}`, body);
+        if (who === member && route.startsWith('/api/invites') && method !== 'POST') {
+          // A member sees and revokes their own invites only: the admin's is not among them.
+          if (method === 'GET') {
+            expect(answer.status).toBe(200);
+            expect(answer.body.invites.some((i: any) => i.id === invite.id)).toBe(false);
+          } else expect(answer.status).toBe(404);
+          continue;
+        }
+        expect(answer.status, `${method} ${route} as ${who.user.role}`).toBe(403);
+        expect(answer.body.code).toBe('forbidden');
       }
     }
     // Nothing changed.

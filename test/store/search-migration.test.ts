@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shortTransaction } from '../../src/server/store/database.js';
 import { updateMessageText } from '../../src/server/store/messages.js';
 import { searchMessages } from '../../src/server/store/search.js';
 import { backfillSearchIndex, resetSearchIndex } from '../../src/server/store/search-index.js';
@@ -69,7 +70,7 @@ describe.each(migrationBackends)('search index migration on $name', (backend) =>
       const find = async (term: string) =>
         searchMessages(database.db, { userId: 'u1', terms: [term], limit: 10 });
       // An old message edited before the backfill reaches it: found once, by its new text.
-      await updateMessageText(database.writer, 'm0001', 'legacy note rewritten', 10);
+      await shortTransaction(database, (trx) => updateMessageText(trx, 'm0001', 'legacy note rewritten', 10));
       // Until the backfill has run, SQLite finds only what the triggers indexed.
       expect((await find('legacy')).total).toBe(backend.name === 'sqlite' ? 1 : OLD);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/server/domain/search-query.js';
@@ -13,7 +14,10 @@ import {
 } from '../../src/server/store/messages.js';
 import { insertBan } from '../../src/server/store/room-bans.js';
 import { insertRoom, roomRow } from '../../src/server/store/rooms.js';
+import type { Schema } from '../../src/server/store/schema.js';
 import { type MessageSearch, SEARCH_COUNT_CAP, searchMessages } from '../../src/server/store/search.js';
+import { flushSearchIndex } from '../../src/server/store/search-index.js';
+import { WriteQueue } from '../../src/server/store/write-queue.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -41,6 +45,14 @@ describe.each(backends)('message search on $name', (backend) => {
   const numbered = new Map<string, number>();
 
   const writer = () => database.writer;
+  /** Writes as the write queue does: the search index is flushed in the same transaction. */
+  const commit = (work: (trx: Kysely<Schema>) => Promise<unknown>) =>
+    writer()
+      .transaction()
+      .execute(async (trx) => {
+        await work(trx);
+        await flushSearchIndex(trx);
+      });
   const post = async (room: string, author: string, text: string, at = ++clock): Promise<MessageRow> => {
     const seq = (seqs.get(room) ?? 0) + 1;
     seqs.set(room, seq);
@@ -52,7 +64,7 @@ describe.each(backends)('message search on $name', (backend) => {
       created_at: at,
       text,
     });
-    await insertMessage(writer(), row);
+    await commit((trx) => insertMessage(trx, row));
     return row;
   };
   const newRoom = async (name: string, kind: 'channel' | 'group' | 'dm', members: string[]) => {
@@ -274,12 +286,56 @@ describe.each(backends)('message search on $name', (backend) => {
     const doomed = await post('changes', 'alice', 'quokka to be deleted');
     const edited = await post('changes', 'alice', 'wombat original words');
     expect(await texts('quokka')).toEqual(['quokka to be deleted']);
-    await tombstoneMessage(writer(), doomed.id, ++clock);
+    await commit((trx) => tombstoneMessage(trx, doomed.id, ++clock));
     expect(await texts('quokka')).toEqual([]);
-    await updateMessageText(writer(), edited.id, 'wombat revised words', ++clock);
+    await commit((trx) => updateMessageText(trx, edited.id, 'wombat revised words', ++clock));
     expect(await texts('original')).toEqual([]);
     expect(await texts('revised')).toEqual(['wombat revised words']);
     expect(await texts('wombat')).toEqual(['wombat revised words']);
+  });
+
+  it('finds a message the write queue committed as soon as its job settles', async () => {
+    await newRoom('queued', 'group', ['alice']);
+    const queue = new WriteQueue(writer(), { runNow: database.runOnWriter, beforeCommit: flushSearchIndex });
+    try {
+      const write = (text: string, seq: number) =>
+        queue.run((trx) =>
+          insertMessage(
+            trx,
+            messageRow({
+              room_id: rooms.queued!,
+              seq,
+              kind: 'user',
+              author_id: users.alice!,
+              created_at: ++clock,
+              text,
+            }),
+          ),
+        );
+      // Two jobs in one batch: both indexed by the batch's one flush.
+      await Promise.all([write('echidna first', 1), write('echidna second', 2)]);
+      expect(await texts('echidna')).toEqual(['echidna second', 'echidna first']);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('indexes a write made outside the queue with the next flush', async () => {
+    await newRoom('outside', 'group', ['alice']);
+    seqs.set('outside', 1);
+    const row = messageRow({
+      room_id: rooms.outside!,
+      seq: 1,
+      kind: 'user',
+      author_id: users.alice!,
+      created_at: ++clock,
+      text: 'pangolin stray',
+    });
+    await insertMessage(writer(), row);
+    // PostgreSQL's index is the table's own: nothing waits for a flush there.
+    expect(await texts('pangolin')).toEqual(backend.name === 'sqlite' ? [] : ['pangolin stray']);
+    await post('outside', 'alice', 'pangolin next');
+    expect(await texts('pangolin')).toEqual(['pangolin next', 'pangolin stray']);
   });
 
   it('leaves out system lines', async () => {
@@ -293,7 +349,7 @@ describe.each(backends)('message search on $name', (backend) => {
       text: 'platypus joined',
       system: 'joined',
     });
-    await insertMessage(writer(), row);
+    await commit((trx) => insertMessage(trx, row));
     expect(await texts('platypus')).toEqual([]);
   });
 
@@ -317,6 +373,7 @@ describe.each(backends)('message search on $name', (backend) => {
           await insertMessage(trx, row);
           written.push(row.id);
         }
+        await flushSearchIndex(trx);
       });
     const seen: string[] = [];
     let cursor: string | undefined;

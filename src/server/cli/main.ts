@@ -10,6 +10,7 @@ import { demote } from './commands/demote.js';
 import { helpCommand, helpText } from './commands/help.js';
 import { promote } from './commands/promote.js';
 import { reactivate } from './commands/reactivate.js';
+import { reindexSearch } from './commands/reindex-search.js';
 import { resetPassword } from './commands/reset-password.js';
 import { restore } from './commands/restore.js';
 import { stats } from './commands/stats.js';
@@ -22,6 +23,7 @@ const COMMANDS: readonly Command[] = [
   reactivate,
   resetPassword,
   stats,
+  reindexSearch,
   backup,
   restore,
   helpCommand(() => COMMANDS),

@@ -66,6 +66,19 @@ export class ClusterBus implements Peers {
     this.reading = this.readFrom(newest[0]?.[0] ?? '0-0', onDeliveries);
   }
 
+  /**
+   * Calls `listener` each time the reader's connection comes back after it was lost: what other
+   * nodes published meanwhile may be gone (a restarted Redis keeps nothing), so whatever this
+   * node derives from the bus should be read again.
+   */
+  onReconnect(listener: () => void): void {
+    let connected = this.reader.status === 'ready';
+    this.reader.on('ready', () => {
+      if (connected) listener();
+      connected = true;
+    });
+  }
+
   publish(deliveries: readonly Delivery[]): void {
     if (this.stopped) return;
     if (this.waiting >= MAX_WAITING) {

@@ -31,6 +31,11 @@ export const DEFAULT_RATE_RULES = {
   /** User search and other lookups, per user. */
   lookup: { burst: 20, perSecond: 5 },
   /**
+   * Message searches, per user: someone typing with search-as-you-type makes a few a second
+   * for a moment; each can read thousands of index entries, so not more.
+   */
+  search: { burst: 10, perSecond: 1 },
+  /**
    * Reads, per user: sync pages, room and channel lists, member lists, history pages. A
    * reconnect after a long absence is a few dozen (a sync page holds 500 entries); a flood is
    * refused.

@@ -7,7 +7,7 @@ import type { RateDecision } from '../domain/rate-limit.js';
 import { isOriginAllowed } from '../http/origin.js';
 import { SESSION_COOKIE, tokenFrom } from '../http/session.js';
 import type { Metrics } from '../metrics.js';
-import { type Session, selfOf } from '../services/auth.js';
+import type { Session } from '../services/auth.js';
 import type { Effect } from '../services/effects.js';
 import type { Services } from '../services/index.js';
 import { Broadcaster, type Delivery, type Peers } from './broadcaster.js';
@@ -70,10 +70,8 @@ export class Gateway implements GatewayForHandlers {
       cors: deps.allowedOrigins.length > 0 ? { origin: deps.allowedOrigins, credentials: true } : undefined,
     });
     this.broadcaster = new Broadcaster(this.io, deps.peers, deps.metrics, {
-      settingsChanged: () => {
-        deps.services.settings.invalidate();
-        this.tellSelves();
-      },
+      // The reload tells every socket when what users may start changed (app.ts, onLoaded).
+      settingsChanged: () => deps.services.settings.invalidate(),
       selvesChanged: (userIds) => this.tellSelves(userIds),
     });
     this.presence = new PresenceAnnouncer({
@@ -197,24 +195,34 @@ export class Gateway implements GatewayForHandlers {
 
   /**
    * Sends `me:updated` to this node's sockets of these users (all of them when none are
-   * given): their role, or what the settings let them start, changed.
+   * given): their role, or what the settings let them start, changed. Each is read fresh; a
+   * socket asked about again before an answer arrived gets only the newer answer, so answers
+   * that come back out of order cannot leave it with the older one.
    */
-  private tellSelves(userIds?: readonly string[]): void {
+  tellSelves(userIds?: readonly string[]): void {
     const wanted = userIds && new Set(userIds);
-    const socketsOf = new Map<string, ParleySocket[]>();
-    for (const socket of this.io.sockets.sockets.values()) {
+    const sockets = [...this.io.sockets.sockets.values()].filter((socket) => {
       const id = socket.data.session?.user.id;
-      if (!id || (wanted && !wanted.has(id))) continue;
-      socketsOf.set(id, [...(socketsOf.get(id) ?? []), socket]);
+      return id !== undefined && (!wanted || wanted.has(id));
+    });
+    this.tellSockets(sockets);
+  }
+
+  private tellSockets(sockets: readonly ParleySocket[]): void {
+    if (sockets.length === 0) return;
+    const asked = new Map<ParleySocket, number>();
+    for (const socket of sockets) {
+      socket.data.selfAsked = (socket.data.selfAsked ?? 0) + 1;
+      asked.set(socket, socket.data.selfAsked);
     }
-    if (socketsOf.size === 0) return;
-    this.deps.services.people.selvesOf([...socketsOf.keys()]).then(
+    const userIds = [...new Set(sockets.map((socket) => socket.data.session.user.id))];
+    this.deps.services.people.selvesOf(userIds).then(
       (selves) => {
-        for (const [id, user] of selves) {
-          for (const socket of socketsOf.get(id) ?? []) {
-            socket.data.session = { ...socket.data.session, role: user.role };
-            socket.emit('me:updated', { user });
-          }
+        for (const [socket, turn] of asked) {
+          const user = selves.get(socket.data.session.user.id);
+          if (!user || !socket.connected || socket.data.selfAsked !== turn) continue;
+          socket.data.session = { ...socket.data.session, role: user.role };
+          socket.emit('me:updated', { user });
         }
       },
       (error: unknown) => this.deps.logger.warn({ err: error }, 'could not tell users of their new rights'),
@@ -226,13 +234,9 @@ export class Gateway implements GatewayForHandlers {
     const userId = session.user.id;
     const log = this.deps.logger.child({ socketId: socket.id, userId });
     this.deps.metrics?.connections.inc();
-    // Who they are now: the page may have been open through a promotion or a settings change.
-    this.deps.services.settings.policy().then(
-      (policy) => {
-        if (socket.connected) socket.emit('me:updated', { user: selfOf(socket.data.session, policy) });
-      },
-      (error: unknown) => log.warn({ err: error }, 'could not read the settings for me:updated'),
-    );
+    // Who they are now, read after the socket is in the list `tellSelves` walks: the page may
+    // have been open through a promotion or a settings change, even one made this instant.
+    this.tellSockets([socket]);
 
     // Handlers are attached at once so no early packet is dropped; they wait for `ready`,
     // which resolves when the socket is in all its rooms.

@@ -10,6 +10,8 @@ export interface SocketData {
   address: string;
   /** Where the handshake came from, for the session's "last active" (services/sessions.ts). */
   seen: Seen;
+  /** How many `me:updated` answers were asked for this socket: only the latest is sent. */
+  selfAsked?: number;
 }
 
 export type ParleyServer = Server<

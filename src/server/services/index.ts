@@ -4,6 +4,7 @@ import type { Presence } from '../domain/presence.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import type { Database } from '../store/database.js';
 import { findRoomBy } from '../store/rooms.js';
+import { flushSearchIndex } from '../store/search-index.js';
 import { DEFAULT_CHANNEL } from '../store/seed.js';
 import { WriteQueue } from '../store/write-queue.js';
 import { AuditReads } from './audit.js';
@@ -26,6 +27,7 @@ import { RoomAdmin } from './room-admin.js';
 import { RoomCreation } from './room-create.js';
 import { RoomModeration } from './room-moderation.js';
 import { RoomReads } from './room-reads.js';
+import { MessageSearchService } from './search.js';
 import { Sessions } from './sessions.js';
 import { SettingsService } from './settings.js';
 import { UserAdmin } from './user-admin.js';
@@ -65,6 +67,8 @@ export async function createServices(options: ServicesOptions) {
   const writes = new WriteQueue(writer, {
     onBatch: options.onBatch,
     runNow: runOnWriter,
+    // The messages this batch wrote join the search index in its commit.
+    beforeCommit: flushSearchIndex,
     onCommitted(results) {
       const effects = effectsOf(results);
       // A tick queued from here runs once the microtasks now queued — the jobs' continuations,
@@ -123,6 +127,7 @@ export async function createServices(options: ServicesOptions) {
     reactions: new Reactions(deps),
     readMarks: new ReadMarks(deps),
     people: new People(deps),
+    search: new MessageSearchService(deps),
     moderation,
     reports: new Reports(deps, moderation, messageDelete),
     audit: new AuditReads(deps),

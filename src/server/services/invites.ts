@@ -98,14 +98,22 @@ export class InvitesService {
     return invite!;
   }
 
-  /** undefined: every invite; a user id: only theirs. Refuses those who may do neither. */
+  /**
+   * undefined: every invite (admins); a user id: only theirs. Seeing and revoking one's own
+   * needs no right beyond being active — a member whose invites lapsed when the switch went
+   * off can still end them for good. Guests never make invites, so they have none.
+   */
   private async scopeOf(userId: string): Promise<string | undefined> {
     const { db, settings } = this.deps;
     const policy = await settings.policy();
     const actor = await actorOf(db, userId);
     if (serverRefusal(actor, 'manage-invites', policy) === null) return undefined;
-    const refusal = serverRefusal(actor, 'create-invite', policy);
-    if (refusal) throw new DomainError('forbidden', refusal);
+    if (actor.deactivated || actor.role === 'guest') {
+      throw new DomainError(
+        'forbidden',
+        serverRefusal(actor, 'create-invite', policy) ?? 'only admins can create invites',
+      );
+    }
     return userId;
   }
 

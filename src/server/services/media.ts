@@ -292,15 +292,21 @@ function saveStream(file: Readable, target: string, maxBytes: number): Promise<b
       received += chunk.length;
       if (received <= maxBytes || tooLong) return;
       tooLong = true;
-      file.unpipe(out);
-      out.end();
-      // The 'data' listener keeps the rest flowing, to be dropped.
       file.once('end', () => resolve(false));
+      // Stop writing (the partial file is removed by the caller) and read the rest to drop it.
+      // On the next tick: the pipe still handles this chunk after this listener, and may pause
+      // the stream for backpressure; unpipe pauses it too. So it is resumed by hand, after.
+      process.nextTick(() => {
+        file.unpipe(out);
+        out.destroy();
+        file.resume();
+      });
     });
     out.once('finish', () => {
       if (!tooLong) resolve(true);
     });
     out.once('error', (error) => {
+      if (tooLong) return;
       file.unpipe(out);
       if (file.readableEnded || file.destroyed) return reject(error);
       file.once('end', () => reject(error));

@@ -62,13 +62,14 @@ export class SettingsService {
     if (this.cached && Date.now() - this.cached.at < ttl) return this.cached.value;
     if (!this.loading) {
       const generation = this.generation;
-      const loading = readSettingRows(this.deps.db)
+      const loading: Promise<ServerSettings> = readSettingRows(this.deps.db)
         .then((rows) => {
           const value = settingsFrom(rows);
-          if (generation === this.generation) {
-            this.cached = { value, at: Date.now() };
-            for (const listener of this.listeners) listener(value);
-          }
+          // Read before a change was announced: what it read may be older than the change,
+          // so nobody gets it — the caller waits for a read made after.
+          if (generation !== this.generation) return this.get();
+          this.cached = { value, at: Date.now() };
+          for (const listener of this.listeners) listener(value);
           return value;
         })
         .finally(() => {
@@ -83,15 +84,20 @@ export class SettingsService {
     return policyOf(await this.get());
   }
 
+  /** Reads the settings again now, whatever the copy's age (the node's periodic check). */
+  refresh(): Promise<ServerSettings> {
+    this.generation++;
+    this.cached = undefined;
+    this.loading = undefined;
+    return this.get();
+  }
+
   /**
    * Forgets the copy (another node changed the settings) and reads them again at once, so
    * what follows them does not wait for the next sign-up to ask.
    */
   invalidate(): void {
-    this.generation++;
-    this.cached = undefined;
-    this.loading = undefined;
-    this.get().catch(() => {
+    this.refresh().catch(() => {
       // The database is away: the next read tries again, and the old rules hold meanwhile.
     });
   }
@@ -109,17 +115,18 @@ export class SettingsService {
    */
   async update(userId: string, change: Partial<ServerSettings>): Promise<ServerSettings> {
     const { uploadCeilingBytes } = this.deps;
-    if (change.uploadMaxBytes !== undefined && change.uploadMaxBytes > uploadCeilingBytes) {
-      throw new DomainError(
-        'bad_request',
-        `uploads can be at most ${formatBytes(uploadCeilingBytes)} on this server (its UPLOAD_MAX_BYTES)`,
-        undefined,
-        'uploadMaxBytes',
-      );
-    }
     const policy = await this.policy();
     await this.deps.writes.run(async (trx) => {
       await requireServerRight(trx, userId, 'manage-settings', policy);
+      // After the right: the ceiling is the operator's business, not everyone's to probe.
+      if (change.uploadMaxBytes !== undefined && change.uploadMaxBytes > uploadCeilingBytes) {
+        throw new DomainError(
+          'bad_request',
+          `uploads can be at most ${formatBytes(uploadCeilingBytes)} on this server (its UPLOAD_MAX_BYTES)`,
+          undefined,
+          'uploadMaxBytes',
+        );
+      }
       const before = settingsFrom(await readSettingRows(trx));
       const changed = Object.fromEntries(
         Object.entries(change).filter(

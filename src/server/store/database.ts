@@ -20,6 +20,7 @@ import { FifoLock } from './fifo-lock.js';
 import { migrationProvider } from './migrations/index.js';
 import type { SynchronousRunner } from './prepared.js';
 import type { Schema } from './schema.js';
+import { flushSearchIndex } from './search-index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -297,6 +298,8 @@ export async function shortTransaction<T>(
     await sql.raw(database.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
     try {
       const result = await work(connection);
+      // What the work wrote to messages joins the search index in the same commit.
+      await flushSearchIndex(connection);
       await sql.raw('commit').execute(connection);
       return result;
     } catch (error) {

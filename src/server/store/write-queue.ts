@@ -34,6 +34,7 @@ export class WriteQueue {
   private readonly onBatch: ((durationMs: number, size: number) => void) | undefined;
   private readonly onCommitted: ((results: readonly unknown[]) => void) | undefined;
   private readonly runNow: SynchronousRunner | undefined;
+  private readonly beforeCommit: ((trx: Transaction<Schema>) => Promise<void>) | undefined;
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -47,6 +48,12 @@ export class WriteQueue {
       onCommitted?: ((results: readonly unknown[]) => void) | undefined;
       /** SQLite: runs SQL on `db`'s connection at once (see runPreparedSynchronously). */
       runNow?: SynchronousRunner | undefined;
+      /**
+       * Runs once per batch after its jobs, inside the transaction: work that is cheaper once
+       * for the batch than once per job (the search index, store/search-index.ts). If it
+       * fails, the batch fails as a whole.
+       */
+      beforeCommit?: ((trx: Transaction<Schema>) => Promise<void>) | undefined;
     } = {},
   ) {
     // Under load a bigger batch touches each index page once for more messages (several per
@@ -56,6 +63,7 @@ export class WriteQueue {
     this.onBatch = options.onBatch;
     this.onCommitted = options.onCommitted;
     this.runNow = options.runNow;
+    this.beforeCommit = options.beforeCommit;
   }
 
   run<T>(work: Work<T>): Promise<T> {
@@ -126,6 +134,7 @@ export class WriteQueue {
           }
         }
       }
+      await this.beforeCommit?.(open);
       await open.commit().execute();
     } catch (error) {
       // The transaction itself failed (BEGIN, a savepoint, COMMIT): nothing in it was stored,

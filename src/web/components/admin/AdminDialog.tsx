@@ -47,7 +47,10 @@ function tabAfterKey(key: string, index: number, count: number): number | null {
 export function AdminDialog({ onClose }: { onClose(): void }) {
   const isAdmin = useChatSelector((s) => s.me.role === 'admin');
   const tabs = isAdmin ? [...STAFF_TABS, ...ADMIN_TABS] : STAFF_TABS;
-  const [tab, setTab] = useState<Tab>('dashboard');
+  const [chosen, setTab] = useState<Tab>('dashboard');
+  // Demoted while on an admin's tab (me:updated): back to one they still have, so a tab is
+  // always selected and in the Tab order.
+  const tab = tabs.some(([key]) => key === chosen) ? chosen : 'dashboard';
   const list = useRef<HTMLDivElement>(null);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

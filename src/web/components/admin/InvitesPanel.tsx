@@ -163,7 +163,8 @@ export function InvitesPanel() {
                   <div className="small">Used by {invite.usedBy.map((u) => u.user.username).join(', ')}</div>
                 )}
               </div>
-              {invite.state === 'active' && (
+              {/* A lapsed invite comes back if its maker may invite again: revoking ends it. */}
+              {(invite.state === 'active' || invite.state === 'lapsed') && (
                 <button
                   type="button"
                   className="danger"

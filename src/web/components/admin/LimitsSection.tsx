@@ -27,8 +27,11 @@ const draftOf = (settings: ServerSettings): Draft => ({
       { count: String(settings[key].count), perSeconds: String(settings[key].perSeconds) },
     ]),
   ) as Record<RateKey, { count: string; perSeconds: string }>),
-  uploadMb: String(Math.round((settings.uploadMaxBytes / MB) * 100) / 100),
+  uploadMb: megabytesOf(settings.uploadMaxBytes),
 });
+
+/** Enough decimals that a small limit is not shown as 0 (4 KB: 0.0039). */
+const megabytesOf = (bytes: number) => String(Number((bytes / MB).toPrecision(4)));
 
 const wholeIn = (text: string, max: number) => {
   const value = Number(text);
@@ -71,11 +74,17 @@ export function LimitsSection({
       if (count !== settings[key].count || perSeconds !== settings[key].perSeconds)
         change[key] = { count, perSeconds } satisfies RateSetting;
     }
-    const bytes = Math.round(Number(draft.uploadMb) * MB);
-    if (!Number.isFinite(bytes) || bytes < 1024 || bytes > uploadCeilingBytes) {
-      found.uploadMaxBytes = `From 1 KB up to ${formatBytes(uploadCeilingBytes)}, this server’s ceiling.`;
-    } else if (bytes !== settings.uploadMaxBytes) {
-      change.uploadMaxBytes = bytes;
+    // Only a size the admin retyped is sent: the shown MB are rounded, and sending them back
+    // would move a limit nobody touched (or refuse one just over a ceiling like 10,000,000).
+    if (draft.uploadMb.trim() !== megabytesOf(settings.uploadMaxBytes)) {
+      let bytes = Math.round(Number(draft.uploadMb) * MB);
+      // The ceiling as shown, rounded, means the ceiling.
+      if (draft.uploadMb.trim() === megabytesOf(uploadCeilingBytes)) bytes = uploadCeilingBytes;
+      if (!Number.isFinite(bytes) || bytes < 1024 || bytes > uploadCeilingBytes) {
+        found.uploadMaxBytes = `From 1 KB up to ${formatBytes(uploadCeilingBytes)}, this server’s ceiling.`;
+      } else if (bytes !== settings.uploadMaxBytes) {
+        change.uploadMaxBytes = bytes;
+      }
     }
     setErrors(found);
     if (Object.keys(found).length > 0) return setStatus('');
