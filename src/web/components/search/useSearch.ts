@@ -12,7 +12,6 @@ export interface SearchFilters {
   after: string;
   before: string;
   mentions: boolean;
-  order: 'newest' | 'relevance';
   publicChannels: boolean;
 }
 
@@ -23,7 +22,6 @@ export const NO_FILTERS: SearchFilters = {
   after: '',
   before: '',
   mentions: false,
-  order: 'newest',
   publicChannels: false,
 };
 
@@ -62,7 +60,6 @@ export function searchParams(query: string, filters: SearchFilters, cursor?: str
     ...(filters.after ? { after: filters.after } : {}),
     ...(filters.before ? { before: filters.before } : {}),
     tz: timezone(),
-    order: filters.order,
     publicChannels: filters.publicChannels ? '1' : '0',
     ...(cursor ? { cursor } : {}),
   };
