@@ -311,7 +311,20 @@ describe.skipIf(!chromiumPath)('search in the browser', () => {
     await expect.poll(() => hit(p, generalHitId).count()).toBe(0);
     expect(await hit(p, oldId).count()).toBe(1);
     expect(await panel(p).getByText('Filters (1)').count()).toBe(1);
+    // A person picked with the people search.
+    await panel(p).getByRole('button', { name: 'Anyone…' }).click();
+    await panel(p).getByLabel('Messages from').fill(bob.name.slice(0, 6));
+    await panel(p)
+      .getByRole('list', { name: 'People found' })
+      .getByRole('button', { name: bob.name })
+      .click();
+    await expect.poll(() => panel(p).getByText('Filters (2)').count()).toBe(1);
+    await expect.poll(() => hit(p, oldId).count()).toBe(1);
     await p.screenshot({ path: await screenshotPath('search-filters-light') });
+    await panel(p)
+      .getByRole('button', { name: `Remove the filter: from ${bob.name}` })
+      .click();
+    await expect.poll(() => panel(p).getByText('Filters (1)').count()).toBe(1);
     await light.close();
     expect(cspViolations).toEqual([]);
   });
