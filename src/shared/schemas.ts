@@ -167,6 +167,8 @@ export const searchQuerySchema = z
     on: dayFilterSchema.optional(),
     /** Minutes east of UTC of the searcher's calendar (what `before:` and `on:` days mean). */
     tz: z.coerce.number().int().min(-840).max(840).default(0),
+    /** By relevance: the 1,000 newest matches, best first (docs/search.md). */
+    order: z.enum(['newest', 'relevance']).default('newest'),
     /** Also public channels the searcher has not joined. */
     publicChannels: z.enum(['0', '1']).default('0'),
     cursor: z.string().max(200).optional(),

@@ -130,6 +130,39 @@ describe.each(BACKENDS)('searching messages over HTTP, on $name', (backend) => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
+  it('orders by relevance when asked: whole words first, with pages that neither repeat nor skip', async () => {
+    // Sent best first, so newest first is the other way round.
+    for (const text of ['kiwi: deploy at noon', 'kiwi deployment notes', 'we redeploy the kiwi']) {
+      await send(ana.socket, general, text);
+    }
+    const ranked = await searchAs(ana.token, { q: 'deploy kiwi', order: 'relevance' });
+    expect(ranked.status).toBe(200);
+    expect(texts(ranked.body)).toEqual([
+      'kiwi: deploy at noon',
+      'kiwi deployment notes',
+      'we redeploy the kiwi',
+    ]);
+    const newest = await searchAs(ana.token, { q: 'deploy kiwi' });
+    expect(texts(newest.body)).toEqual([
+      'we redeploy the kiwi',
+      'kiwi deployment notes',
+      'kiwi: deploy at noon',
+    ]);
+    const first = await searchAs(ana.token, { q: 'deploy kiwi', order: 'relevance', limit: 2 });
+    const second = await searchAs(ana.token, {
+      q: 'deploy kiwi',
+      order: 'relevance',
+      limit: 2,
+      cursor: first.body.nextCursor!,
+    });
+    expect([...texts(first.body), ...texts(second.body)]).toEqual(texts(ranked.body));
+    expect(second.body).toMatchObject({ total: 3, nextCursor: null });
+    // A cursor of one order does not page the other.
+    const mixed = await searchAs(ana.token, { q: 'deploy kiwi', limit: 2, cursor: first.body.nextCursor! });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.field).toBe('cursor');
+  });
+
   it('sees an edit and a deletion at once', async () => {
     const { message } = await send(ben.socket, general, 'an unmistakable zebrafish');
     expect((await searchAs(ana.token, { q: 'zebrafish' })).body.total).toBe(1);

@@ -46,7 +46,7 @@ export class MessageSearchService {
       },
       request.tz,
     );
-    const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.order);
 
     const page = await searchMessages(db, {
       userId,
@@ -58,6 +58,7 @@ export class MessageSearchService {
       ...range,
       mentionOf: query.isMention ? await this.usernameOf(userId) : undefined,
       includePublicChannels,
+      order: request.order,
       cursor: cursor?.after,
       limit: request.limit,
     });
@@ -88,7 +89,7 @@ export class MessageSearchService {
       nextCursor:
         page.nextCursor === null
           ? null
-          : encodeCursor({ after: page.nextCursor, total, capped: totalCapped }),
+          : encodeCursor({ after: page.nextCursor, total, capped: totalCapped, order: request.order }),
       highlight: query.terms,
     };
   }
@@ -146,25 +147,29 @@ export class MessageSearchService {
   }
 }
 
+/** Where the next page starts (a message id, or how many came before by relevance), and the total. */
 interface Cursor {
   after: string;
   total: number;
   capped: boolean;
+  order: SearchRequest['order'];
 }
 
 const encodeCursor = (cursor: Cursor) =>
-  Buffer.from(JSON.stringify([cursor.after, cursor.total, cursor.capped ? 1 : 0])).toString('base64url');
+  Buffer.from(JSON.stringify([cursor.after, cursor.total, cursor.capped ? 1 : 0, cursor.order])).toString(
+    'base64url',
+  );
 
-function decodeCursor(text: string): Cursor {
+/** A cursor this service made for a search in the same order; anything else is refused. */
+function decodeCursor(text: string, order: SearchRequest['order']): Cursor {
   try {
-    const [after, total, capped] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (
-      typeof after === 'string' &&
-      after.length <= 64 &&
-      Number.isInteger(total) &&
-      (capped === 0 || capped === 1)
-    ) {
-      return { after, total: total as number, capped: capped === 1 };
+    const [after, total, capped, madeFor] = JSON.parse(
+      Buffer.from(text, 'base64url').toString('utf8'),
+    ) as unknown[];
+    const shaped =
+      typeof after === 'string' && (order === 'relevance' ? /^\d{1,4}$/.test(after) : after.length <= 64);
+    if (shaped && madeFor === order && Number.isInteger(total) && (capped === 0 || capped === 1)) {
+      return { after: after as string, total: total as number, capped: capped === 1, order };
     }
   } catch {
     // Falls through: not one of ours.

@@ -1,4 +1,5 @@
 import { PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import { rankByRelevance } from '../domain/search-relevance.js';
 import type { Executor } from './executor.js';
 import { type MessageRow, messagesByIds } from './messages.js';
 
@@ -44,7 +45,12 @@ export interface MessageSearch {
   mentionOf?: string | undefined;
   /** Also public channels the user has not joined (never those they are banned from). */
   includePublicChannels?: boolean | undefined;
-  /** The id of the last message of the previous page. */
+  /**
+   * 'newest' (the default) or 'relevance': the SEARCH_COUNT_CAP newest matches, ranked by
+   * domain/search-relevance.ts.
+   */
+  order?: 'newest' | 'relevance' | undefined;
+  /** Newest first: the id of the last message of the previous page. By relevance: how many came before. */
   cursor?: string | undefined;
   limit: number;
 }
@@ -126,6 +132,7 @@ export async function searchMessages(db: Executor, search: MessageSearch): Promi
     return { rows: [], total: 0, totalCapped: false, nextCursor: null };
   }
   const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? postgres : sqlite;
+  if (search.order === 'relevance') return byRelevance(db, search, dialect);
   const counting = !search.cursor;
   const take = counting ? Math.max(SEARCH_COUNT_CAP + 1, search.limit + 1) : search.limit + 1;
   const found = await dialect(search, planOf(search), take).execute(db);
@@ -140,8 +147,35 @@ export async function searchMessages(db: Executor, search: MessageSearch): Promi
   };
 }
 
-/** The ids of the matches, newest first, at most `limit`, after the cursor if there is one. */
-type DialectQuery = (search: MessageSearch, plan: Plan, limit: number) => RawBuilder<unknown>;
+/**
+ * By relevance: every page ranks the same SEARCH_COUNT_CAP newest matches (a bounded read:
+ * ids and texts) and takes its slice, so pages neither repeat nor skip while nothing changes.
+ */
+async function byRelevance(db: Executor, search: MessageSearch, dialect: DialectQuery): Promise<SearchPage> {
+  const offset = search.cursor ? Number(search.cursor) : 0;
+  const plan = planOf(search);
+  const found = await dialect({ ...search, cursor: undefined }, plan, SEARCH_COUNT_CAP + 1, true).execute(db);
+  const matches = (found.rows as { id: string; text: string }[]).slice(0, SEARCH_COUNT_CAP);
+  const pageIds = rankByRelevance(matches, plan.required)
+    .slice(offset, offset + search.limit)
+    .map((row) => row.id);
+  const byId = new Map((await messagesByIds(db, pageIds)).map((row) => [row.id, row]));
+  return {
+    rows: pageIds.map((id) => byId.get(id)!),
+    total: Math.min(found.rows.length, SEARCH_COUNT_CAP),
+    totalCapped: found.rows.length > SEARCH_COUNT_CAP,
+    nextCursor: offset + search.limit < matches.length ? String(offset + search.limit) : null,
+  };
+}
+
+/** The matches (id and text), newest first, at most `limit`, after the cursor if there is one. */
+type DialectQuery = (
+  search: MessageSearch,
+  plan: Plan,
+  limit: number,
+  /** The texts too (ranking needs them; counting does not, and reads less without). */
+  withText?: boolean,
+) => RawBuilder<unknown>;
 
 /**
  * SQLite: FTS5 MATCH drives the query when any term is indexable — the trigram table hands
@@ -149,7 +183,8 @@ type DialectQuery = (search: MessageSearch, plan: Plan, limit: number) => RawBui
  * and kept if the user may read it, until the page is full. Rowids follow insertion order,
  * which is id order but for messages written in the same millisecond.
  */
-const sqlite: DialectQuery = (search, plan, limit) => {
+const sqlite: DialectQuery = (search, plan, limit, withText = false) => {
+  const columns = withText ? sql`m.id, m.text` : sql`m.id`;
   const required = plan.required.filter(indexable);
   const excluded = plan.excluded.filter(indexable);
   const textConditions: RawBuilder<unknown>[] = [
@@ -165,7 +200,7 @@ const sqlite: DialectQuery = (search, plan, limit) => {
   if (positives.length > 0) {
     const match = [`(${positives.join(' AND ')})`, ...excluded.map(ftsString)].join(' NOT ');
     return sql`
-      select m.id from message_search s join messages m on m.rowid = s.rowid
+      select ${columns} from message_search s join messages m on m.rowid = s.rowid
       where s.message_search match ${match}
         and ${and([...scopeOf(search), ...cursor(sql`s.rowid`), ...textConditions])}
       order by s.rowid desc limit ${limit}`;
@@ -181,7 +216,7 @@ const sqlite: DialectQuery = (search, plan, limit) => {
       where ${and([...scopeOf(search), ...cursor(sql`m.rowid`)])}
       order by m.rowid desc limit ${SHORT_QUERY_WINDOW}
     )
-    select m.id from recent m
+    select ${columns} from recent m
     where ${and(textConditions)}
     order by m.k desc limit ${limit}`;
 };
@@ -191,7 +226,8 @@ const sqlite: DialectQuery = (search, plan, limit) => {
  * on, with the term folded by the same function; the planner uses the index for terms of 3+
  * characters. Newest first by id (time-ordered), the cursor an id.
  */
-const postgres: DialectQuery = (search, plan, limit) => {
+const postgres: DialectQuery = (search, plan, limit, withText = false) => {
+  const columns = withText ? sql`m.id, m.text` : sql`m.id`;
   const folded = sql`parley_search_text(m.text)`;
   const contains = (term: string) =>
     sql`${folded} like '%' || parley_search_text(${likeEscaped(term)}) || '%'`;
@@ -204,12 +240,12 @@ const postgres: DialectQuery = (search, plan, limit) => {
   const indexed = plan.required.some(indexable) || plan.anyOf.length > 0;
   if (indexed) {
     return sql`
-      select m.id from messages m
+      select ${columns} from messages m
       where ${and([...scopeOf(search), ...cursor, ...textConditions])}
       order by m.id desc limit ${limit}`;
   }
   return sql`
-    select m.id from (
+    select ${columns} from (
       select m.id, m.text from messages m
       where ${and([...scopeOf(search), ...cursor])}
       order by m.id desc limit ${SHORT_QUERY_WINDOW}

@@ -19,7 +19,7 @@ export async function searchRoutes(app: FastifyInstance, opts: SearchRoutesOptio
       schema: {
         tags: ['search'],
         description:
-          'Messages the caller may read that match `q` — words found inside other words (3 characters at least; 2 of Chinese, Japanese or Korean), `"phrases"`, `-exclusions` and the filters `in:#room`, `from:@user`, `has:file|image|link`, `before:`/`after:`/`on:YYYY-MM-DD`, `is:mention` — newest first. `total` is counted up to 1000 (`totalCapped` beyond). Pass `nextCursor` as `cursor` for the next page. A query the index cannot serve (a word too short) is `400` with `field: "q"`. Rate-limited per user.',
+          'Messages the caller may read that match `q` — words found inside other words (3 characters at least; 2 of Chinese, Japanese or Korean), `"phrases"`, `-exclusions` and the filters `in:#room`, `from:@user`, `has:file|image|link`, `before:`/`after:`/`on:YYYY-MM-DD`, `is:mention` — newest first, or the 1,000 newest matches by relevance. `total` is counted up to 1000 (`totalCapped` beyond). Pass `nextCursor` as `cursor` for the next page. A query the index cannot serve (a word too short) is `400` with `field: "q"`. Rate-limited per user.',
         querystring: searchQuerySchema,
         response: { 200: searchResultsSchema, ...problems },
       },
