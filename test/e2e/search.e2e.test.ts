@@ -325,6 +325,10 @@ describe.skipIf(!chromiumPath)('search in the browser', () => {
       .getByRole('button', { name: `Remove the filter: from ${bob.name}` })
       .click();
     await expect.poll(() => panel(p).getByText('Filters (1)').count()).toBe(1);
+    // Best match first: the server's relevance order, the same result here.
+    await panel(p).getByLabel('Order').selectOption('relevance');
+    await expect.poll(() => panel(p).getByRole('status').textContent()).toBe('1 result');
+    expect(await hit(p, oldId).count()).toBe(1);
     await light.close();
     expect(cspViolations).toEqual([]);
   });

@@ -6,7 +6,12 @@ import { NO_FILTERS, searchParams } from '../../src/web/components/search/useSea
 describe('what the search panel asks the server', () => {
   it('sends the words, the timezone, and only the filters that are picked', () => {
     const params = searchParams('deploy cafe', NO_FILTERS);
-    expect(params).toEqual({ q: 'deploy cafe', tz: -new Date().getTimezoneOffset(), publicChannels: '0' });
+    expect(params).toEqual({
+      q: 'deploy cafe',
+      tz: -new Date().getTimezoneOffset(),
+      order: 'newest',
+      publicChannels: '0',
+    });
     const path = searchPath(params);
     expect(path.startsWith('/api/search?q=deploy+cafe&tz=')).toBe(true);
     expect(path).not.toContain('room=');
@@ -23,6 +28,7 @@ describe('what the search panel asks the server', () => {
         after: '2026-01-01',
         before: '2026-02-01',
         mentions: true,
+        order: 'relevance',
         publicChannels: true,
       },
       'next-page',
@@ -34,6 +40,7 @@ describe('what the search panel asks the server', () => {
       has: 'link',
       after: '2026-01-01',
       before: '2026-02-01',
+      order: 'relevance',
       publicChannels: '1',
       cursor: 'next-page',
     });

@@ -16,8 +16,7 @@ const roomLines = (s: ChatState) =>
 
 /**
  * The filters one can pick instead of typing them (`in:`, `from:`, `has:`, dates,
- * `is:mention`), and whether to look in channels one has not joined. Results come newest first
- * (the server has no other order).
+ * `is:mention`), the order, and whether to look in channels one has not joined.
  */
 export function SearchFilterBar({
   filters,
@@ -133,6 +132,16 @@ export function SearchFilterBar({
             onChange={(e) => onChange({ publicChannels: e.target.checked })}
           />
           Include channels I have not joined
+        </label>
+        <label className="search-order">
+          <span className="visually-hidden">Order</span>
+          <select
+            value={filters.order}
+            onChange={(e) => onChange({ order: e.target.value as SearchFilters['order'] })}
+          >
+            <option value="newest">Newest first</option>
+            <option value="relevance">Best match first</option>
+          </select>
         </label>
       </div>
     </div>

@@ -12,6 +12,7 @@ export interface SearchFilters {
   after: string;
   before: string;
   mentions: boolean;
+  order: 'newest' | 'relevance';
   publicChannels: boolean;
 }
 
@@ -22,6 +23,7 @@ export const NO_FILTERS: SearchFilters = {
   after: '',
   before: '',
   mentions: false,
+  order: 'newest',
   publicChannels: false,
 };
 
@@ -60,6 +62,7 @@ export function searchParams(query: string, filters: SearchFilters, cursor?: str
     ...(filters.after ? { after: filters.after } : {}),
     ...(filters.before ? { before: filters.before } : {}),
     tz: timezone(),
+    order: filters.order,
     publicChannels: filters.publicChannels ? '1' : '0',
     ...(cursor ? { cursor } : {}),
   };
