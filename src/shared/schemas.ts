@@ -158,7 +158,7 @@ const dayFilterSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date (
  */
 export const searchQuerySchema = z
   .object({
-    q: z.string().trim().min(1).max(500),
+    q: z.string().trim().min(1).max(500).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
     room: idSchema.optional(),
     from: idSchema.optional(),
     has: z.enum(['file', 'image', 'link']).optional(),

@@ -163,6 +163,40 @@ describe.each(BACKENDS)('searching messages over HTTP, on $name', (backend) => {
     expect(mixed.body.field).toBe('cursor');
   });
 
+  it('never shows an archived channel to someone not in it, and takes no pattern from the query', async () => {
+    const name = uniqueName('old');
+    const { room } = await ok(ben.socket, 'room:create', { kind: 'channel', name });
+    await send(ben.socket, room.id, 'archived walrus plans');
+    expect((await searchAs(ana.token, { q: 'walrus', publicChannels: '1' })).body.total).toBe(1);
+    await ok(ben.socket, 'room:update', { roomId: room.id, archived: true });
+    // Its member still finds it; nobody else does, by any path.
+    expect((await searchAs(ben.token, { q: 'walrus' })).body.total).toBe(1);
+    expect((await searchAs(ana.token, { q: 'walrus', publicChannels: '1' })).body.total).toBe(0);
+    expect((await searchAs(ana.token, { q: 'walrus', publicChannels: '1', room: room.id })).body.total).toBe(
+      0,
+    );
+    const named = await searchAs(ana.token, { q: `walrus in:#${name}`, publicChannels: '1' });
+    expect(named.status).toBe(400);
+
+    // Full-width ％ ＿ ＼ fold to the LIKE wildcards on PostgreSQL: still only themselves.
+    for (const q of ['＿＿＿', 'o％e', 'de＼%p']) {
+      expect((await searchAs(ana.token, { q })).body.total, q).toBe(0);
+    }
+  });
+
+  it('finds a mention of a name, not of a longer name that starts with it', async () => {
+    const namesake = await register(server.url, `${ana.user.username}bot`);
+    const socket = await connect(server.url, namesake.token);
+    await send(socket, general, `@${ana.user.username}bot ping`);
+    await send(socket, general, `hi @${ana.user.username}.`);
+    const mentions = texts((await searchAs(ana.token, { q: 'is:mention' })).body);
+    expect(mentions).toContain(`hi @${ana.user.username}.`);
+    expect(mentions).not.toContain(`@${ana.user.username}bot ping`);
+    expect(texts((await searchAs(namesake.token, { q: 'is:mention' })).body)).toEqual([
+      `@${ana.user.username}bot ping`,
+    ]);
+  });
+
   it('sees an edit and a deletion at once', async () => {
     const { message } = await send(ben.socket, general, 'an unmistakable zebrafish');
     expect((await searchAs(ana.token, { q: 'zebrafish' })).body.total).toBe(1);
@@ -191,6 +225,10 @@ describe.each(BACKENDS)('searching messages over HTTP, on $name', (backend) => {
       [{ q: 'deploy', room: 'x'.repeat(65) }, 'room', ''],
       [{ q: 'deploy', colour: 'red' }, '', ''],
       [{ q: `deploy after:2030-01-02 before:2030-01-01` }, 'q', 'no time'],
+      [{ q: 'deploy\u0000' }, 'q', 'control characters'],
+      [{ q: 'alpha bravo charlie delta echo foxtrot golf hotel india' }, 'q', 'at most 8'],
+      [{ q: 'deploy -alpha -bravo -charlie -delta -echo' }, 'q', 'at most 4'],
+      [{ q: 'x'.repeat(65) }, 'q', 'at most 64'],
     ];
     for (const [params, field, message] of cases) {
       const answer = await searchAs(ana.token, params);

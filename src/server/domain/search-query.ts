@@ -12,6 +12,14 @@
 
 export const SEARCH_MIN_CHARS = 3;
 export const SEARCH_MIN_CJK_CHARS = 2;
+/**
+ * Bounds on one query, so no query costs the database much more than an ordinary one: each
+ * term and exclusion is a pass over the index (SQLite runs queries on the server's one
+ * thread), and a long term is a long list of trigrams that must all be intersected.
+ */
+export const SEARCH_MAX_TERMS = 8;
+export const SEARCH_MAX_EXCLUDED = 4;
+export const SEARCH_MAX_TERM_CHARS = 64;
 
 export type SearchHas = 'file' | 'image' | 'link';
 const HAS_VALUES: readonly SearchHas[] = ['file', 'image', 'link'];
@@ -153,7 +161,19 @@ export function parseSearchQuery(input: string): ParsedSearch {
     const term = normaliseSearchText(token.text);
     if (term === '') continue;
     if (!searchableTerm(term)) return fail(tooShort(token.text.trim()));
-    (token.negated ? query.excluded : query.terms).push(term);
+    if (codePoints(term) > SEARCH_MAX_TERM_CHARS) {
+      return fail(
+        badFilter(token.text, `a word or phrase can be at most ${SEARCH_MAX_TERM_CHARS} characters long`),
+      );
+    }
+    const list = token.negated ? query.excluded : query.terms;
+    if (!list.includes(term)) list.push(term);
+  }
+  if (query.terms.length > SEARCH_MAX_TERMS) {
+    return fail(badFilter(input, `search for at most ${SEARCH_MAX_TERMS} words and phrases at once`));
+  }
+  if (query.excluded.length > SEARCH_MAX_EXCLUDED) {
+    return fail(badFilter(input, `leave out at most ${SEARCH_MAX_EXCLUDED} words at once`));
   }
   const narrowed =
     query.terms.length > 0 ||

@@ -105,7 +105,8 @@ export class MessageSearchService {
       const mine = myRooms.filter((room) => room.name?.toLowerCase() === name).map((room) => room.id);
       if (mine.length === 0 && includePublicChannels) {
         const channel = await findRoomBy(this.deps.db, 'name_key', name);
-        if (channel?.kind === 'channel') mine.push(channel.id);
+        // Archived: kept for its members' history, not offered to anyone else.
+        if (channel?.kind === 'channel' && channel.archived_at === null) mine.push(channel.id);
       }
       if (mine.length === 0) throw refused(`you are in no room called #${name}`);
       ids.push(...mine);

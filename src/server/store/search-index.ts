@@ -69,8 +69,14 @@ export async function backfillSearchIndex(db: Executor, batchSize: number): Prom
     await sql`update message_search_backfill set next_below = 0 where id = 1`.execute(db);
     return { examined: 0, remainingBelow: 0 };
   }
-  await sql`
-    delete from message_search where rowid >= ${low} and rowid < ${nextBelow}`.execute(db);
+  // One rowid at a time: FTS5 serves a range delete by scanning the whole index, which made
+  // each step slower as the index grew (24 ms a step at 300,000 entries, even for an empty
+  // range); a delete by rowid is a lookup.
+  const rowids = await sql<{ rowid: number }>`
+    select rowid from messages where rowid >= ${low} and rowid < ${nextBelow}`.execute(db);
+  for (const { rowid } of rowids.rows) {
+    await sql`delete from message_search where rowid = ${rowid}`.execute(db);
+  }
   await sql`
     insert into message_search (rowid, text)
     select rowid, text from messages

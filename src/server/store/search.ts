@@ -71,8 +71,22 @@ const indexable = (term: string) => codePoints(term) >= 3;
 /** An FTS5 string: the whole term as one phrase, its double quotes doubled. */
 const ftsString = (term: string) => `"${term.replaceAll('"', '""')}"`;
 
-/** A LIKE pattern finding `term` anywhere, its wildcards escaped (backslash is PostgreSQL's default escape). */
-const likeEscaped = (term: string) => term.replace(/[\\%_]/gu, (c) => `\\${c}`);
+/**
+ * `is:mention`: `@name` as a whole name — not the start of a longer one (`@bob` in `@bobby` or
+ * `@bob.smith`). The plan's `@name` term finds candidates through the index; this keeps those
+ * where the name ends there. Names hold letters, digits, marks, `_`, `.` and `-`, never at
+ * their end (shared/names.ts), so nothing in one is a GLOB or regex operator but `.`.
+ */
+function mentionCondition(name: string, postgres: boolean): RawBuilder<unknown> {
+  const at = `@${name.toLowerCase()}`;
+  if (postgres) {
+    const pattern = `${at.replaceAll('.', '\\.')}(?![[:alnum:]_]|[.-][[:alnum:]_])`;
+    return sql`lower(m.text) ~ ${pattern}`;
+  }
+  // SQLite has no regex: the name at the end, or followed by something no name continues with.
+  return sql`(lower(m.text) glob ${`*${at}`} or lower(m.text) glob ${`*${at}[^a-z0-9_.-]*`}
+    or lower(m.text) glob ${`*${at}[.-]`} or lower(m.text) glob ${`*${at}[.-][^a-z0-9_]*`})`;
+}
 
 interface Plan {
   required: string[];
@@ -99,7 +113,7 @@ function scopeOf(search: MessageSearch): RawBuilder<unknown>[] {
     sql`m.deleted_at is null`,
     search.includePublicChannels
       ? sql`(m.room_id in (select rm.room_id from room_members rm where rm.user_id = ${userId})
-            or m.room_id in (select r.id from rooms r where r.kind = 'channel'))`
+            or m.room_id in (select r.id from rooms r where r.kind = 'channel' and r.archived_at is null))`
       : sql`m.room_id in (select rm.room_id from room_members rm where rm.user_id = ${userId})`,
     // A ban ends the membership too; this holds even where something left one behind.
     sql`m.room_id not in (select b.room_id from room_bans b where b.user_id = ${userId})`,
@@ -188,6 +202,7 @@ const sqlite: DialectQuery = (search, plan, limit, withText = false) => {
   const required = plan.required.filter(indexable);
   const excluded = plan.excluded.filter(indexable);
   const textConditions: RawBuilder<unknown>[] = [
+    ...(search.mentionOf ? [mentionCondition(search.mentionOf, false)] : []),
     ...plan.required.filter((t) => !indexable(t)).map((t) => sql`instr(lower(m.text), ${t}) > 0`),
     ...plan.excluded.filter((t) => !indexable(t)).map((t) => sql`instr(lower(m.text), ${t}) = 0`),
   ];
@@ -229,9 +244,12 @@ const sqlite: DialectQuery = (search, plan, limit, withText = false) => {
 const postgres: DialectQuery = (search, plan, limit, withText = false) => {
   const columns = withText ? sql`m.id, m.text` : sql`m.id`;
   const folded = sql`parley_search_text(m.text)`;
+  // Folded first, escaped after: unaccent turns full-width ％ ＿ ＼ into the wildcards and the
+  // escape themselves, so escaping before folding would let them through as patterns.
   const contains = (term: string) =>
-    sql`${folded} like '%' || parley_search_text(${likeEscaped(term)}) || '%'`;
+    sql`${folded} like '%' || regexp_replace(parley_search_text(${term}), '([\\\\%_])', '\\\\\\1', 'g') || '%'`;
   const textConditions = [
+    ...(search.mentionOf ? [mentionCondition(search.mentionOf, true)] : []),
     ...plan.required.map(contains),
     ...plan.excluded.map((t) => sql`not (${contains(t)})`),
     ...(plan.anyOf.length > 0 ? [sql`(${sql.join(plan.anyOf.map(contains), sql` or `)})`] : []),

@@ -39,6 +39,9 @@ async function upSqlite(db: Kysely<unknown>): Promise<void> {
     create virtual table message_search using fts5(
       text, content='', contentless_delete=1, tokenize='trigram remove_diacritics 1'
     )`.execute(db);
+  // A deleted or edited message's old text must not stay readable in the file (or a backup of
+  // it) as leftover index entries: secure-delete removes them from the index's pages at once.
+  await sql`insert into message_search (message_search, rank) values ('secure-delete', 1)`.execute(db);
   await sql`
     create table message_search_backfill (
       id integer primary key check (id = 1),
