@@ -395,4 +395,36 @@ describe.each(backends)('message search on $name', (backend) => {
     expect(few).toMatchObject({ total: 6, totalCapped: false });
     expect(few.rows).toHaveLength(5);
   });
+
+  it('finds a two-character CJK word anywhere: at the end, in old messages, and leaves it out', async () => {
+    await newRoom('far', 'group', ['alice']);
+    const old = await post('far', 'alice', '来週の会議');
+    await post('far', 'alice', '会議室は二階です');
+    // Far more newer messages than any window of recent ones: the word is found by the index.
+    const filler = Array.from({ length: 21_000 }, (_, i) =>
+      messageRow({
+        room_id: rooms.far!,
+        seq: 1000 + i,
+        kind: 'user',
+        author_id: users.alice!,
+        created_at: ++clock,
+        text: `filler ${i}`,
+      }),
+    );
+    await commit(async (trx) => {
+      for (let i = 0; i < filler.length; i += 500) {
+        await trx
+          .insertInto('messages')
+          .values(filler.slice(i, i + 500))
+          .execute();
+      }
+    });
+    expect(await texts('会議 in:#far')).toEqual(['会議室は二階です', '来週の会議']);
+    expect(await texts('会議 -会議室 in:#far')).toEqual(['来週の会議']);
+    expect(await texts('来週 会議')).toEqual(['来週の会議']);
+    expect(await texts('議室')).toEqual(['会議室は二階です']);
+    expect(await texts('週会')).toEqual([]);
+    await commit((trx) => tombstoneMessage(trx, old.id, ++clock));
+    expect(await texts('来週')).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@
  * behind it serve 3 characters or more, so a shorter term is refused here with a message
  * rather than turned into a scan of every message. The one exception is a 2-character term
  * written only in a script without spaces (Chinese, Japanese, Korean), where two characters
- * are a whole word: the store looks for those within a bounded window of recent messages.
+ * are a whole word: the store finds those through indexes of their own (store/search.ts).
  */
 
 export const SEARCH_MIN_CHARS = 3;

@@ -9,6 +9,13 @@ import type { Executor } from './executor.js';
 
 const onPostgres = (db: Executor) => db.getExecutor().adapter instanceof PostgresAdapter;
 
+/*
+ * Every text is indexed with a space after it: a two-character word at the very end of a
+ * message then still begins a trigram ("会議 "), which is how store/search.ts finds words too
+ * short for trigrams (through message_search_vocab). Queries are trimmed, so the space is
+ * never part of what anyone looks for.
+ */
+
 /**
  * Indexes the messages the triggers queued in this transaction: drops the entries of those
  * edited, deleted or removed, indexes those still live, empties the queue. Run last in every
@@ -32,7 +39,7 @@ export async function flushSearchIndex(db: Executor): Promise<void> {
   // every message and look each up in the queue (measured: 4 ms a flush at 100k messages).
   await sql`
     insert into message_search (rowid, text)
-    select m.rowid, m.text from message_search_pending p cross join messages m on m.rowid = p.rowid
+    select m.rowid, m.text || ' ' from message_search_pending p cross join messages m on m.rowid = p.rowid
     where m.kind = 'user' and m.deleted_at is null`.execute(db);
   await sql`delete from message_search_pending`.execute(db);
 }
@@ -79,7 +86,7 @@ export async function backfillSearchIndex(db: Executor, batchSize: number): Prom
   }
   await sql`
     insert into message_search (rowid, text)
-    select rowid, text from messages
+    select rowid, text || ' ' from messages
     where rowid >= ${low} and rowid < ${nextBelow} and kind = 'user' and deleted_at is null`.execute(db);
   await sql`update message_search_backfill set next_below = ${low} where id = 1`.execute(db);
   return { examined: Number(n), remainingBelow: low };

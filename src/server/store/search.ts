@@ -11,9 +11,10 @@ import { type MessageRow, messagesByIds } from './messages.js';
  *
  * Terms are normalised substrings (domain/search-query.ts). Those of 3+ characters are served
  * by the trigram index of migration 014: FTS5 MATCH on SQLite, LIKE on the folded text on
- * PostgreSQL (pg_trgm's GIN index). Shorter ones (2-character CJK words) cannot be: a query
- * made only of those, or only of filters, looks through the `SHORT_QUERY_WINDOW` newest
- * messages the user may read that pass the filters, a bounded scan, instead of every message.
+ * PostgreSQL (pg_trgm's GIN index). Two-character CJK words are served too: on SQLite as the
+ * indexed trigrams that begin with them (`withShortTrigrams`), on PostgreSQL by the GIN index
+ * of parley_cjk_pairs. A query made only of filters looks through the `SHORT_QUERY_WINDOW`
+ * newest messages the user may read that pass them, a bounded scan.
  *
  * User text only ever travels as bound parameters. The FTS5 query is itself a parameter,
  * built here with each term as an FTS5 string (double quotes doubled), so no term can carry
@@ -93,6 +94,36 @@ interface Plan {
   excluded: string[];
   /** At least one of these must appear (has:link). */
   anyOf: string[];
+  /**
+   * SQLite: for each term too short for trigrams (a two-character CJK word), the indexed
+   * trigrams that begin with it — a message holds the word exactly when it holds one of them.
+   * Absent for a term with more than SHORT_TERM_TRIGRAMS_MAX of them (found by scanning instead).
+   */
+  shortTrigrams: Map<string, string[]>;
+}
+
+/** Trigrams a short term may expand to before it is looked for by scanning recent messages. */
+const SHORT_TERM_TRIGRAMS_MAX = 2_000;
+
+/**
+ * SQLite: the trigrams of the index that begin with each short term (message_search_vocab's
+ * terms, a range read). Texts are indexed with a space after them, so a word at the very end
+ * of a message begins one too.
+ */
+async function withShortTrigrams(db: Executor, plan: Plan): Promise<Plan> {
+  for (const term of [...plan.required, ...plan.excluded].filter((t) => !indexable(t))) {
+    const found = await sql<{ term: string }>`
+      select term from message_search_vocab
+      where term >= ${term} and term < ${term} || char(1114111)
+      limit ${SHORT_TERM_TRIGRAMS_MAX + 1}`.execute(db);
+    if (found.rows.length <= SHORT_TERM_TRIGRAMS_MAX) {
+      plan.shortTrigrams.set(
+        term,
+        found.rows.map((row) => row.term),
+      );
+    }
+  }
+  return plan;
 }
 
 function planOf(search: MessageSearch): Plan {
@@ -102,8 +133,13 @@ function planOf(search: MessageSearch): Plan {
     required,
     excluded: [...(search.excluded ?? [])],
     anyOf: search.has?.includes('link') ? ['http://', 'https://'] : [],
+    shortTrigrams: new Map(),
   };
 }
+
+/** The plan for this database: on SQLite with the short terms' trigrams looked up. */
+const planFor = (db: Executor, search: MessageSearch, postgres: boolean) =>
+  postgres ? Promise.resolve(planOf(search)) : withShortTrigrams(db, planOf(search));
 
 /** What the user may read, and the filters that do not look at the text, for messages `m`. */
 function scopeOf(search: MessageSearch): RawBuilder<unknown>[] {
@@ -145,11 +181,19 @@ export async function searchMessages(db: Executor, search: MessageSearch): Promi
   if (search.roomIds?.length === 0 || search.authorIds?.length === 0) {
     return { rows: [], total: 0, totalCapped: false, nextCursor: null };
   }
-  const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? postgres : sqlite;
-  if (search.order === 'relevance') return byRelevance(db, search, dialect);
+  const onPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const dialect = onPostgres ? postgres : sqlite;
+  const plan = await planFor(db, search, onPostgres);
+  // A required short word no indexed trigram begins with is in no message.
+  if (
+    [...plan.shortTrigrams].some(([term, trigrams]) => trigrams.length === 0 && plan.required.includes(term))
+  ) {
+    return { rows: [], total: search.cursor ? null : 0, totalCapped: false, nextCursor: null };
+  }
+  if (search.order === 'relevance') return byRelevance(db, search, dialect, plan);
   const counting = !search.cursor;
   const take = counting ? Math.max(SEARCH_COUNT_CAP + 1, search.limit + 1) : search.limit + 1;
-  const found = await dialect(search, planOf(search), take).execute(db);
+  const found = await dialect(search, plan, take).execute(db);
   const ids = (found.rows as { id: string }[]).map((row) => row.id);
   const pageIds = ids.slice(0, search.limit);
   const byId = new Map((await messagesByIds(db, pageIds)).map((row) => [row.id, row]));
@@ -165,9 +209,13 @@ export async function searchMessages(db: Executor, search: MessageSearch): Promi
  * By relevance: every page ranks the same SEARCH_COUNT_CAP newest matches (a bounded read:
  * ids and texts) and takes its slice, so pages neither repeat nor skip while nothing changes.
  */
-async function byRelevance(db: Executor, search: MessageSearch, dialect: DialectQuery): Promise<SearchPage> {
+async function byRelevance(
+  db: Executor,
+  search: MessageSearch,
+  dialect: DialectQuery,
+  plan: Plan,
+): Promise<SearchPage> {
   const offset = search.cursor ? Number(search.cursor) : 0;
-  const plan = planOf(search);
   const found = await dialect({ ...search, cursor: undefined }, plan, SEARCH_COUNT_CAP + 1, true).execute(db);
   const matches = (found.rows as { id: string; text: string }[]).slice(0, SEARCH_COUNT_CAP);
   const pageIds = rankByRelevance(matches, plan.required)
@@ -199,21 +247,34 @@ type DialectQuery = (
  */
 const sqlite: DialectQuery = (search, plan, limit, withText = false) => {
   const columns = withText ? sql`m.id, m.text` : sql`m.id`;
-  const required = plan.required.filter(indexable);
-  const excluded = plan.excluded.filter(indexable);
+  // A short term with its trigrams known is one FTS5 alternative of them; without (too many
+  // begin with it), it is looked for by scanning the recent window.
+  const expanded = (term: string) => {
+    const trigrams = plan.shortTrigrams.get(term);
+    return trigrams ? `(${trigrams.map(ftsString).join(' OR ')})` : undefined;
+  };
+  const scanned = (term: string) => !indexable(term) && !plan.shortTrigrams.has(term);
+  const required = [
+    ...plan.required.filter(indexable).map(ftsString),
+    ...plan.required.map(expanded).filter((group) => group !== undefined),
+  ];
+  const excluded = [
+    ...plan.excluded.filter(indexable).map(ftsString),
+    ...plan.excluded.map(expanded).filter((group): group is string => group !== undefined && group !== '()'),
+  ];
   const textConditions: RawBuilder<unknown>[] = [
     ...(search.mentionOf ? [mentionCondition(search.mentionOf, false)] : []),
-    ...plan.required.filter((t) => !indexable(t)).map((t) => sql`instr(lower(m.text), ${t}) > 0`),
-    ...plan.excluded.filter((t) => !indexable(t)).map((t) => sql`instr(lower(m.text), ${t}) = 0`),
+    ...plan.required.filter(scanned).map((t) => sql`instr(lower(m.text), ${t}) > 0`),
+    ...plan.excluded.filter(scanned).map((t) => sql`instr(lower(m.text), ${t}) = 0`),
   ];
   const cursor = (key: RawBuilder<unknown>) =>
     search.cursor ? [sql`${key} < (select c.rowid from messages c where c.id = ${search.cursor})`] : [];
   const positives = [
-    ...required.map(ftsString),
+    ...required,
     ...(plan.anyOf.length > 0 ? [`(${plan.anyOf.map(ftsString).join(' OR ')})`] : []),
   ];
   if (positives.length > 0) {
-    const match = [`(${positives.join(' AND ')})`, ...excluded.map(ftsString)].join(' NOT ');
+    const match = [`(${positives.join(' AND ')})`, ...excluded].join(' NOT ');
     return sql`
       select ${columns} from message_search s join messages m on m.rowid = s.rowid
       where s.message_search match ${match}
@@ -222,7 +283,7 @@ const sqlite: DialectQuery = (search, plan, limit, withText = false) => {
   }
   if (excluded.length > 0) {
     textConditions.push(
-      sql`m.k not in (select x.rowid from message_search x where x.message_search match ${excluded.map(ftsString).join(' OR ')})`,
+      sql`m.k not in (select x.rowid from message_search x where x.message_search match ${excluded.join(' OR ')})`,
     );
   }
   return sql`
@@ -248,14 +309,16 @@ const postgres: DialectQuery = (search, plan, limit, withText = false) => {
   // escape themselves, so escaping before folding would let them through as patterns.
   const contains = (term: string) =>
     sql`${folded} like '%' || regexp_replace(parley_search_text(${term}), '([\\\\%_])', '\\\\\\1', 'g') || '%'`;
+  // A two-character CJK word is a pair of parley_cjk_pairs(text), which its GIN index serves.
+  const pairOf = (term: string) => sql`parley_cjk_pairs(m.text) @> array[${term}]::text[]`;
   const textConditions = [
     ...(search.mentionOf ? [mentionCondition(search.mentionOf, true)] : []),
-    ...plan.required.map(contains),
-    ...plan.excluded.map((t) => sql`not (${contains(t)})`),
+    ...plan.required.map((t) => (indexable(t) ? contains(t) : pairOf(t))),
+    ...plan.excluded.map((t) => sql`not (${indexable(t) ? contains(t) : pairOf(t)})`),
     ...(plan.anyOf.length > 0 ? [sql`(${sql.join(plan.anyOf.map(contains), sql` or `)})`] : []),
   ];
   const cursor = search.cursor ? [sql`m.id < ${search.cursor}`] : [];
-  const indexed = plan.required.some(indexable) || plan.anyOf.length > 0;
+  const indexed = plan.required.length > 0 || plan.anyOf.length > 0;
   if (indexed) {
     return sql`
       select ${columns} from messages m

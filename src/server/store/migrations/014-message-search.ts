@@ -39,6 +39,9 @@ async function upSqlite(db: Kysely<unknown>): Promise<void> {
     create virtual table message_search using fts5(
       text, content='', contentless_delete=1, tokenize='trigram remove_diacritics 1'
     )`.execute(db);
+  // The index's trigrams, in order: a two-character CJK word is looked up as the trigrams
+  // that begin with it (store/search.ts), found by a range of this table's terms.
+  await sql`create virtual table message_search_vocab using fts5vocab(message_search, 'row')`.execute(db);
   // A deleted or edited message's old text must not stay readable in the file (or a backup of
   // it) as leftover index entries: secure-delete removes them from the index's pages at once.
   await sql`insert into message_search (message_search, rank) values ('secure-delete', 1)`.execute(db);
@@ -114,6 +117,22 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
     create index if not exists messages_search on messages
     using gin (parley_search_text(text) gin_trgm_ops)
     where deleted_at is null and kind = 'user'`.execute(db);
+  // Two-character CJK words, which trigrams cannot serve: each message's distinct pairs of
+  // CJK characters (Han, kana, Hangul), in a GIN index that `@>` looks them up in. A text
+  // with no CJK at all is told apart by one regex, so it costs the index build almost nothing.
+  await sql`
+    create or replace function parley_cjk_pairs(t text) returns text[]
+    language sql immutable strict parallel safe
+    as $fn$
+      select case when t !~ '[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]' then '{}'::text[] else
+        coalesce((select array_agg(distinct p) from (
+          select substr(t, i, 2) as p from generate_series(1, char_length(t) - 1) as i
+        ) pairs where p ~ '^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}$'), '{}'::text[]) end
+    $fn$`.execute(db);
+  await sql`
+    create index if not exists messages_search_cjk on messages
+    using gin (parley_cjk_pairs(text))
+    where deleted_at is null and kind = 'user'`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
@@ -122,10 +141,13 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
     }
     await sql`drop table if exists message_search_pending`.execute(db);
+    await sql`drop table if exists message_search_vocab`.execute(db);
     await sql`drop table if exists message_search_backfill`.execute(db);
     await sql`drop table if exists message_search`.execute(db);
     return;
   }
   await sql`drop index if exists messages_search`.execute(db);
+  await sql`drop index if exists messages_search_cjk`.execute(db);
+  await sql`drop function if exists parley_cjk_pairs(text)`.execute(db);
   await sql`drop function if exists parley_search_text(text)`.execute(db);
 }
