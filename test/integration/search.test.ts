@@ -197,6 +197,14 @@ describe.each(BACKENDS)('searching messages over HTTP, on $name', (backend) => {
     ]);
   });
 
+  it('names a DM hit by the other person', async () => {
+    const { room } = await ok(ana.socket, 'dm:open', { userId: ben.user.id });
+    await send(ben.socket, room.id, 'a private pelican');
+    const [hit] = (await searchAs(ana.token, { q: 'pelican' })).body.hits;
+    expect(hit!.room).toMatchObject({ id: room.id, kind: 'dm', name: null, joined: true });
+    expect(hit!.room.peer).toMatchObject({ id: ben.user.id, username: ben.user.username });
+  });
+
   it('sees an edit and a deletion at once', async () => {
     const { message } = await send(ben.socket, general, 'an unmistakable zebrafish');
     expect((await searchAs(ana.token, { q: 'zebrafish' })).body.total).toBe(1);

@@ -5,12 +5,13 @@ import { enforce } from '../domain/rate-limit.js';
 import { dayRange } from '../domain/search-dates.js';
 import { parseSearchQuery, type SearchHas } from '../domain/search-query.js';
 import { usernameKeys } from '../domain/usernames.js';
+import { presentUser } from '../presenters/users.js';
+import { peersOf, roomNamesOfUser } from '../store/memberships.js';
 import { findRoom, findRoomBy } from '../store/rooms.js';
 import { searchMessages } from '../store/search.js';
 import { findUserById, findUserByName } from '../store/users.js';
 import type { ServiceDeps } from './deps.js';
 import { loadMessages } from './views/messages.js';
-import { loadMyRooms } from './views/rooms.js';
 
 /** A refusal of the query, shown under the search field. */
 const refused = (message: string) => badRequest(message, 'q');
@@ -31,7 +32,7 @@ export class MessageSearchService {
     if (!parsed.ok) throw refused(parsed.message);
     const { query } = parsed;
     const includePublicChannels = request.publicChannels === '1';
-    const myRooms = await loadMyRooms(db, userId);
+    const myRooms = await roomNamesOfUser(db, userId);
 
     const roomIds = await this.roomsNamed(query.rooms, myRooms, includePublicChannels);
     if (request.room) roomIds.push(request.room);
@@ -66,6 +67,12 @@ export class MessageSearchService {
     const totalCapped = cursor?.capped ?? page.totalCapped;
     const messages = await loadMessages(db, page.rows);
     const roomsById = new Map(myRooms.map((room) => [room.id, room]));
+    // The other person of each DM and match among the hits, to name those rooms by.
+    const paired = [...new Set(messages.map((m) => m.roomId))].filter((id) => {
+      const kind = roomsById.get(id)?.kind;
+      return kind === 'dm' || kind === 'match';
+    });
+    const peers = new Map((await peersOf(db, userId, paired)).map((row) => [row.room_id, presentUser(row)]));
     const hits: SearchHit[] = [];
     for (const message of messages) {
       const mine = roomsById.get(message.roomId);
@@ -77,7 +84,7 @@ export class MessageSearchService {
           id: room.id,
           kind: room.kind,
           name: room.name,
-          peer: mine?.peer ?? null,
+          peer: peers.get(room.id) ?? null,
           joined: mine !== undefined,
         },
       });

@@ -141,6 +141,20 @@ export function roomsOfUser(db: Executor, userId: string, onlyRoomId?: string) {
 
 export type MyRoomRow = Awaited<ReturnType<typeof roomsOfUser>>[number];
 
+/**
+ * The user's rooms by name and kind only — what search needs to resolve `in:` and label its
+ * hits — without roomsOfUser's unread counts, which cost a count of every unread message in
+ * every room (measured: ~800 ms a search for someone with 270,000 unread).
+ */
+export function roomNamesOfUser(db: Executor, userId: string) {
+  return db
+    .selectFrom('room_members')
+    .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+    .select(['rooms.id', 'rooms.kind', 'rooms.name'])
+    .where('room_members.user_id', '=', userId)
+    .execute();
+}
+
 const roomIdsOfUserQuery = preparedQuery((db, p: { userId: string }) =>
   db.selectFrom('room_members').select('room_id').where('user_id', '=', p.userId),
 );
