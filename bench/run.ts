@@ -34,6 +34,10 @@ const smoke = args.includes('--smoke');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
 const targetFilter = args.includes('--targets') ? args[args.indexOf('--targets') + 1]!.split(',') : null;
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : smoke ? 1 : 3;
+/** Queries measured per kind in the search scenario (default 300; 20 with --smoke). */
+const searchQueries = args.includes('--search-queries')
+  ? Number(args[args.indexOf('--search-queries') + 1])
+  : undefined;
 
 const SCALE = smoke
   ? {
@@ -50,7 +54,7 @@ const SCALE = smoke
       history: 2_000,
       historyQueries: 200,
       searchMessages: 3_000,
-      searchQueries: 20,
+      searchQueries: searchQueries ?? 20,
     }
   : {
       fanoutClients: 1000,
@@ -66,7 +70,7 @@ const SCALE = smoke
       history: 1_000_000,
       historyQueries: 2_000,
       searchMessages: 1_000_000,
-      searchQueries: 300,
+      searchQueries: searchQueries ?? 300,
     };
 
 const log = (...parts: unknown[]) => console.error('[bench]', ...parts);
@@ -526,6 +530,7 @@ async function search() {
       const turns = (count: number, each: (kind: string, q: string) => Promise<void>) =>
         (async () => {
           for (let i = 0; i < count; i++) {
+            if (i > 0 && i % 50 === 0) log(`search: ${i} of ${count} turns`);
             for (const kind of kinds) {
               const queries = SEARCH_QUERIES[kind]!;
               await each(kind, queries[i % queries.length]!);
