@@ -1,8 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { LeanSocket } from './lean-client.js';
 
@@ -52,6 +54,7 @@ const SERVER_FILES: Record<TargetName, string> = {
 /** Starts a server under test as a child process, pinned to core 0 when possible. */
 export async function startTarget(name: TargetName, env: Record<string, string> = {}): Promise<Target> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+  const database = name === 'parley' ? await freshDatabase() : null;
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(import.meta.dirname, 'results/profiles')}`]
     : [];
@@ -61,7 +64,7 @@ export async function startTarget(name: TargetName, env: Record<string, string> 
   const [command, ...args] = hasTaskset && os.cpus().length > 1 ? ['taskset', '-c', '0', ...node] : node;
   const child = spawn(command!, args, {
     cwd: path.resolve(import.meta.dirname, '..'),
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '', ...env },
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ url: string } & Record<string, unknown>>((resolve, reject) => {
@@ -69,6 +72,10 @@ export async function startTarget(name: TargetName, env: Record<string, string> 
     child.on('message', (message: { type: string; url: string }) => {
       if (message.type === 'ready') resolve(message);
     });
+  }).catch(async (error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
+    throw error;
   });
   return {
     name,
@@ -95,8 +102,33 @@ export async function startTarget(name: TargetName, env: Record<string, string> 
         clearTimeout(killer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
+}
+
+/**
+ * With BENCH_DATABASE_URL, each Parley run gets a database of its own, created on that server
+ * for the run and dropped after it: runs never see each other's rows (the seeded names would
+ * collide), and nothing is left behind.
+ */
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const admin = process.env.BENCH_DATABASE_URL;
+  if (!admin) return null;
+  const name = `parley_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
 /**
@@ -108,8 +140,9 @@ export async function withTarget<T>(
   name: TargetName,
   plan: object,
   work: (target: Target) => Promise<T>,
+  env: Record<string, string> = {},
 ): Promise<T> {
-  const target = await startTarget(name, { BENCH_PLAN: JSON.stringify(plan) });
+  const target = await startTarget(name, { ...env, BENCH_PLAN: JSON.stringify(plan) });
   try {
     return await work(target);
   } finally {

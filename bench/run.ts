@@ -27,12 +27,17 @@ import {
   withTarget,
 } from './harness.js';
 import { LeanSocket } from './lean-client.js';
+import { SEARCH_AUTHORS, SEARCH_QUERIES } from './search-corpus.js';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
 const targetFilter = args.includes('--targets') ? args[args.indexOf('--targets') + 1]!.split(',') : null;
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : smoke ? 1 : 3;
+/** Queries measured per kind in the search scenario (default 300; 20 with --smoke). */
+const searchQueries = args.includes('--search-queries')
+  ? Number(args[args.indexOf('--search-queries') + 1])
+  : undefined;
 
 const SCALE = smoke
   ? {
@@ -48,6 +53,8 @@ const SCALE = smoke
       storm: 50,
       history: 2_000,
       historyQueries: 200,
+      searchMessages: 3_000,
+      searchQueries: searchQueries ?? 20,
     }
   : {
       fanoutClients: 1000,
@@ -62,6 +69,8 @@ const SCALE = smoke
       storm: 10_000,
       history: 1_000_000,
       historyQueries: 2_000,
+      searchMessages: 1_000_000,
+      searchQueries: searchQueries ?? 300,
     };
 
 const log = (...parts: unknown[]) => console.error('[bench]', ...parts);
@@ -478,7 +487,121 @@ async function history() {
   };
 }
 
-const SCENARIOS = { fanout, latency, writes, memory, storm, history } as const;
+interface SearchKind {
+  queries: { q: string; hits: number; capped: boolean }[];
+  p50Ms: number;
+  p99Ms: number;
+  noopP50Ms: number;
+  noopP99Ms: number;
+}
+
+/**
+ * Scenario 7: search (issue 18). A million generated chat lines (bench/search-corpus.ts) in
+ * 200 rooms, the searcher in 50; the index built by the backfill after the load, timed; then
+ * each kind of query over HTTP, the kinds taking turns, each request followed by a no-op
+ * request as in the history scenario. The data is loaded once, whatever --reps says. Then the
+ * write-heavy load on servers with and without the index's write-path work, alternating.
+ */
+async function search() {
+  const kinds = Object.keys(SEARCH_QUERIES);
+  const setup = await withTarget(
+    'parley',
+    { users: SEARCH_AUTHORS, searchMessages: SCALE.searchMessages },
+    async (target) => {
+      const stats = target.info.search as Record<string, number | string>;
+      log(
+        `search: ${SCALE.searchMessages} messages loaded in ${round(Number(stats.loadMs) / 1000)} s; index built (${stats.indexBuild}) in ${round(Number(stats.indexMs) / 1000, 2)} s, ${Math.round(Number(stats.indexedPerSec))} messages/s; index ${round(Number(stats.indexBytes) / 2 ** 20)} MiB, messages table ${round(Number(stats.tableBytes) / 2 ** 20)} MiB (${round(Number(stats.indexRatio), 2)}×)`,
+      );
+      const { token } = (target.info.users as { token: string }[])[0]!;
+      const client = new KeepAliveClient(target.url, { authorization: `Bearer ${token}` });
+      const ask = async (q: string) => {
+        const body = await client.get(`/api/search?q=${encodeURIComponent(q)}&limit=20`);
+        return JSON.parse(body) as { hits: unknown[]; total: number; totalCapped: boolean };
+      };
+      const found: Record<string, SearchKind['queries']> = {};
+      for (const kind of kinds) {
+        found[kind] = [];
+        for (const q of SEARCH_QUERIES[kind]!) {
+          const answer = await ask(q);
+          found[kind].push({ q, hits: answer.total, capped: answer.totalCapped });
+        }
+      }
+      log('search: hits per query (1,000+ = capped)', found);
+      const turns = (count: number, each: (kind: string, q: string) => Promise<void>) =>
+        (async () => {
+          for (let i = 0; i < count; i++) {
+            if (i > 0 && i % 50 === 0) log(`search: ${i} of ${count} turns`);
+            for (const kind of kinds) {
+              const queries = SEARCH_QUERIES[kind]!;
+              await each(kind, queries[i % queries.length]!);
+            }
+          }
+        })();
+      await turns(Math.max(5, SCALE.searchQueries / 10), async (_, q) => {
+        await ask(q);
+      }); // warm-up, not measured
+      const samples = Object.fromEntries(
+        kinds.map((k) => [k, { query: new Samples(), floor: new Samples() }]),
+      );
+      await turns(SCALE.searchQueries, async (kind, q) => {
+        let started = now();
+        await ask(q);
+        samples[kind]!.query.push(now() - started);
+        started = now();
+        await client.get('/healthz');
+        samples[kind]!.floor.push(now() - started);
+      });
+      client.close();
+      const byKind: Record<string, SearchKind> = {};
+      for (const kind of kinds) {
+        const [query, floor] = [samples[kind]!.query.sorted(), samples[kind]!.floor.sorted()];
+        byKind[kind] = {
+          queries: found[kind]!,
+          p50Ms: percentile(query, 50),
+          p99Ms: percentile(query, 99),
+          noopP50Ms: percentile(floor, 50),
+          noopP99Ms: percentile(floor, 99),
+        };
+        log(
+          `search ${kind}: p50 ${round(byKind[kind].p50Ms, 2)} ms, p99 ${round(byKind[kind].p99Ms, 2)} ms over ${SCALE.searchQueries} queries (no-op p50 ${round(byKind[kind].noopP50Ms, 2)}, p99 ${round(byKind[kind].noopP99Ms, 2)} ms)`,
+        );
+      }
+      return { stats, byKind };
+    },
+  );
+
+  // Write cost: the write-heavy load, servers with the index and without it alternating.
+  const withIndex: number[] = [];
+  const withoutIndex: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (const without of [false, true]) {
+      const run = await withTarget(
+        'parley',
+        { users: SCALE.dmPairs * 2, dmPairs: SCALE.dmPairs },
+        (target) => writeLoad(target),
+        without ? { BENCH_WITHOUT_SEARCH_INDEX: '1' } : {},
+      );
+      (without ? withoutIndex : withIndex).push(run.ackedPerSec);
+      log(
+        `search write cost, ${without ? 'without' : 'with'} the index: ${Math.round(run.ackedPerSec)} acknowledged messages/s (ack p99 ${round(run.ackP99Ms)} ms)`,
+      );
+    }
+  }
+  return {
+    messages: SCALE.searchMessages,
+    queriesPerKind: SCALE.searchQueries,
+    ...setup,
+    writes: {
+      dmPairs: SCALE.dmPairs,
+      withIndex,
+      withoutIndex,
+      pairRatios: withIndex.map((w, i) => w / withoutIndex[i]!),
+      ratio: median(withIndex) / median(withoutIndex),
+    },
+  };
+}
+
+const SCENARIOS = { fanout, latency, writes, memory, storm, history, search } as const;
 
 pinGenerator();
 const machine = {
@@ -530,10 +653,11 @@ function renderMarkdown(r: typeof report): string {
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ${r.machine.pinned}; Parley on ${r.machine.database}; server flags: ${r.machine.serverFlags}.`,
     '',
   ];
-  lines.push(
-    '| Scenario | raw ws | bare Socket.IO | Parley | Parley / Socket.IO | Parley / ws | Target |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-  );
+  if (Object.keys(res).some((name) => name !== 'search'))
+    lines.push(
+      '| Scenario | raw ws | bare Socket.IO | Parley | Parley / Socket.IO | Parley / ws | Target |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
   if (res.fanout) {
     const x = res.fanout;
     lines.push(
@@ -568,6 +692,28 @@ function renderMarkdown(r: typeof report): string {
     lines.push(
       `| 6. History, ${f(res.history.messages, 0)} messages: page of 50 at random depth, p50 / p99 ms (no-op request on the same server) | | | ${f(res.history.p50Ms, 2)} / ${f(res.history.p99Ms, 2)} (${f(res.history.noopP50Ms, 2)} / ${f(res.history.noopP99Ms, 2)}) | | | p99 < 5 ms |`,
     );
+  if (res.search) {
+    const x = res.search;
+    const s = x.stats as Record<string, number | string>;
+    const mib = (bytes: unknown) => f(Number(bytes) / 2 ** 20, 0);
+    const hits = (k: SearchKind) =>
+      k.queries.map((q) => `\`${q.q}\` ${q.capped ? '1,000+' : f(q.hits, 0)}`).join(', ');
+    lines.push(
+      '',
+      `7. Search, ${f(x.messages, 0)} messages in ${s.rooms} rooms, the searcher in ${s.memberOf}: p50 / p99 ms over ${x.queriesPerKind} queries a kind (no-op request on the same server beside each). Target p99 < 50 ms on SQLite.`,
+      '',
+      '| Query | p50 / p99 ms | no-op p50 / p99 ms | Queries (hits the searcher may read) |',
+      '| --- | --- | --- | --- |',
+      ...Object.entries(x.byKind as Record<string, SearchKind>).map(
+        ([kind, k]) =>
+          `| ${kind} | ${f(k.p50Ms, 2)} / ${f(k.p99Ms, 2)} | ${f(k.noopP50Ms, 2)} / ${f(k.noopP99Ms, 2)} | ${hits(k)} |`,
+      ),
+      '',
+      `Index built by ${s.indexBuild}: ${f(Number(s.indexedPerSec), 0)} messages/s (${f(Number(s.indexMs) / 1000, 1)} s; the load itself ${f(Number(s.loadMs) / 1000, 1)} s). Index ${mib(s.indexBytes)} MiB against the messages table's ${mib(s.tableBytes)} MiB: ${f(Number(s.indexRatio), 2)}× (table with its indexes ${mib(s.tableAndIndexes)} MiB).`,
+      '',
+      `Write cost, write-heavy with ${x.writes.dmPairs} DM pairs, with the index and without it alternating: ${x.writes.withIndex.map((v: number) => f(v, 0)).join(' / ')} against ${x.writes.withoutIndex.map((v: number) => f(v, 0)).join(' / ')} acked/s — ${f(x.writes.ratio, 3)}× (medians; target ≥ 0.85×, at most 15 % slower).`,
+    );
+  }
   const frames = res.latency ?? res.fanout;
   if (frames)
     lines.push(

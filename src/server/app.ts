@@ -43,6 +43,7 @@ import { SETTINGS_TTL_MS } from './services/settings.js';
 import { type Database, openDatabase } from './store/database.js';
 import { checkFreeSpace } from './store/disk-space.js';
 import { LocalFileStore } from './store/files.js';
+import { dropSearchIndex } from './store/search-index.js';
 import { seedChannels } from './store/seed.js';
 
 export interface ParleyOptions {
@@ -53,6 +54,13 @@ export interface ParleyOptions {
   now?: () => number;
   /** How long a node trusts its copy of the settings; tests of the cluster bus make it long. */
   settingsTtlMs?: number;
+  /**
+   * Benchmark only (bench/servers/parley.ts, `BENCH_WITHOUT_SEARCH_INDEX`): a server without
+   * the search index — its SQLite triggers (or PostgreSQL GIN index) dropped after migrating,
+   * no flush before each commit, no backfill — to measure what the index costs the write path.
+   * Search then finds nothing new. Nothing else sets it; the server's entry point has no way to.
+   */
+  benchWithoutSearchIndex?: boolean;
 }
 
 export interface Parley {
@@ -109,6 +117,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   });
   const { db, writer } = database;
   await seedChannels(writer, now());
+  if (options.benchWithoutSearchIndex) await dropSearchIndex(writer);
 
   const cluster = config.redisUrl
     ? await startCluster({
@@ -138,6 +147,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
     guestNameHoldMs: config.guestNameHoldMs,
     announce: (effects) => gateway?.apply(effects),
     onBatch: metrics.recordBatch,
+    withoutSearchIndex: options.benchWithoutSearchIndex,
     settingsTtlMs: options.settingsTtlMs,
     uploadCeilingBytes: config.uploadMaxBytes,
   });
@@ -328,7 +338,7 @@ export async function startParley(options: ParleyOptions): Promise<Parley> {
   const url = await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   ephemeral.start();
   const searchIndexer = new SearchIndexer({ run: (step) => writes.run(step), logger });
-  searchIndexer.start();
+  if (!options.benchWithoutSearchIndex) searchIndexer.start();
   media.sweepOrphans().catch((error: unknown) => logger.warn({ err: error }, 'orphan upload sweep failed'));
   let checkingSessions = false;
   const timers: NodeJS.Timeout[] = [

@@ -51,6 +51,8 @@ export interface ServicesOptions {
    */
   announce(effects: Effect[]): void;
   onBatch?: ((durationMs: number, size: number) => void) | undefined;
+  /** Benchmark only: no search flush before each commit (ParleyOptions.benchWithoutSearchIndex). */
+  withoutSearchIndex?: boolean | undefined;
   /** How long a node trusts its copy of the settings (services/settings.ts). */
   settingsTtlMs?: number | undefined;
   /** The operator's UPLOAD_MAX_BYTES: the admin's upload limit stays under it. */
@@ -68,7 +70,7 @@ export async function createServices(options: ServicesOptions) {
     onBatch: options.onBatch,
     runNow: runOnWriter,
     // The messages this batch wrote join the search index in its commit.
-    beforeCommit: flushSearchIndex,
+    beforeCommit: options.withoutSearchIndex ? undefined : flushSearchIndex,
     onCommitted(results) {
       const effects = effectsOf(results);
       // A tick queued from here runs once the microtasks now queued — the jobs' continuations,

@@ -108,3 +108,19 @@ export async function resetSearchIndex(db: Executor): Promise<void> {
     update message_search_backfill set next_below = (select coalesce(max(rowid), 0) + 1 from messages)
     where id = 1`.execute(db);
 }
+
+/**
+ * Benchmark only (ParleyOptions.benchWithoutSearchIndex): takes away what keeps the index in
+ * step with writes — SQLite's triggers, PostgreSQL's GIN index — so the write-heavy benchmark
+ * can compare a server without it. Never called by the product.
+ */
+export async function dropSearchIndex(db: Executor): Promise<void> {
+  if (onPostgres(db)) {
+    await sql`drop index if exists messages_search`.execute(db);
+    await sql`drop index if exists messages_search_cjk`.execute(db);
+    return;
+  }
+  for (const trigger of ['message_search_insert', 'message_search_update', 'message_search_delete']) {
+    await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
+  }
+}
