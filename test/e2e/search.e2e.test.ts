@@ -313,7 +313,15 @@ describe.skipIf(!chromiumPath)('search in the browser', () => {
     expect(await panel(p).getByText('Filters (1)').count()).toBe(1);
     // A person picked with the people search.
     await panel(p).getByRole('button', { name: 'Anyone…' }).click();
-    await panel(p).getByLabel('Messages from').fill(bob.name.slice(0, 6));
+    // The picker takes the focus as it opens: the person types where the cursor is.
+    await expect
+      .poll(() =>
+        panel(p)
+          .getByLabel('Messages from')
+          .evaluate((el) => el === document.activeElement),
+      )
+      .toBe(true);
+    await p.keyboard.type(bob.name.slice(0, 6));
     await panel(p)
       .getByRole('list', { name: 'People found' })
       .getByRole('button', { name: bob.name })
@@ -352,8 +360,10 @@ describe.skipIf(!chromiumPath)('search in the browser', () => {
     const box = await panel(p).boundingBox();
     expect(box!.width).toBeGreaterThanOrEqual(389);
     expect(box!.height).toBeGreaterThan(600);
-    await field(p).fill('deploy cafe');
-    await field(p).press('Enter');
+    // The panel opened with the field focused, as on a desktop: typing goes there.
+    await expect.poll(() => field(p).evaluate((el) => el === document.activeElement)).toBe(true);
+    await p.keyboard.type('deploy cafe');
+    await p.keyboard.press('Enter');
     await expect.poll(() => hit(p, oldId).count()).toBe(1);
     await p.screenshot({ path: await screenshotPath('search-phone') });
     await hit(p, oldId).tap();

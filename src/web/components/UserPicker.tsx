@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { PublicUser } from '../../shared/protocol.js';
 import { useChatClient } from '../hooks/ChatContext.js';
 
@@ -9,15 +9,23 @@ export function UserPicker({
   onPick,
   exclude = [],
   label = 'Search people',
+  focusOnOpen = false,
 }: {
   onPick(user: Found): void;
   exclude?: string[];
   label?: string;
+  /** Take the focus when shown: it replaced the control the person just used to ask for it. */
+  focusOnOpen?: boolean;
 }) {
   const client = useChatClient();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Found[]>([]);
   const inputId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only as it is first shown
+  useEffect(() => {
+    if (focusOnOpen) input.current?.focus();
+  }, []);
   useEffect(() => {
     let cancelled = false;
     const timer = setTimeout(() => {
@@ -35,6 +43,7 @@ export function UserPicker({
     <div className="user-picker">
       <label htmlFor={inputId}>{label}</label>
       <input
+        ref={input}
         id={inputId}
         type="search"
         placeholder="Type a name…"

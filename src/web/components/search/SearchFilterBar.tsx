@@ -73,6 +73,7 @@ export function SearchFilterBar({
             ) : pickingPerson ? (
               <UserPicker
                 label="Messages from"
+                focusOnOpen
                 onPick={(user) => {
                   setPickingPerson(false);
                   onChange({ from: { id: user.id, username: user.username } });
