@@ -286,6 +286,18 @@ describe.each(BACKENDS)('limits an admin sets, on $name', (backend) => {
     await settings({ guestsMayCreateRooms: true, guestsMayOpenDms: true });
     await page.recorder.wait('me:updated', (e) => e.user.may.createRoom && e.user.may.openDm);
 
+    // Pages connecting together (as after a network blip) are told together: each its own.
+    const crowd = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const auth = await register(server.url);
+        return { auth, page: await connectRecorded(server.url, auth.token) };
+      }),
+    );
+    for (const { auth, page: theirPage } of crowd) {
+      expect((await theirPage.recorder.wait('me:updated')).user.id).toBe(auth.user.id);
+      expect(theirPage.recorder.of('me:updated')).toHaveLength(1);
+    }
+
     // A promotion reaches the promoted user's page, and nobody else's.
     const promoted = await register(server.url);
     const theirs = await connectRecorded(server.url, promoted.token);
