@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, isInView, launchBrowser, watchCsp, wheelUntilInView } from '../helpers/browser.js';
 import { channelId, connect, ok, send, uniqueName } from '../helpers/clients.js';
 import { relaxedLimits, startTestServer, type TestServer } from '../helpers/server.js';
-import { messageList } from '../helpers/web-people.js';
+import { messageList, registerInBrowser } from '../helpers/web-people.js';
 
 /**
  * Issue #16, places you can link to: every room has an address, Back and Forward move between
@@ -21,17 +21,6 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
   const bob = { name: uniqueName('bob'), token: '', id: '' };
   const rooms = { general: '', tech: '', group: '' };
 
-  /** Signs up in the browser's own cookie jar, as the sign-up form would. */
-  async function signUp(ctx: BrowserContext, who: typeof alice) {
-    const response = await ctx.request.post(`${server.url}/api/auth/register`, {
-      data: { username: who.name, password: 'a long password' },
-    });
-    expect(response.status()).toBe(201);
-    const body = await response.json();
-    who.token = body.token;
-    who.id = body.user.id;
-  }
-
   beforeAll(async () => {
     server = await startTestServer({}, { rateRules: relaxedLimits });
     browser = await launchBrowser();
@@ -39,8 +28,8 @@ describe.skipIf(!chromiumPath)('addresses and coming back', () => {
     await watchCsp(context, cspViolations);
     contextB = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     await watchCsp(contextB, cspViolations);
-    await signUp(context, alice);
-    await signUp(contextB, bob);
+    await registerInBrowser(context, server.url, alice);
+    await registerInBrowser(contextB, server.url, bob);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const socket = await connect(server.url, alice.token);
     rooms.general = await channelId(socket, 'general');

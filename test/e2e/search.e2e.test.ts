@@ -1,4 +1,4 @@
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   browserSuite,
@@ -9,7 +9,7 @@ import {
   watchCsp,
 } from '../helpers/browser.js';
 import { channelId, connect, ok, send, uniqueName } from '../helpers/clients.js';
-import { composer, messageList } from '../helpers/web-people.js';
+import { composer, messageList, registerInBrowser } from '../helpers/web-people.js';
 
 /**
  * Issue #18, search in the web client: `/` opens the field, a partial and accent-free query
@@ -29,23 +29,12 @@ describe.skipIf(!chromiumPath)('search in the browser', () => {
   let lobbyHitId = '';
   let page: Page;
 
-  /** Signs up in a browser context's own cookie jar, as the sign-up form would. */
-  async function signUp(context: BrowserContext | Page, who: typeof alice) {
-    const response = await context.request.post(`${suite.server.url}/api/auth/register`, {
-      data: { username: who.name, password: 'a long password' },
-    });
-    expect(response.status()).toBe(201);
-    const body = await response.json();
-    who.token = body.token;
-    who.id = body.user.id;
-  }
-
   beforeAll(async () => {
     const url = suite.server.url;
     page = await suite.newPage();
-    await signUp(page, alice);
+    await registerInBrowser(page, url, alice);
     const bobs = await suite.browser.newContext();
-    await signUp(bobs, bob);
+    await registerInBrowser(bobs, url, bob);
     await bobs.close();
 
     // Bob's channel, which Alice is in; ~150 messages, one old one about the café.

@@ -1,4 +1,5 @@
-import type { Locator, Page } from 'playwright-core';
+import type { APIRequestContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /**
  * Signing in the way a person does: clicking the fields and typing with the keyboard. Shared
@@ -80,4 +81,22 @@ export const accountMenu = (page: Page) => page.getByRole('menu', { name: 'Accou
 export async function chooseFromAccountMenu(page: Page, item: string | RegExp) {
   await page.getByRole('button', { name: 'Account menu' }).click();
   await accountMenu(page).getByRole('menuitem', { name: item }).click();
+}
+
+/**
+ * Registers `who` in a browser context's own cookie jar, as the sign-up form would, and notes
+ * their token and id: for suites that set people up before the test drives the screens.
+ */
+export async function registerInBrowser(
+  context: { request: APIRequestContext },
+  url: string,
+  who: { name: string; token: string; id: string },
+): Promise<void> {
+  const response = await context.request.post(`${url}/api/auth/register`, {
+    data: { username: who.name, password: 'a long password' },
+  });
+  expect(response.status()).toBe(201);
+  const body = await response.json();
+  who.token = body.token;
+  who.id = body.user.id;
 }

@@ -4,15 +4,12 @@ import { useChatSelector } from '../hooks/useChatSelector.js';
 import { useMenuButton } from '../hooks/useMenuButton.js';
 import { currentTheme, setTheme, type Theme } from '../lib/theme.js';
 import { Icon, type IconName } from './Icon.js';
+import { type MenuItem, MenuItems } from './MenuItems.js';
 
 /** The dialogs the account menu opens. */
 export type AccountDialog = 'invites' | 'sessions' | 'password';
 
-interface Item {
-  label: string;
-  icon: IconName;
-  run(): void;
-}
+type Item = MenuItem & { icon: IconName };
 
 /**
  * The account's menu, beside the name: invite people (when the server lets them), sessions,
@@ -83,21 +80,7 @@ export function AccountMenu({
           // first item could not take the focus.
           style={position ?? undefined}
         >
-          {items.map((item) => (
-            <button
-              key={item.label}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => {
-                close();
-                item.run();
-              }}
-            >
-              <Icon name={item.icon} size={16} />
-              {item.label}
-            </button>
-          ))}
+          <MenuItems items={items} close={close} />
         </div>
       )}
     </>

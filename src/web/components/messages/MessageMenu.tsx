@@ -5,12 +5,8 @@ import { useChatSelector } from '../../hooks/useChatSelector.js';
 import { useMenuButton } from '../../hooks/useMenuButton.js';
 import { messageHash } from '../../lib/route.js';
 import { Icon } from '../Icon.js';
+import { type MenuItem, MenuItems } from '../MenuItems.js';
 import { ReportDialog } from '../moderation/ReportDialog.js';
-
-interface MenuItem {
-  label: string;
-  run(): void | Promise<void>;
-}
 
 /**
  * A message's "More actions" (⋯) menu: a menu button with a `role="menu"` popup, operated as
@@ -53,20 +49,7 @@ export function MessageMenu({ message }: { message: Message }) {
       </button>
       {open && (
         <div {...menuProps} role="menu" className="message-menu" aria-label="More actions">
-          {items.map((item) => (
-            <button
-              key={item.label}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => {
-                close();
-                void item.run();
-              }}
-            >
-              {item.label}
-            </button>
-          ))}
+          <MenuItems items={items} close={close} />
         </div>
       )}
       {reporting && <ReportDialog message={message} onClose={() => setReporting(false)} />}
