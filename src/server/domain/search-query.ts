@@ -65,6 +65,19 @@ const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han
  * as written — folding the query further than the index folds the text would lose matches.
  */
 export function normaliseSearchText(text: string): string {
+  return foldSearchText(text).replace(/\s+/gu, ' ').trim();
+}
+
+const ASCII = /^\p{ASCII}*$/u;
+
+/**
+ * The fold alone, spaces kept as they are: what a message's text is compared with where the
+ * search reads texts instead of the index (store/search.ts, a narrow `in:`/`from:` scope), so
+ * that a term matches there exactly where the index would have it match. ASCII, most chat,
+ * has nothing to decompose and takes the short way.
+ */
+export function foldSearchText(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
   let out = '';
   let foldMarks = false;
   for (const char of text.normalize('NFD')) {
@@ -75,7 +88,7 @@ export function normaliseSearchText(text: string): string {
     foldMarks = FOLDED_SCRIPT.test(char);
     out += char;
   }
-  return out.normalize('NFC').toLowerCase().replace(/\s+/gu, ' ').trim();
+  return out.normalize('NFC').toLowerCase();
 }
 
 /** Length in code points, as the trigram tokenizers count characters. */

@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { foldSearchText } from '../domain/search-query.js';
 import { describeUrl, failureReason, StartupError, startingWith } from '../startup.js';
 import { FifoLock } from './fifo-lock.js';
 import { migrationProvider } from './migrations/index.js';
@@ -119,6 +120,10 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Database {
   reader.pragma('query_only = ON');
   // Each connection keeps its own page cache, so SQLite may hold up to twice cache_size.
   for (const connection of [writer, reader]) {
+    // The search's fold (store/search.ts, narrow scopes read texts instead of the index).
+    connection.function('parley_search_fold', { deterministic: true }, (text) =>
+      typeof text === 'string' ? foldSearchText(text) : null,
+    );
     connection.pragma('busy_timeout = 5000');
     connection.pragma('cache_size = -65536');
     connection.pragma('temp_store = MEMORY');

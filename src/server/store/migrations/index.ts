@@ -13,6 +13,7 @@ import * as moderation from './011-moderation.js';
 import * as auditAndReports from './012-audit-and-reports.js';
 import * as guestBans from './013-guest-bans.js';
 import * as messageSearch from './014-message-search.js';
+import * as searchScopeIndex from './015-search-scope-index.js';
 
 /**
  * Migrations are compiled into the build (no directory scanning), named so they sort in the
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '012-audit-and-reports': auditAndReports,
   '013-guest-bans': guestBans,
   '014-message-search': messageSearch,
+  '015-search-scope-index': searchScopeIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
