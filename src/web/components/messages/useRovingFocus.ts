@@ -51,23 +51,34 @@ export function useRovingFocus(rows: readonly Row[], virtuoso: RefObject<Virtuos
   const latest = useRef({ rows, keys, activeKey });
   latest.current = { rows, keys, activeKey };
 
+  // Which focusItem call is the latest: an earlier one's frames stop once a newer one begins.
+  const focusTurn = useRef(0);
+
   const focusItem = useCallback(
     (key: string) => {
+      const turn = ++focusTurn.current;
       setChosen(key);
-      const index = latest.current.rows.findIndex((row) => row.key === key);
-      if (index >= 0) virtuoso.current?.scrollIntoView({ index });
+      // Looked up each time: an older page arriving meanwhile moves every row's index.
+      const scrollIn = () => {
+        const index = latest.current.rows.findIndex((row) => row.key === key);
+        if (index >= 0) virtuoso.current?.scrollIntoView({ index });
+      };
+      scrollIn();
       // The row may not be rendered yet (Virtuoso renders it once scrolled there), and while
       // Virtuoso corrects its positions it can hide the list for a frame — the browser then
-      // drops the focus to <body>. For a few frames, the focus is put (back) on the row.
+      // drops the focus to <body>. For a few frames, the focus is put (back) on the row —
+      // unless the person has moved on meanwhile (Home right after ArrowDown): an earlier
+      // row's frames would otherwise take the focus back from the row they moved to.
       let frames = 0;
       const attempt = () => {
+        if (turn !== focusTurn.current) return;
         const el = scroller.current?.querySelector<HTMLElement>(`[data-row-key="${CSS.escape(key)}"]`);
         const lost = document.activeElement === document.body || document.activeElement === null;
         if (el && (frames === 0 || lost)) {
           el.focus({ preventScroll: true });
           // Rendered only now: its real height is known, so bring it wholly into view.
-          if (frames > 0 && index >= 0) virtuoso.current?.scrollIntoView({ index });
-        }
+          if (frames > 0) scrollIn();
+        } else if (!el && lost) scrollIn();
         if (frames++ < 20 && (!el || lost || frames < 10)) requestAnimationFrame(attempt);
       };
       attempt();
