@@ -161,6 +161,10 @@ export async function attachFile(page: Page, file: { name: string; mimeType: str
 /** Attaches a small text file and waits until it has uploaded (Send turns on). */
 export async function attachTextFile(page: Page, name: string) {
   await attachFile(page, { name, mimeType: 'text/plain', buffer: Buffer.from(`${name}\n`) });
+  // Uploaded, as a person sees it: the progress bar gone, its button now "Remove", not
+  // "Cancel upload". Send alone is no sign of it when the box holds text already, and a draft
+  // keeps only finished uploads (useUploads): a room switch mid-upload would leave it out.
+  await expect.poll(() => page.getByRole('button', { name: `Remove ${name}` }).isVisible()).toBe(true);
   await expect.poll(() => page.getByRole('button', { name: 'Send message' }).isEnabled()).toBe(true);
 }
 
